@@ -1,0 +1,153 @@
+//! Technical facts about one delivered file: what inspection found out.
+//!
+//! This is the contract between the inspect stage (which reads and decodes files) and the
+//! rules (which judge them). An `Inspection` is small on purpose: pixels are dropped before
+//! it is returned, so memory stays bounded however many files a delivery holds.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A file format, identified by content (magic bytes), never by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JPEG (JFIF/EXIF), `FF D8 FF`.
+    Jpeg,
+    /// TIFF, little or big endian (`II*\0`, `MM\0*`), incl. BigTIFF.
+    Tiff,
+    /// PNG.
+    Png,
+    /// JPEG 2000, JP2 container or raw codestream.
+    Jp2,
+    /// PDF, `%PDF-`.
+    Pdf,
+    /// OFD (GB/T 33190): a ZIP holding `OFD.xml`.
+    Ofd,
+    /// Anything else.
+    Unknown,
+}
+
+impl Format {
+    /// The lowercase name used in profiles and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Tiff => "tiff",
+            Format::Png => "png",
+            Format::Jp2 => "jp2",
+            Format::Pdf => "pdf",
+            Format::Ofd => "ofd",
+            Format::Unknown => "unknown",
+        }
+    }
+
+    /// Every known format name, for validating profiles.
+    pub const NAMES: [&'static str; 6] = ["jpeg", "tiff", "png", "jp2", "pdf", "ofd"];
+
+    /// The format a file name's extension claims, if it is one vouch knows.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "jpg" | "jpeg" | "jpe" | "jfif" => Some(Format::Jpeg),
+            "tif" | "tiff" => Some(Format::Tiff),
+            "png" => Some(Format::Png),
+            "jp2" | "j2k" | "jpx" | "jpf" | "j2c" => Some(Format::Jp2),
+            "pdf" => Some(Format::Pdf),
+            "ofd" => Some(Format::Ofd),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Colour mode of a page image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColourMode {
+    /// 1 bit per pixel, black and white.
+    Bilevel,
+    /// Greyscale (any bit depth above 1).
+    Grey,
+    /// RGB colour.
+    Rgb,
+    /// CMYK colour.
+    Cmyk,
+    /// Indexed colour with a palette.
+    Palette,
+    /// Anything else (YCCK, LAB, multi-channel...).
+    Other,
+}
+
+impl ColourMode {
+    /// The lowercase name used in profiles and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColourMode::Bilevel => "bilevel",
+            ColourMode::Grey => "grey",
+            ColourMode::Rgb => "rgb",
+            ColourMode::Cmyk => "cmyk",
+            ColourMode::Palette => "palette",
+            ColourMode::Other => "other",
+        }
+    }
+}
+
+/// Resolution in dots per inch, converted from whatever unit the file used.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Dpi {
+    /// Horizontal.
+    pub x: f64,
+    /// Vertical.
+    pub y: f64,
+}
+
+impl Dpi {
+    /// The lower of the two axes: what a minimum is compared against.
+    pub fn min(self) -> f64 {
+        self.x.min(self.y)
+    }
+}
+
+/// Facts about one decoded page (a JPEG, a TIFF IFD, an image on a PDF page).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PageFacts {
+    /// Pixel width.
+    pub width: u32,
+    /// Pixel height.
+    pub height: u32,
+    /// Resolution, `None` where the file carries no resolution metadata.
+    pub dpi: Option<Dpi>,
+    /// Colour mode.
+    pub colour: ColourMode,
+    /// Bits per sample (1 for bilevel, 8 for ordinary greyscale/colour).
+    pub bits_per_sample: u16,
+    /// Compression, lowercase: `none`, `jpeg`, `ccitt-g4`, `ccitt-g3`, `lzw`, `deflate`,
+    /// `packbits`, `png`, `jpeg2000`, ...
+    pub compression: String,
+}
+
+/// Everything inspection learned from one read of one file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Inspection {
+    /// Bytes read.
+    pub size: u64,
+    /// Lowercase hex SHA-256 of the bytes read; `None` if the file could not be read.
+    pub sha256: Option<String>,
+    /// Format by content; `None` if the file was not read or is empty.
+    pub format: Option<Format>,
+    /// Pages as counted by the file's own structure (TIFF IFDs, PDF page tree, OFD page
+    /// list; 1 for single-image formats); `None` where the structure could not be read.
+    pub page_count: Option<u32>,
+    /// Facts per fully decoded page, in order. Empty where pages were not decoded
+    /// (decode not requested, decode failed, or a format whose pages are not yet decoded).
+    pub pages: Vec<PageFacts>,
+    /// The operating system could not read the file (permission, I/O error).
+    pub read_error: Option<String>,
+    /// The file was read but could not be fully decoded: truncated, corrupt, zero pages,
+    /// a limit exceeded, or a decoder panic. Says what and where, for a person.
+    pub decode_error: Option<String>,
+}

@@ -1,0 +1,58 @@
+//! Findings: the one currency every rule pays in.
+//!
+//! A finding is data, never an error: a broken file, a missing page or a wrong digest is
+//! recorded here and the run goes on. The field names are part of the public report
+//! schema (DESIGN.md), so they change only with a schema version bump.
+
+use serde::{Deserialize, Serialize};
+
+/// How much a finding weighs in the verdict; set per rule by the profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks acceptance.
+    Error,
+    /// Reported, does not block acceptance.
+    Warning,
+    /// Silenced: the rule is not reported at all.
+    Off,
+}
+
+impl Severity {
+    /// The lowercase name used in profiles and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Off => "off",
+        }
+    }
+}
+
+/// One thing found wrong with the delivery.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable rule id, e.g. `page-gap`.
+    pub rule: String,
+    /// Severity the profile gives that rule.
+    pub severity: Severity,
+    /// Reference code of the catalogue record concerned, if any.
+    pub record: Option<String>,
+    /// Path relative to the delivery root, `/`-separated, non-UTF-8 bytes as `%XX`.
+    pub path: Option<String>,
+    /// What is wrong and what would fix it, for a person.
+    pub message: String,
+}
+
+impl Finding {
+    /// The order findings are reported in: by path (record-level findings without a
+    /// path first), then rule, then record and message, so output is deterministic.
+    pub fn sort_key(&self) -> (&Option<String>, &str, &Option<String>, &str) {
+        (&self.path, &self.rule, &self.record, &self.message)
+    }
+}
+
+/// Sorts findings into their stable report order.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
