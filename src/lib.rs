@@ -6,12 +6,27 @@
 //! profile ─┐
 //! catalogue ┼─► plan ─► inspect (parallel, each file read once) ─► rules ─► report
 //! delivery ─┘
+//! manifests
 //! ```
 //!
-//! [`check::run`] drives it; `main.rs` only parses arguments and maps the outcome to an
-//! exit status ([`exit::Code`]).
+//! [`check::run`] drives it; [`app`] turns arguments into a configuration and the
+//! verdict into an exit status ([`exit::Code`]); `main.rs` only calls [`app::run`].
 
+pub mod app;
+pub mod catalogue;
+pub mod check;
+pub mod cli;
+pub mod error;
+pub mod exit;
 pub mod facts;
 pub mod finding;
 pub mod inspect;
+pub mod manifest;
+pub mod output;
+pub mod plan;
+pub mod profile;
+pub mod progress;
 pub mod relpath;
+pub mod report;
+pub mod rules;
+pub mod walk;

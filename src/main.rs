@@ -1,2 +1,16 @@
-//! The `vouch` command.
-fn main() {}
+//! The `vouch` command: parse arguments, run, map the outcome to an exit status.
+
+use clap::Parser;
+use std::process::ExitCode;
+use vouch::exit::Code;
+
+fn main() -> ExitCode {
+    let cli = vouch::cli::Cli::parse();
+    match vouch::app::run(cli) {
+        Ok(code) => code.into(),
+        Err(err) => {
+            eprintln!("vouch: {err:#}");
+            Code::CouldNotRun.into()
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! `vouch check`: the acceptance pipeline from catalogue to verdict.
+//!
+//! Reads as the pipeline of DESIGN.md: catalogue and manifests, walk, plan, inspect (in
+//! parallel, each file read once), rules, report. Every per-file problem becomes a
+//! finding; only setup problems (profile, catalogue, manifest, arguments) return `Err`.
+
+use crate::catalogue::Catalogue;
+use crate::facts::Inspection;
+use crate::inspect::{self, InspectOptions};
+use crate::manifest::Manifest;
+use crate::plan::{self, Plan};
+use crate::profile::Profile;
+use crate::relpath::RelPath;
+use crate::report::{self, RunInfo, model::Report};
+use crate::rules::{self, Context};
+use crate::walk;
+use anyhow::Context as _;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A validated `check` invocation.
+pub struct Config {
+    /// The delivery root as given.
+    pub delivery: PathBuf,
+    /// The catalogue file.
+    pub catalogue: PathBuf,
+    /// Manifest files.
+    pub manifests: Vec<PathBuf>,
+    /// Folder manifest paths are relative to, instead of each manifest's own folder.
+    pub manifest_root: Option<PathBuf>,
+    /// The acceptance profile.
+    pub profile: Profile,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Who runs the check.
+    pub operator: String,
+    /// Show a progress bar (if stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Runs the whole check and returns the report.
+pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+    let started = Instant::now();
+    let time = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let root = std::fs::canonicalize(&cfg.delivery)
+        .with_context(|| format!("opening delivery '{}'", cfg.delivery.display()))?;
+    if !root.is_dir() {
+        anyhow::bail!("delivery '{}' is not a folder", cfg.delivery.display());
+    }
+    let catalogue = Catalogue::read(&cfg.catalogue, &cfg.profile.columns)?;
+    let manifests = cfg
+        .manifests
+        .iter()
+        .map(|m| Manifest::read(m, &root, cfg.manifest_root.as_deref()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let inputs = inputs_inside(&root, cfg);
+    let listing = walk::walk(&root, |name| !cfg.profile.is_junk(name));
+    let plan = plan::build(listing, &catalogue, &cfg.profile, &inputs);
+    let facts = inspect_all(&root, &plan, cfg)?;
+    let ctx = Context {
+        profile: &cfg.profile,
+        catalogue: &catalogue,
+        plan: &plan,
+        facts: &facts,
+        manifests: &manifests,
+    };
+    let findings = rules::evaluate(&ctx);
+    let run = RunInfo {
+        time,
+        operator: cfg.operator.clone(),
+        delivery: cfg.delivery.display().to_string(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok(report::build(&ctx, findings, run))
+}
+
+/// vouch's own input files that sit inside the delivery: not part of what is judged.
+fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
+    std::iter::once(&cfg.catalogue)
+        .chain(&cfg.manifests)
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .filter_map(|p| p.strip_prefix(root).ok().map(RelPath::new))
+        .collect()
+}
+
+/// Inspects every regular file of the plan in parallel, each read once. The result has
+/// one slot per plan item, `None` where the item is not inspected.
+fn inspect_all(root: &Path, plan: &Plan, cfg: &Config) -> anyhow::Result<Vec<Option<Inspection>>> {
+    let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
+    let bar = crate::progress::bar(total, cfg.progress);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs)
+        .build()
+        .context("starting worker threads")?;
+    let facts = pool.install(|| {
+        plan.items
+            .par_iter()
+            .map(|item| {
+                if !item.is_inspected() {
+                    return None;
+                }
+                let opts = InspectOptions {
+                    decode: item.is_page_file(),
+                    max_pixels: cfg.profile.max_pixels,
+                };
+                let facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
+                bar.inc(item.size);
+                Some(facts)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    Ok(facts)
+}

@@ -1,0 +1,86 @@
+//! Output files: written so that a report is never half there.
+//!
+//! Every file goes to a temporary name in the destination folder, is flushed to disk,
+//! and is renamed over the final name: a crash or a full disk leaves the old file or
+//! none, never a truncated one. The output folder is checked before any work starts, so
+//! an unwritable destination fails in seconds, not after hours of reading.
+
+use anyhow::{Context, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".vouch-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("writing '{}'", path.display()))?;
+    tmp.as_file().sync_all().with_context(|| format!("flushing '{}'", path.display()))?;
+    tmp.persist(path).with_context(|| format!("renaming into '{}'", path.display()))?;
+    Ok(())
+}
+
+/// Prepares the report folder: refuses one inside the delivery (vouch never writes
+/// there), creates it, and proves it is writable.
+pub fn prepare_dir(out: &Path, delivery_root: &Path) -> anyhow::Result<PathBuf> {
+    let abs = std::path::absolute(out)
+        .with_context(|| format!("resolving report folder '{}'", out.display()))?;
+    if resolved(&abs).starts_with(delivery_root) {
+        bail!(
+            "report folder '{}' is inside the delivery '{}'; vouch never writes into a \
+             delivery: choose a folder outside it",
+            out.display(),
+            delivery_root.display()
+        );
+    }
+    std::fs::create_dir_all(&abs)
+        .with_context(|| format!("creating report folder '{}'", out.display()))?;
+    tempfile::tempfile_in(&abs)
+        .with_context(|| format!("report folder '{}' is not writable", out.display()))?;
+    Ok(abs)
+}
+
+/// Canonicalizes the longest existing ancestor of `path` and appends the rest, so a
+/// folder that does not exist yet is still compared through symbolic links.
+fn resolved(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    out.extend(rest.iter().rev());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_report_folder_inside_the_delivery() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let err = prepare_dir(&root.join("new/out"), &root).unwrap_err().to_string();
+        assert!(err.contains("never writes into a delivery"), "{err}");
+        assert!(!root.join("new").exists());
+    }
+
+    #[test]
+    fn writes_atomically_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("report.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,258 @@
+//! Plan: map every delivered entry to a catalogue record and page, or to nothing.
+//!
+//! This is where the profile's layout is applied: record folders named by reference
+//! code, page files named by sequence number, multi-page files named by the code. The
+//! plan only classifies; judging (which classification is a finding) is the rules'.
+
+use crate::catalogue::Catalogue;
+use crate::profile::Profile;
+use crate::relpath::RelPath;
+use crate::walk::{Entry, Kind, Listing, WalkError};
+use std::collections::BTreeSet;
+
+/// What an entry is to the delivery's layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A record's top-level folder.
+    RecordDir,
+    /// A page file inside a record folder, with its sequence number.
+    Page(u32),
+    /// A multi-page file named by its record's code.
+    Multipage,
+    /// A file in a record folder whose name fits no pattern.
+    Stray,
+    /// A folder inside a record folder.
+    NestedDir,
+    /// Anything below a nested folder.
+    InNestedDir,
+    /// A top-level entry matching no catalogue record.
+    Unexpected,
+    /// Anything below an unexpected top-level folder.
+    InUnexpected,
+    /// A root-level file that is not a record: manifests, catalogues, notes.
+    Ancillary,
+    /// System junk (Thumbs.db, .DS_Store, ...).
+    Junk,
+    /// A symbolic link (never followed).
+    Link,
+    /// A FIFO, socket or device (never opened).
+    Special(&'static str),
+    /// One of vouch's own inputs (the catalogue or a manifest) stored in the delivery.
+    Input,
+}
+
+/// One planned entry.
+#[derive(Clone, Debug)]
+pub struct Item {
+    /// Path below the delivery root.
+    pub rel: RelPath,
+    /// Regular file, folder, link or special file.
+    pub kind: Kind,
+    /// Size in bytes (regular files).
+    pub size: u64,
+    /// Index of the catalogue record this entry falls in, if any.
+    pub record: Option<usize>,
+    /// What it is to the layout.
+    pub role: Role,
+}
+
+impl Item {
+    /// Whether the file is read and inspected (regular, and not junk or vouch's input).
+    pub fn is_inspected(&self) -> bool {
+        self.kind == Kind::File && !matches!(self.role, Role::Junk | Role::Input)
+    }
+
+    /// Whether the entry's own name (its last component) is not valid UTF-8.
+    pub fn file_name_is_not_utf8(&self) -> bool {
+        self.rel.file_name().is_some_and(|n| n.to_str().is_none())
+    }
+
+    /// Whether its pages are decoded and judged against the profile.
+    pub fn is_page_file(&self) -> bool {
+        matches!(self.role, Role::Page(_) | Role::Multipage)
+    }
+}
+
+/// The whole delivery, classified.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Every entry, in path order.
+    pub items: Vec<Item>,
+    /// Per catalogue record (same index): where it was delivered (its folder, or its
+    /// root-level multi-page file), if anywhere.
+    pub locations: Vec<Option<RelPath>>,
+    /// Per catalogue record (same index): indices into `items` of its entries.
+    pub by_record: Vec<Vec<usize>>,
+    /// Places the walk could not list.
+    pub walk_errors: Vec<WalkError>,
+}
+
+/// Classifies a listing. `inputs` are vouch's own input files found inside the delivery.
+pub fn build(
+    listing: Listing,
+    cat: &Catalogue,
+    profile: &Profile,
+    inputs: &BTreeSet<RelPath>,
+) -> Plan {
+    let mut plan = Plan {
+        locations: vec![None; cat.records.len()],
+        by_record: vec![Vec::new(); cat.records.len()],
+        walk_errors: listing.errors,
+        ..Plan::default()
+    };
+    // Role and record of the current top-level entry, inherited by what is below it.
+    let mut top: (Role, Option<usize>) = (Role::Unexpected, None);
+    let mut nested: Option<RelPath> = None;
+    for entry in listing.entries {
+        let (role, record) = if inputs.contains(&entry.rel) {
+            (Role::Input, None)
+        } else if entry.rel.depth() == 1 {
+            top = classify_top(&entry, cat, profile);
+            if let Some(r) = top.1 {
+                plan.locations[r].get_or_insert_with(|| entry.rel.clone());
+            }
+            nested = None;
+            top
+        } else {
+            let role = classify_below(&entry, top, nested.as_ref(), cat, profile);
+            if role == Role::NestedDir {
+                nested = Some(entry.rel.clone());
+            }
+            (role, top.1)
+        };
+        if let Some(r) = record {
+            plan.by_record[r].push(plan.items.len());
+        }
+        plan.items.push(Item { rel: entry.rel, kind: entry.kind, size: entry.size, record, role });
+    }
+    plan
+}
+
+/// Role of a top-level entry and the record it belongs to.
+fn classify_top(entry: &Entry, cat: &Catalogue, profile: &Profile) -> (Role, Option<usize>) {
+    let name = entry.rel.file_name().unwrap_or_default();
+    match entry.kind {
+        Kind::Symlink => return (Role::Link, None),
+        Kind::Special(what) => return (Role::Special(what), None),
+        _ if profile.is_junk(name) => return (Role::Junk, None),
+        _ => {}
+    }
+    let Some(name) = name.to_str() else { return (Role::Unexpected, None) };
+    if entry.kind == Kind::Dir {
+        return match cat.get(name) {
+            Some(r) => (Role::RecordDir, Some(r)),
+            None => (Role::Unexpected, None),
+        };
+    }
+    if let Some(r) = multipage_record(name, cat, profile) {
+        return (Role::Multipage, Some(r));
+    }
+    if profile.layout.ancillary.iter().any(|re| re.is_match(name)) {
+        return (Role::Ancillary, None);
+    }
+    (Role::Unexpected, None)
+}
+
+/// The record a `<code>.<ext>` multi-page file name stands for.
+fn multipage_record(name: &str, cat: &Catalogue, profile: &Profile) -> Option<usize> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    profile.layout.multipage_extensions.contains(&ext).then(|| cat.get(stem)).flatten()
+}
+
+/// Role of an entry below the top level, given its top-level entry's role.
+fn classify_below(
+    entry: &Entry,
+    (top_role, record): (Role, Option<usize>),
+    nested: Option<&RelPath>,
+    cat: &Catalogue,
+    profile: &Profile,
+) -> Role {
+    let name = entry.rel.file_name().unwrap_or_default();
+    match entry.kind {
+        Kind::Symlink => return Role::Link,
+        Kind::Special(what) => return Role::Special(what),
+        _ if profile.is_junk(name) => return Role::Junk,
+        _ => {}
+    }
+    if top_role != Role::RecordDir {
+        return Role::InUnexpected;
+    }
+    if nested.is_some_and(|n| entry.rel.as_path().starts_with(n.as_path())) {
+        return Role::InNestedDir;
+    }
+    if entry.kind == Kind::Dir {
+        return Role::NestedDir;
+    }
+    let Some(name) = name.to_str() else { return Role::Stray };
+    if let Some(number) = page_number(name, profile) {
+        return Role::Page(number);
+    }
+    match multipage_record(name, cat, profile) {
+        Some(r) if Some(r) == record => Role::Multipage,
+        _ => Role::Stray,
+    }
+}
+
+fn page_number(name: &str, profile: &Profile) -> Option<u32> {
+    let caps = profile.layout.page.captures(name)?;
+    caps.name("page")?.as_str().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::walk::walk;
+
+    fn fixture() -> (tempfile::TempDir, Catalogue, Profile) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("d");
+        for f in ["A-1/0001.jpg", "A-1/0002.tif", "A-1/A-1.pdf", "A-1/scan.jpg", "A-1/x/0003.jpg"]
+            .iter()
+            .chain(&[
+                "A-2.pdf",
+                "Z-9/0001.jpg",
+                "manifest-sha256.txt",
+                "notes.doc",
+                "A-1/Thumbs.db",
+            ])
+        {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        let csv = dir.path().join("c.csv");
+        std::fs::write(&csv, "dh,ys\nA-1,3\nA-2,2\nA-3,1\n").unwrap();
+        let profile = Profile::load("dat31").unwrap();
+        let cat = Catalogue::read(&csv, &profile.columns).unwrap();
+        (dir, cat, profile)
+    }
+
+    #[test]
+    fn classifies_the_dat31_layout() {
+        let (dir, cat, profile) = fixture();
+        let root = dir.path().join("d");
+        let plan = build(walk(&root, |_| true), &cat, &profile, &BTreeSet::new());
+        let got: Vec<_> = plan.items.iter().map(|i| (i.rel.escaped(), i.role, i.record)).collect();
+        let want = [
+            ("A-1", Role::RecordDir, Some(0)),
+            ("A-1/0001.jpg", Role::Page(1), Some(0)),
+            ("A-1/0002.tif", Role::Page(2), Some(0)),
+            ("A-1/A-1.pdf", Role::Multipage, Some(0)),
+            ("A-1/Thumbs.db", Role::Junk, Some(0)),
+            ("A-1/scan.jpg", Role::Stray, Some(0)),
+            ("A-1/x", Role::NestedDir, Some(0)),
+            ("A-1/x/0003.jpg", Role::InNestedDir, Some(0)),
+            ("A-2.pdf", Role::Multipage, Some(1)),
+            ("Z-9", Role::Unexpected, None),
+            ("Z-9/0001.jpg", Role::InUnexpected, None),
+            ("manifest-sha256.txt", Role::Ancillary, None),
+            ("notes.doc", Role::Unexpected, None),
+        ];
+        let want: Vec<_> = want.iter().map(|(p, r, i)| (p.to_string(), *r, *i)).collect();
+        assert_eq!(got, want);
+        assert_eq!(plan.locations[0].as_ref().unwrap().escaped(), "A-1");
+        assert_eq!(plan.locations[1].as_ref().unwrap().escaped(), "A-2.pdf");
+        assert!(plan.locations[2].is_none());
+    }
+}

@@ -1,0 +1,82 @@
+//! Format rules: does every page file decode completely, in an allowed format that its
+//! extension admits, at the contract's resolution? (format-unreadable, format-not-allowed,
+//! format-extension-mismatch, resolution-low, resolution-missing)
+
+use super::{Context, Out};
+use crate::facts::{Format, Inspection, PageFacts};
+use crate::plan::Item;
+
+pub(super) fn check(ctx: &Context, out: &mut Out) {
+    for (item, facts) in ctx.items() {
+        let Some(facts) = facts.filter(|f| item.is_page_file() && f.read_error.is_none()) else {
+            continue;
+        };
+        let Some(format) = facts.format else { continue };
+        if let Some(err) = &facts.decode_error {
+            out.at(ctx, item, "format-unreadable", err.clone());
+        }
+        if format == Format::Unknown {
+            continue;
+        }
+        if !ctx.profile.allowed_formats.contains(&format) {
+            let allowed: Vec<_> = ctx.profile.allowed_formats.iter().map(|f| f.name()).collect();
+            let message =
+                format!("{format} is not allowed; the profile allows {}", allowed.join(", "));
+            out.at(ctx, item, "format-not-allowed", message);
+        }
+        extension(ctx, out, item, format);
+        resolution(ctx, out, item, facts);
+    }
+}
+
+fn extension(ctx: &Context, out: &mut Out, item: &Item, format: Format) {
+    let name = item.rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let Some((_, ext)) = name.rsplit_once('.') else { return };
+    if let Some(claimed) = Format::from_extension(ext).filter(|c| *c != format) {
+        let message = format!("the content is {format} but the extension .{ext} says {claimed}");
+        out.at(ctx, item, "format-extension-mismatch", message);
+    }
+}
+
+fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
+    let min = ctx.profile.min_dpi;
+    let total = facts.pages.len();
+    let missing: Vec<usize> = pages_where(&facts.pages, |p| p.dpi.is_none());
+    if !missing.is_empty() {
+        let message = format!("no resolution metadata on {}", which(&missing, total));
+        out.at(ctx, item, "resolution-missing", message);
+    }
+    let low: Vec<usize> = pages_where(&facts.pages, |p| p.dpi.is_some_and(|d| d.min() < min));
+    if let Some(&first) = low.first() {
+        let d = facts.pages[first - 1].dpi.unwrap_or(crate::facts::Dpi { x: 0.0, y: 0.0 });
+        let at = if total == 1 { String::new() } else { format!(" (page {first})") };
+        let message = format!(
+            "{}×{} dpi{at}, below the profile's minimum of {min} dpi on {}",
+            round(d.x),
+            round(d.y),
+            which(&low, total)
+        );
+        out.at(ctx, item, "resolution-low", message);
+    }
+}
+
+/// 1-based numbers of the pages matching `pred`.
+fn pages_where(pages: &[PageFacts], pred: impl Fn(&PageFacts) -> bool) -> Vec<usize> {
+    pages.iter().enumerate().filter(|(_, p)| pred(p)).map(|(i, _)| i + 1).collect()
+}
+
+/// "the page", or "pages 2, 5 of 9".
+fn which(pages: &[usize], total: usize) -> String {
+    if total == 1 {
+        return "the page".into();
+    }
+    let list: Vec<String> = pages.iter().take(10).map(usize::to_string).collect();
+    let more =
+        if pages.len() > 10 { format!(" and {} more", pages.len() - 10) } else { String::new() };
+    format!("pages {}{more} of {total}", list.join(", "))
+}
+
+fn round(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 { format!("{r:.0}") } else { format!("{r:.1}") }
+}

@@ -1,0 +1,70 @@
+//! Record rules: is every catalogued record delivered, with the right number of pages,
+//! and nothing else? (record-missing, record-unexpected, record-duplicate-id,
+//! page-count-mismatch)
+
+use super::{Context, Out};
+use crate::plan::Role;
+
+pub(super) fn check(ctx: &Context, out: &mut Out) {
+    for (dup, first) in &ctx.catalogue.duplicates {
+        out.emit(
+            "record-duplicate-id",
+            Some(&dup.id),
+            None,
+            format!("catalogue line {} repeats the code of line {first}", dup.line),
+        );
+    }
+    for item in ctx.plan.items.iter().filter(|i| i.role == Role::Unexpected) {
+        let what = if item.kind == crate::walk::Kind::Dir { "folder" } else { "file" };
+        let message = format!("this {what} matches no reference code in the catalogue");
+        out.at(ctx, item, "record-unexpected", message);
+    }
+    for (r, rec) in ctx.catalogue.records.iter().enumerate() {
+        match &ctx.plan.locations[r] {
+            None => out.emit(
+                "record-missing",
+                Some(&rec.id),
+                None,
+                format!(
+                    "catalogue line {}: no folder or file named '{}' was delivered ({} pages)",
+                    rec.line, rec.id, rec.pages
+                ),
+            ),
+            Some(location) => page_count(ctx, out, r, location.escaped()),
+        }
+    }
+}
+
+/// Pages delivered for record `r`: page files count one each, multi-page files by their
+/// own structure. `None` when a multi-page file's count is unknown (it could not be read;
+/// that file has its own finding).
+pub(crate) fn delivered_pages(ctx: &Context, r: usize) -> Option<u64> {
+    let mut delivered: u64 = 0;
+    for (item, facts) in ctx.record_items(r) {
+        match item.role {
+            Role::Page(_) => delivered = delivered.saturating_add(1),
+            Role::Multipage => {
+                delivered = delivered.saturating_add(u64::from(facts?.page_count?));
+            }
+            _ => {}
+        }
+    }
+    Some(delivered)
+}
+
+/// Compares delivered pages with the catalogue; skipped when they cannot be counted.
+fn page_count(ctx: &Context, out: &mut Out, r: usize, location: String) {
+    let rec = &ctx.catalogue.records[r];
+    let Some(delivered) = delivered_pages(ctx, r) else { return };
+    if delivered != u64::from(rec.pages) {
+        out.emit(
+            "page-count-mismatch",
+            Some(&rec.id),
+            Some(location),
+            format!(
+                "the catalogue (line {}) gives {} pages, {delivered} were delivered",
+                rec.line, rec.pages
+            ),
+        );
+    }
+}

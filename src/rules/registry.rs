@@ -1,0 +1,118 @@
+//! The rule catalogue: every stable rule id, what it means, and what it serves.
+//!
+//! Ids are a public interface (DESIGN.md): kebab-case, never renamed, never reused for
+//! another meaning. `vouch rules` prints this table; profiles may only name ids listed
+//! here, so a typo in a profile is an error rather than a silently ignored rule.
+
+use crate::finding::Severity;
+
+/// One rule's public description.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleInfo {
+    /// Stable id.
+    pub id: &'static str,
+    /// Severity when the profile says nothing.
+    pub default: Severity,
+    /// What a finding of this rule means.
+    pub meaning: &'static str,
+    /// The acceptance requirement it serves.
+    pub serves: &'static str,
+}
+
+const fn rule(
+    id: &'static str,
+    default: Severity,
+    meaning: &'static str,
+    serves: &'static str,
+) -> RuleInfo {
+    RuleInfo { id, default, meaning, serves }
+}
+
+use Severity::{Error, Warning};
+
+const COMPLETE: &str = "completeness: every catalogued record and page delivered, nothing extra";
+const ORDER: &str = "page order: pages named and numbered in sequence";
+const QUALITY: &str = "image quality: format, resolution, colour mode and compression per contract";
+const FIXITY: &str = "integrity: delivered bytes match the vendor's manifest";
+const MEDIA: &str = "a clean, readable carrier: every file readable, no system junk";
+
+/// Every rule vouch can report, in the order `vouch rules` lists them.
+pub const RULES: &[RuleInfo] = &[
+    rule("record-missing", Error, "a catalogue record has no delivered files", COMPLETE),
+    rule("record-unexpected", Error, "delivered files belong to no catalogue record", COMPLETE),
+    rule(
+        "record-duplicate-id",
+        Error,
+        "the catalogue lists the same reference code twice",
+        COMPLETE,
+    ),
+    rule(
+        "page-count-mismatch",
+        Error,
+        "pages delivered for a record differ from the catalogue's page count",
+        COMPLETE,
+    ),
+    rule("page-gap", Error, "page numbering skips a number", ORDER),
+    rule("page-number-duplicate", Error, "two files carry the same page number", ORDER),
+    rule(
+        "page-name-invalid",
+        Error,
+        "a file name does not follow the profile's naming pattern",
+        ORDER,
+    ),
+    rule("page-duplicate-content", Error, "two pages of a record are byte-identical", COMPLETE),
+    rule(
+        "format-unreadable",
+        Error,
+        "the file cannot be fully decoded: truncated, corrupt, zero pages",
+        QUALITY,
+    ),
+    rule("format-not-allowed", Error, "the format is not allowed by the profile", QUALITY),
+    rule(
+        "format-extension-mismatch",
+        Error,
+        "the content's format does not match the file extension",
+        QUALITY,
+    ),
+    rule("resolution-low", Error, "resolution below the profile's minimum", QUALITY),
+    rule("resolution-missing", Error, "no resolution metadata", QUALITY),
+    rule("hash-mismatch", Error, "the digest differs from the manifest", FIXITY),
+    rule("hash-unlisted", Error, "a delivered file is not in the manifest", FIXITY),
+    rule("hash-missing-file", Error, "the manifest lists a file that is not delivered", FIXITY),
+    rule(
+        "manifest-line-invalid",
+        Error,
+        "a manifest line cannot be read, or names a path outside the delivery",
+        FIXITY,
+    ),
+    rule(
+        "file-unreadable",
+        Error,
+        "the operating system could not read the file, or it is not a regular file",
+        MEDIA,
+    ),
+    rule("file-empty", Error, "zero bytes", MEDIA),
+    rule("file-junk", Warning, "system junk such as Thumbs.db, .DS_Store, desktop.ini", MEDIA),
+    rule("file-name-encoding", Error, "the file name is not valid UTF-8", MEDIA),
+    rule("file-symlink", Error, "a symbolic link inside the delivery (never followed)", MEDIA),
+    rule("dir-unexpected", Error, "a folder where the layout expects none", ORDER),
+];
+
+/// Looks a rule up by id.
+pub fn find(id: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.id);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Walk: list everything in the delivery once, exactly as it is on disk.
+//!
+//! Symbolic links are listed, never followed (a link loop or a link out of the delivery
+//! must not send the check elsewhere). Names are kept as raw bytes. Entries come out
+//! sorted by name at every level, so every later stage and the report are deterministic.
+//! Nothing is opened for reading here; only directory listings and `lstat`.
+
+use crate::relpath::RelPath;
+use std::ffi::OsStr;
+use std::path::Path;
+use walkdir::WalkDir;
+
+/// What kind of thing an entry is, from `lstat` (links not followed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (never followed).
+    Symlink,
+    /// A FIFO, socket or device: never opened. The name says which.
+    Special(&'static str),
+}
+
+/// One entry below the delivery root.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Path relative to the root.
+    pub rel: RelPath,
+    /// What it is.
+    pub kind: Kind,
+    /// Size in bytes (regular files; 0 otherwise).
+    pub size: u64,
+}
+
+/// A place the walk could not list or stat.
+#[derive(Clone, Debug)]
+pub struct WalkError {
+    /// Path relative to the root.
+    pub rel: RelPath,
+    /// The operating system's reason.
+    pub message: String,
+}
+
+/// The delivery as listed.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Every entry, sorted by path.
+    pub entries: Vec<Entry>,
+    /// What could not be listed.
+    pub errors: Vec<WalkError>,
+}
+
+/// Lists everything below `root`. `descend` decides, from a directory's name, whether to
+/// look inside it (junk folders such as `$RECYCLE.BIN` are listed but not entered).
+pub fn walk(root: &Path, descend: impl Fn(&OsStr) -> bool) -> Listing {
+    let mut out = Listing::default();
+    let mut it =
+        WalkDir::new(root).follow_links(false).sort_by_file_name().min_depth(1).into_iter();
+    while let Some(next) = it.next() {
+        let entry = match next {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(root);
+                let message = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                out.errors.push(WalkError { rel: relative(root, path), message });
+                continue;
+            }
+        };
+        let rel = relative(root, entry.path());
+        let kind = kind_of(entry.file_type());
+        if kind == Kind::Dir && !descend(entry.file_name()) {
+            it.skip_current_dir();
+        }
+        let size = match (kind, entry.metadata()) {
+            (Kind::File, Ok(m)) => m.len(),
+            (Kind::File, Err(e)) => {
+                out.errors.push(WalkError { rel: rel.clone(), message: e.to_string() });
+                0
+            }
+            _ => 0,
+        };
+        out.entries.push(Entry { rel, kind, size });
+    }
+    out
+}
+
+fn relative(root: &Path, path: &Path) -> RelPath {
+    RelPath::new(path.strip_prefix(root).unwrap_or(path))
+}
+
+fn kind_of(ft: std::fs::FileType) -> Kind {
+    if ft.is_symlink() {
+        Kind::Symlink
+    } else if ft.is_dir() {
+        Kind::Dir
+    } else if ft.is_file() {
+        Kind::File
+    } else {
+        Kind::Special(special_name(ft))
+    }
+}
+
+#[cfg(unix)]
+fn special_name(ft: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_name(_: std::fs::FileType) -> &'static str {
+    "not a regular file"
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_sorted_and_never_follows_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("b")).unwrap();
+        std::fs::write(root.join("b/2.jpg"), b"x").unwrap();
+        std::fs::write(root.join("a.txt"), b"xy").unwrap();
+        std::os::unix::fs::symlink(root.join("b"), root.join("b/loop")).unwrap();
+        let listing = walk(root, |_| true);
+        let names: Vec<_> = listing.entries.iter().map(|e| (e.rel.escaped(), e.kind)).collect();
+        assert_eq!(
+            names,
+            [
+                ("a.txt".to_string(), Kind::File),
+                ("b".into(), Kind::Dir),
+                ("b/2.jpg".into(), Kind::File),
+                ("b/loop".into(), Kind::Symlink)
+            ]
+        );
+        assert_eq!(listing.entries[0].size, 2);
+        assert!(listing.errors.is_empty());
+    }
+
+    #[test]
+    fn junk_folders_are_listed_but_not_entered() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("$RECYCLE.BIN")).unwrap();
+        std::fs::write(dir.path().join("$RECYCLE.BIN/x"), b"x").unwrap();
+        let listing = walk(dir.path(), |n| n != "$RECYCLE.BIN");
+        assert_eq!(listing.entries.len(), 1);
+    }
+}
