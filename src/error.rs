@@ -47,7 +47,7 @@ pub enum ProfileError {
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
     /// The file could not be read.
-    #[error("catalogue '{}': cannot read: {source}", file.display())]
+    #[error("catalogue '{}': cannot read", file.display())]
     Read {
         /// The catalogue file.
         file: PathBuf,
