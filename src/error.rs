@@ -10,9 +10,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     /// Neither a built-in name nor a readable file.
-    #[error(
-        "profile '{name}' is neither a built-in profile ({builtins}) nor a readable file: {source}"
-    )]
+    #[error("profile '{name}' is neither a built-in profile ({builtins}) nor a readable file")]
     NotFound {
         /// What the user named.
         name: String,
