@@ -34,6 +34,8 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         catalogue: args.catalogue,
         manifests: args.manifest,
         manifest_root: args.manifest_root,
+        manifest_format: args.manifest_format,
+        manifest_algorithm: args.manifest_algorithm,
         profile,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
         operator: args.operator.unwrap_or_else(default_operator),

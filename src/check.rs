@@ -5,9 +5,10 @@
 //! finding; only setup problems (profile, catalogue, manifest, arguments) return `Err`.
 
 use crate::catalogue::Catalogue;
+use crate::digest::Algorithm;
 use crate::facts::Inspection;
 use crate::inspect::{self, InspectOptions};
-use crate::manifest::Manifest;
+use crate::manifest::{self, Manifest};
 use crate::plan::{self, Plan};
 use crate::profile::Profile;
 use crate::relpath::RelPath;
@@ -32,12 +33,26 @@ pub struct Config {
     pub manifest_root: Option<PathBuf>,
     /// The acceptance profile.
     pub profile: Profile,
+    /// Manifest format, when not detected.
+    pub manifest_format: Option<manifest::Format>,
+    /// Digest algorithm of coreutils manifests, when the file name does not say.
+    pub manifest_algorithm: Option<Algorithm>,
     /// Worker threads.
     pub jobs: usize,
     /// Who runs the check.
     pub operator: String,
     /// Show a progress bar (if stderr is a terminal).
     pub progress: bool,
+}
+
+impl Config {
+    fn manifest_options(&self) -> manifest::Options<'_> {
+        manifest::Options {
+            base: self.manifest_root.as_deref(),
+            format: self.manifest_format,
+            algorithm: self.manifest_algorithm,
+        }
+    }
 }
 
 /// Runs the whole check and returns the report.
@@ -53,18 +68,20 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
     let manifests = cfg
         .manifests
         .iter()
-        .map(|m| Manifest::read(m, &root, cfg.manifest_root.as_deref()))
+        .map(|m| Manifest::read(m, &root, cfg.manifest_options()))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let inputs = inputs_inside(&root, cfg);
     let listing = walk::walk(&root, |name| !cfg.profile.is_junk(name));
     let plan = plan::build(listing, &catalogue, &cfg.profile, &inputs);
-    let facts = inspect_all(&root, &plan, cfg)?;
+    let algorithms: BTreeSet<Algorithm> = manifests.iter().flat_map(|m| m.algorithms()).collect();
+    let facts = inspect_all(&root, &plan, cfg, &algorithms)?;
     let ctx = Context {
         profile: &cfg.profile,
         catalogue: &catalogue,
         plan: &plan,
         facts: &facts,
         manifests: &manifests,
+        root: &root,
     };
     let findings = rules::evaluate(&ctx);
     let run = RunInfo {
@@ -87,7 +104,12 @@ fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
 
 /// Inspects every regular file of the plan in parallel, each read once. The result has
 /// one slot per plan item, `None` where the item is not inspected.
-fn inspect_all(root: &Path, plan: &Plan, cfg: &Config) -> anyhow::Result<Vec<Option<Inspection>>> {
+fn inspect_all(
+    root: &Path,
+    plan: &Plan,
+    cfg: &Config,
+    algorithms: &BTreeSet<Algorithm>,
+) -> anyhow::Result<Vec<Option<Inspection>>> {
     let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
     let bar = crate::progress::bar(total, cfg.progress);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -104,6 +126,7 @@ fn inspect_all(root: &Path, plan: &Plan, cfg: &Config) -> anyhow::Result<Vec<Opt
                 let opts = InspectOptions {
                     decode: item.is_page_file(),
                     max_pixels: cfg.profile.max_pixels,
+                    algorithms: algorithms.iter().copied().collect(),
                 };
                 let facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
                 bar.inc(item.size);

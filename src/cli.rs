@@ -52,13 +52,20 @@ pub struct CheckArgs {
     /// The catalogue: CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030.
     #[arg(long, short = 'c', value_name = "FILE")]
     pub catalogue: PathBuf,
-    /// A sha256sum-format manifest; repeat for several. Paths in it are relative to its
-    /// own folder (as `sha256sum -c` run there).
+    /// An integrity manifest (sha256sum/md5sum/..., BSD tag, BagIt, hashdeep); repeat for
+    /// several. Paths in it are relative to its own folder (as `sha256sum -c` run there).
     #[arg(long, short = 'm', value_name = "FILE")]
     pub manifest: Vec<PathBuf>,
     /// Resolve manifest paths against this folder instead of each manifest's own.
     #[arg(long, value_name = "DIR")]
     pub manifest_root: Option<PathBuf>,
+    /// Manifest format [default: detected from content and name].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub manifest_format: Option<crate::manifest::Format>,
+    /// Digest algorithm of coreutils-format manifests whose file name does not say
+    /// (64 hex digits are otherwise taken as SHA-256, not SM3 or BLAKE3).
+    #[arg(long, value_enum, value_name = "ALGORITHM")]
+    pub manifest_algorithm: Option<crate::digest::Algorithm>,
     /// Acceptance profile: a built-in name (see `vouch profiles`) or a TOML file.
     #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
     pub profile: String,

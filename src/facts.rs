@@ -137,6 +137,9 @@ pub struct Inspection {
     pub size: u64,
     /// Lowercase hex SHA-256 of the bytes read; `None` if the file could not be read.
     pub sha256: Option<String>,
+    /// Every digest asked for (always SHA-256), lowercase hex, from the same one read;
+    /// empty if the file could not be read.
+    pub digests: std::collections::BTreeMap<crate::digest::Algorithm, String>,
     /// Format by content; `None` if the file was not read or is empty.
     pub format: Option<Format>,
     /// Pages as counted by the file's own structure (TIFF IFDs, PDF page tree, OFD page

@@ -16,6 +16,7 @@ pub mod app;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
+pub mod digest;
 pub mod error;
 pub mod exit;
 pub mod facts;

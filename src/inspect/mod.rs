@@ -14,11 +14,13 @@ pub struct InspectOptions {
     pub decode: bool,
     /// Refuse to decode a page with more pixels than this (decompression-bomb limit).
     pub max_pixels: u64,
+    /// Digests to compute besides SHA-256 (which is always computed).
+    pub algorithms: Vec<crate::digest::Algorithm>,
 }
 
 impl Default for InspectOptions {
     fn default() -> Self {
-        InspectOptions { decode: true, max_pixels: 300_000_000 }
+        InspectOptions { decode: true, max_pixels: 300_000_000, algorithms: Vec::new() }
     }
 }
 
@@ -32,6 +34,12 @@ pub fn inspect_file(path: &Path, opts: &InspectOptions) -> Inspection {
 }
 
 /// Inspects bytes already read.
-pub fn inspect_bytes(bytes: &[u8], _opts: &InspectOptions) -> Inspection {
-    Inspection { size: bytes.len() as u64, ..Inspection::default() }
+pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
+    let mut algs = opts.algorithms.clone();
+    algs.push(crate::digest::Algorithm::Sha256);
+    algs.sort();
+    algs.dedup();
+    let digests = crate::digest::digest_all(bytes, &algs);
+    let sha256 = digests.get(&crate::digest::Algorithm::Sha256).cloned();
+    Inspection { size: bytes.len() as u64, sha256, digests, ..Inspection::default() }
 }

@@ -60,7 +60,10 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
             .map(|m| InputRef {
                 path: m.path.display().to_string(),
                 sha256: m.sha256.clone(),
-                format: m.algorithm.into(),
+                format: {
+                    let algs: Vec<_> = m.algorithms().iter().map(|a| a.name()).collect();
+                    format!("{} ({})", m.format.name(), algs.join(", "))
+                },
                 entries: m.entries.len() as u64,
             })
             .collect(),

@@ -34,6 +34,8 @@ pub struct Context<'a> {
     pub facts: &'a [Option<Inspection>],
     /// The manifests given.
     pub manifests: &'a [Manifest],
+    /// The canonical delivery root.
+    pub root: &'a std::path::Path,
 }
 
 impl Context<'_> {

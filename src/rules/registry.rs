@@ -80,6 +80,24 @@ pub const RULES: &[RuleInfo] = &[
     rule("hash-unlisted", Error, "a delivered file is not in the manifest", FIXITY),
     rule("hash-missing-file", Error, "the manifest lists a file that is not delivered", FIXITY),
     rule(
+        "hash-path-normalized",
+        Warning,
+        "a file matched its manifest line only after Unicode normalization (NFC/NFD)",
+        FIXITY,
+    ),
+    rule(
+        "bag-oxum-mismatch",
+        Error,
+        "a bag's Payload-Oxum (bytes and file count) differs from its payload",
+        FIXITY,
+    ),
+    rule(
+        "bag-tag-mismatch",
+        Error,
+        "a bag's tag files are missing or fail their tag manifest",
+        FIXITY,
+    ),
+    rule(
         "manifest-line-invalid",
         Error,
         "a manifest line cannot be read, or names a path outside the delivery",

@@ -1,0 +1,313 @@
+//! Manifests: the vendor's list of digests, and where each listed path lands.
+//!
+//! Reads every format vendors hand over (auto-detected, or named): GNU coreutils
+//! `sha256sum`/`md5sum`/... output, BSD tag lines, BagIt bags, and hashdeep audit files.
+//! A manifest's paths are relative to its own folder, as `sha256sum -c` run there
+//! resolves them, unless the user names another root. A line that cannot be read, or
+//! whose path leads outside the delivery, is kept with its line number for a finding,
+//! and is never opened.
+
+pub mod bagit;
+pub mod bsd;
+pub mod coreutils;
+pub mod hashdeep;
+
+use crate::digest::Algorithm;
+use crate::relpath::RelPath;
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+/// A manifest format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// GNU coreutils `sha256sum`, `sha512sum`, `sha1sum`, `md5sum` (also `sm3sum`,
+    /// `b3sum`): `<hex>  <path>`; vouch's accepted manifests use it too.
+    Coreutils,
+    /// BSD tag lines: `SHA256 (path) = <hex>`.
+    Bsd,
+    /// A BagIt bag's `manifest-<alg>.txt`.
+    Bagit,
+    /// A hashdeep/md5deep audit file.
+    Hashdeep,
+}
+
+impl Format {
+    /// Name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Coreutils => "coreutils",
+            Format::Bsd => "bsd",
+            Format::Bagit => "bagit",
+            Format::Hashdeep => "hashdeep",
+        }
+    }
+}
+
+/// One line as a format parser read it, before its path is placed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    /// The listed name, raw bytes, unescaped.
+    pub name: Vec<u8>,
+    /// Digests listed for it.
+    pub digests: Vec<(Algorithm, String)>,
+    /// Size in bytes, where the format lists it.
+    pub size: Option<u64>,
+}
+
+/// One usable manifest line.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The listed path, relative to the delivery root.
+    pub rel: RelPath,
+    /// Lowercase hex digests listed for it.
+    pub digests: Vec<(Algorithm, String)>,
+    /// Listed size, where the format has one.
+    pub size: Option<u64>,
+    /// Line number in the manifest.
+    pub line: u64,
+}
+
+/// A manifest line that could not be used.
+#[derive(Clone, Debug)]
+pub struct BadLine {
+    /// Line number in the manifest.
+    pub line: u64,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// A manifest, read.
+#[derive(Clone, Debug)]
+pub struct Manifest {
+    /// The manifest file as given.
+    pub path: PathBuf,
+    /// SHA-256 of the manifest's bytes, pinned in the report.
+    pub sha256: String,
+    /// Its format.
+    pub format: Format,
+    /// Usable entries.
+    pub entries: Vec<Entry>,
+    /// Lines that could not be used.
+    pub bad_lines: Vec<BadLine>,
+    /// The bag around a BagIt manifest.
+    pub bag: Option<bagit::Bag>,
+}
+
+/// How to read a manifest.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'a> {
+    /// Folder its paths are relative to (default: the manifest's own folder).
+    pub base: Option<&'a Path>,
+    /// Format (default: detected).
+    pub format: Option<Format>,
+    /// Algorithm of a coreutils manifest (default: from the file name, else the length).
+    pub algorithm: Option<Algorithm>,
+}
+
+impl Manifest {
+    /// Every algorithm the manifest's entries need.
+    pub fn algorithms(&self) -> BTreeSet<Algorithm> {
+        self.entries.iter().flat_map(|e| e.digests.iter().map(|(a, _)| *a)).collect()
+    }
+
+    /// Reads a manifest; `root` is the canonical delivery root.
+    pub fn read(path: &Path, root: &Path, opts: Options) -> anyhow::Result<Manifest> {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("reading manifest '{}'", path.display()))?;
+        let format = opts.format.unwrap_or_else(|| detect(path, &bytes));
+        let base = match opts.base {
+            Some(b) => b.to_path_buf(),
+            None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        let base = std::path::absolute(&base)
+            .with_context(|| format!("resolving the folder of manifest '{}'", path.display()))?;
+        let mut m = Manifest {
+            path: path.to_path_buf(),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            format,
+            entries: Vec::new(),
+            bad_lines: Vec::new(),
+            bag: (format == Format::Bagit).then(|| bagit::read_bag(path)),
+        };
+        for (line, parsed) in parse(path, &bytes, format, opts.algorithm) {
+            match parsed.and_then(|p| Ok((locate(&p.name, &base, root)?, p))) {
+                Ok((rel, p)) => {
+                    m.entries.push(Entry { rel, digests: p.digests, size: p.size, line })
+                }
+                Err(problem) => m.bad_lines.push(BadLine { line, problem }),
+            }
+        }
+        if m.entries.is_empty() && !m.bad_lines.is_empty() {
+            let first = &m.bad_lines[0];
+            bail!(
+                "manifest '{}' ({} format): no line could be read; line {}: {} \
+                 (name the format with --manifest-format if it was detected wrongly)",
+                path.display(),
+                format.name(),
+                first.line,
+                first.problem
+            );
+        }
+        Ok(m)
+    }
+}
+
+/// Non-blank lines with their 1-based numbers, CR stripped.
+pub fn split_lines(bytes: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, raw)| (i as u64 + 1, raw.strip_suffix(b"\r").unwrap_or(raw)))
+        .filter(|(_, raw)| !raw.iter().all(u8::is_ascii_whitespace))
+}
+
+/// Detects the format from the content and the file name.
+pub fn detect(path: &Path, bytes: &[u8]) -> Format {
+    if hashdeep::looks_like(bytes) {
+        Format::Hashdeep
+    } else if bagit::is_bag_manifest(path) {
+        Format::Bagit
+    } else if split_lines(bytes).next().is_some_and(|(_, l)| bsd::looks_like(l)) {
+        Format::Bsd
+    } else {
+        Format::Coreutils
+    }
+}
+
+type Lines = Vec<(u64, Result<Parsed, String>)>;
+
+fn parse(path: &Path, bytes: &[u8], format: Format, alg: Option<Algorithm>) -> Lines {
+    match format {
+        Format::Hashdeep => hashdeep::parse(bytes),
+        Format::Bsd => split_lines(bytes).map(|(n, l)| (n, bsd::parse_line(l))).collect(),
+        Format::Bagit => {
+            let Some(alg) = alg.or_else(|| bagit::algorithm_of(path)) else {
+                return vec![(
+                    1,
+                    Err("the file name names no algorithm (manifest-<alg>.txt)".into()),
+                )];
+            };
+            split_lines(bytes).map(|(n, l)| (n, bagit::parse_line(l, alg))).collect()
+        }
+        Format::Coreutils => {
+            let alg = alg.or_else(|| algorithm_in_name(path));
+            split_lines(bytes).map(|(n, l)| (n, coreutils::parse_line(l, alg))).collect()
+        }
+    }
+}
+
+/// The algorithm a manifest's file name states (`manifest-sm3.txt`, `SHA512SUMS`,
+/// `files.md5`, `b3sums`), so 64-digit SM3 and BLAKE3 digests are not taken as SHA-256.
+fn algorithm_in_name(path: &Path) -> Option<Algorithm> {
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    [
+        ("sha512", Algorithm::Sha512),
+        ("sha256", Algorithm::Sha256),
+        ("sha1", Algorithm::Sha1),
+        ("md5", Algorithm::Md5),
+        ("sm3", Algorithm::Sm3),
+        ("blake3", Algorithm::Blake3),
+        ("b3sum", Algorithm::Blake3),
+    ]
+    .into_iter()
+    .find_map(|(needle, alg)| name.contains(needle).then_some(alg))
+}
+
+/// Resolves a listed name against `base`, lexically, and returns it relative to `root`.
+fn locate(name: &[u8], base: &Path, root: &Path) -> Result<RelPath, String> {
+    let listed = path_from_bytes(name);
+    if listed.is_absolute() {
+        return Err(format!("the path '{}' is absolute; it is never opened", listed.display()));
+    }
+    let mut full = base.to_path_buf();
+    for c in listed.components() {
+        match c {
+            Component::Normal(p) => full.push(p),
+            Component::ParentDir => {
+                full.pop();
+            }
+            _ => {}
+        }
+    }
+    match full.strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => Err("the path names the delivery root".into()),
+        Ok(rel) => Ok(RelPath::new(rel)),
+        Err(_) => Err(format!(
+            "the path '{}' leads outside the delivery; it is never opened",
+            listed.display()
+        )),
+    }
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    fn read_named(name: &str, text: &str) -> anyhow::Result<Manifest> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let p = root.join(name);
+        std::fs::write(&p, text).unwrap();
+        Manifest::read(&p, &root, Options::default())
+    }
+
+    fn read(text: &str) -> anyhow::Result<Manifest> {
+        read_named("manifest-sha256.txt", text)
+    }
+
+    #[test]
+    fn reads_text_binary_escaped_and_crlf_lines() {
+        let text = format!(
+            "{H}  a/0001.jpg\r\n{H} *b.tif\n\\{H}  c\\nd\\\\e\n\n{}  ./a/../f\n",
+            H.to_uppercase()
+        );
+        let m = read(&text).unwrap();
+        let paths: Vec<_> = m.entries.iter().map(|e| e.rel.escaped()).collect();
+        assert_eq!(paths, ["a/0001.jpg", "b.tif", "c\nd\\e", "f"]);
+        assert!(m.entries.iter().all(|e| e.digests == [(Algorithm::Sha256, H.to_string())]));
+        assert_eq!(m.entries[3].line, 5);
+    }
+
+    #[test]
+    fn bad_and_escaping_lines_are_reported_with_line_numbers() {
+        let m = read(&format!("{H}  ok\nnot a line\n{H}  ../outside\n{H}  /etc/passwd\n")).unwrap();
+        let lines: Vec<_> = m.bad_lines.iter().map(|b| b.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        assert!(m.bad_lines[1].problem.contains("outside the delivery"));
+    }
+
+    #[test]
+    fn a_manifest_with_no_usable_line_is_an_error() {
+        let err = read("hello\nworld\n").unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn the_file_name_says_sm3() {
+        let m = read_named("manifest-sm3.txt", &format!("{H}  a\n")).unwrap();
+        assert_eq!(m.algorithms().into_iter().collect::<Vec<_>>(), [Algorithm::Sm3]);
+    }
+
+    #[test]
+    fn formats_are_detected() {
+        let bsd = read_named("CHECKSUMS", &format!("SHA256 (a) = {H}\n")).unwrap();
+        assert_eq!(bsd.format, Format::Bsd);
+        let deep = read_named("audit.txt", "%%%% HASHDEEP-1.0\n%%%% size,md5,filename\n").err();
+        assert!(deep.is_none(), "an empty hashdeep file reads as no entries");
+    }
+}
