@@ -2,15 +2,28 @@
 //!
 //! One read into memory, then from the same bytes: the digest, the format by content, a
 //! full decode of every page, and the technical metadata. Pixels are dropped before
-//! returning, so an `Inspection` stays small.
+//! returning, so an `Inspection` stays small. Each format lives in its own submodule and
+//! answers with a [`Decoded`]; this module owns what is common: hashing, sniffing, the
+//! pixel limit and the panic guard that turns a decoder bug into a finding.
 
-use crate::facts::Inspection;
+mod endian;
+mod exif;
+mod jpeg;
+mod ofd;
+mod pdf;
+mod png;
+mod sniff;
+mod tiff;
+
+use crate::facts::{Dpi, Format, Inspection, PageFacts};
+use sha2::{Digest, Sha256};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 /// What inspection should do beyond reading and hashing.
 #[derive(Clone, Debug)]
 pub struct InspectOptions {
-    /// Decode pages (false: digest and format identification only).
+    /// Decode pages (false: digest, format identification and structural page count only).
     pub decode: bool,
     /// Refuse to decode a page with more pixels than this (decompression-bomb limit).
     pub max_pixels: u64,
@@ -19,6 +32,24 @@ pub struct InspectOptions {
 impl Default for InspectOptions {
     fn default() -> Self {
         InspectOptions { decode: true, max_pixels: 300_000_000 }
+    }
+}
+
+/// What a format module learned beyond the digest and the format.
+#[derive(Debug, Default)]
+pub(crate) struct Decoded {
+    /// Pages by the file's own structure.
+    pub(crate) page_count: Option<u32>,
+    /// Facts per fully decoded page.
+    pub(crate) pages: Vec<PageFacts>,
+    /// Why the file could not be fully decoded, for a person.
+    pub(crate) error: Option<String>,
+}
+
+impl Decoded {
+    /// A structure that could not be read at all.
+    pub(crate) fn failed(error: String) -> Decoded {
+        Decoded { error: Some(error), ..Decoded::default() }
     }
 }
 
@@ -31,7 +62,84 @@ pub fn inspect_file(path: &Path, opts: &InspectOptions) -> Inspection {
     }
 }
 
-/// Inspects bytes already read.
-pub fn inspect_bytes(bytes: &[u8], _opts: &InspectOptions) -> Inspection {
-    Inspection { size: bytes.len() as u64, ..Inspection::default() }
+/// Inspects bytes already read. Never panics: a panicking decoder becomes a
+/// `decode_error`. Empty input gets its size and digest only; the caller reports empty
+/// files itself (`file-empty`).
+pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
+    let mut inspection = Inspection {
+        size: bytes.len() as u64,
+        sha256: Some(hex::encode(Sha256::digest(bytes))),
+        ..Inspection::default()
+    };
+    if bytes.is_empty() {
+        return inspection;
+    }
+    let format = guarded(|| sniff::sniff(bytes)).unwrap_or(Format::Unknown);
+    let decoded = guarded(|| examine(format, bytes, opts))
+        .unwrap_or_else(|why| Decoded::failed(format!("decoder panicked: {why}")));
+    inspection.format = Some(format);
+    inspection.page_count = decoded.page_count;
+    inspection.pages = decoded.pages;
+    inspection.decode_error = decoded.error;
+    inspection
+}
+
+/// Hands the bytes to the module for their format.
+fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> Decoded {
+    match format {
+        Format::Jpeg => jpeg::inspect(bytes, opts),
+        Format::Png => png::inspect(bytes, opts),
+        Format::Tiff => tiff::inspect(bytes, opts),
+        // The page tree is the only way to count pages, so it is parsed even without
+        // `decode`: a PDF that cannot be parsed has no page count to offer.
+        Format::Pdf => pdf::inspect(bytes),
+        // JPEG 2000 decoding comes with a later issue; one codestream is one page.
+        Format::Jp2 => Decoded { page_count: Some(1), ..Decoded::default() },
+        Format::Ofd => ofd::inspect(bytes),
+        Format::Unknown if opts.decode => Decoded::failed(format!(
+            "not a recognized image or document format (starts with {})",
+            sniff::leading_hex(bytes)
+        )),
+        Format::Unknown => Decoded::default(),
+    }
+}
+
+/// Runs `f`, turning a panic into its message. Decoders are third-party code fed hostile
+/// input; one bad file must become a finding, not take down a run over terabytes.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "unknown panic payload".to_string()
+        }
+    })
+}
+
+/// The sentence for a page over the pixel limit, or `None` if it is within it.
+/// `what` names the page: "the image" or "page 3".
+pub(crate) fn over_pixel_limit(
+    what: &str,
+    w: u32,
+    h: u32,
+    opts: &InspectOptions,
+) -> Option<String> {
+    let pixels = u64::from(w) * u64::from(h);
+    (pixels > opts.max_pixels).then(|| {
+        format!(
+            "{what} is {w} × {h} = {pixels} pixels, more than limits.max_pixels ({}); \
+             it was not decoded (raise the limit to check it)",
+            opts.max_pixels
+        )
+    })
+}
+
+/// Dots per inch from a resolution in some unit and that unit's factor (1 for inches,
+/// 2.54 for centimetres, 0.0254 for metres). Zero, negative or non-numeric values carry no
+/// resolution and give `None`.
+pub(crate) fn dots_per_inch(x: f64, y: f64, factor: f64) -> Option<Dpi> {
+    let ok = |v: f64| v.is_finite() && v > 0.0;
+    (ok(x) && ok(y)).then_some(Dpi { x: x * factor, y: y * factor })
 }
