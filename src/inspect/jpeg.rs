@@ -153,3 +153,122 @@ fn check_ends_with_eoi(bytes: &[u8]) -> Result<(), String> {
             .into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::exif::tests::exif_block;
+    use super::super::inspect_bytes;
+    use super::super::testutil::{decode, jpeg, no_decode, with_segment, without_app0};
+    use crate::facts::{ColourMode, Dpi, Format};
+
+    #[test]
+    fn colour_jpeg_facts() {
+        let bytes = jpeg(64, 48, false, (1, 300, 300));
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(
+            (i.format, i.page_count, i.size),
+            (Some(Format::Jpeg), Some(1), bytes.len() as u64)
+        );
+        let p = &i.pages[0];
+        assert_eq!((p.width, p.height, p.colour, p.bits_per_sample), (64, 48, ColourMode::Rgb, 8));
+        assert_eq!((p.dpi, p.compression.as_str()), (Some(Dpi { x: 300.0, y: 300.0 }), "jpeg"));
+    }
+
+    #[test]
+    fn grey_jpeg_with_density_in_centimetres() {
+        let i = inspect_bytes(&jpeg(40, 40, true, (2, 118, 118)), &decode());
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!(p.colour, ColourMode::Grey);
+        assert!((p.dpi.unwrap().x - 299.72).abs() < 1e-9, "{:?}", p.dpi);
+    }
+
+    #[test]
+    fn jfif_unit_zero_is_no_resolution() {
+        let i = inspect_bytes(&jpeg(32, 32, false, (0, 300, 300)), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, None);
+    }
+
+    #[test]
+    fn exif_only_resolution_is_read() {
+        let plain = without_app0(&jpeg(32, 32, false, (1, 72, 72)));
+        let bytes = with_segment(
+            &plain,
+            0xE1,
+            &[b"Exif\0\0".as_slice(), &exif_block(400, 400, Some(2))].concat(),
+        );
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, Some(Dpi { x: 400.0, y: 400.0 }));
+    }
+
+    #[test]
+    fn jfif_wins_over_exif() {
+        let base = jpeg(32, 32, false, (1, 300, 300));
+        let exif = [b"Exif\0\0".as_slice(), &exif_block(72, 72, Some(2))].concat();
+        // APP1 after APP0, as cameras write it.
+        let app0_len = 2 + usize::from(u16::from_be_bytes([base[4], base[5]]));
+        let bytes = [
+            &base[..2 + app0_len],
+            &with_segment(&base[..2], 0xE1, &exif)[2..],
+            &base[2 + app0_len..],
+        ]
+        .concat();
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, Some(Dpi { x: 300.0, y: 300.0 }));
+    }
+
+    #[test]
+    fn truncated_in_the_middle_is_a_decode_error() {
+        let bytes = jpeg(128, 128, false, (1, 300, 300));
+        let cut = &bytes[..bytes.len() / 2];
+        let err = inspect_bytes(cut, &decode()).decode_error.unwrap();
+        assert!(err.contains("end-of-image"), "{err}");
+    }
+
+    #[test]
+    fn a_stray_marker_inside_the_scan_is_a_decode_error() {
+        // The EOI is intact, so only the decoder can notice.
+        let mut bytes = jpeg(128, 128, false, (1, 300, 300));
+        let mid = bytes.len() / 2;
+        bytes[mid..mid + 2].copy_from_slice(&[0xFF, 0xC0]);
+        let i = inspect_bytes(&bytes, &decode());
+        let err = i.decode_error.unwrap();
+        assert!(err.starts_with("JPEG image data is corrupt or truncated"), "{err}");
+        assert!(i.pages.is_empty());
+    }
+
+    #[test]
+    fn zero_padding_after_eoi_is_accepted_other_trailing_data_is_not() {
+        let bytes = jpeg(32, 32, false, (1, 300, 300));
+        let padded = [&bytes[..], &[0u8; 16]].concat();
+        assert_eq!(inspect_bytes(&padded, &decode()).decode_error, None);
+        let appended = [&bytes[..], b"extra"].concat();
+        assert!(inspect_bytes(&appended, &decode()).decode_error.is_some());
+    }
+
+    #[test]
+    fn truncated_headers_are_reported_as_such() {
+        let bytes = jpeg(32, 32, false, (1, 300, 300));
+        let err = inspect_bytes(&bytes[..30], &decode()).decode_error.unwrap();
+        assert!(err.contains("truncated inside its headers"), "{err}");
+    }
+
+    #[test]
+    fn no_decode_skips_the_pixel_check() {
+        let bytes = jpeg(128, 128, false, (1, 300, 300));
+        let i = inspect_bytes(&bytes[..bytes.len() / 2], &no_decode());
+        assert_eq!((i.format, i.page_count, i.decode_error), (Some(Format::Jpeg), Some(1), None));
+        assert!(i.pages.is_empty());
+    }
+
+    #[test]
+    fn pixel_limit_refuses_before_decoding() {
+        let opts = super::InspectOptions { max_pixels: 1000, ..decode() };
+        let err = inspect_bytes(&jpeg(64, 48, false, (1, 300, 300)), &opts).decode_error.unwrap();
+        assert!(err.contains("64 × 48") && err.contains("limits.max_pixels (1000)"), "{err}");
+    }
+}

@@ -15,6 +15,9 @@ mod png;
 mod sniff;
 mod tiff;
 
+#[cfg(test)]
+mod testutil;
+
 use crate::facts::{Dpi, Format, Inspection, PageFacts};
 use sha2::{Digest, Sha256};
 use std::panic::{self, AssertUnwindSafe};
