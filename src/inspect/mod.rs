@@ -122,7 +122,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// The sentence for a page over the pixel limit, or `None` if it is within it.
-/// `what` names the page: "the image" or "page 3".
+/// `what` names it: "the image" or "the page" (the caller says which page).
 pub(crate) fn over_pixel_limit(
     what: &str,
     w: u32,
@@ -145,4 +145,88 @@ pub(crate) fn over_pixel_limit(
 pub(crate) fn dots_per_inch(x: f64, y: f64, factor: f64) -> Option<Dpi> {
     let ok = |v: f64| v.is_finite() && v > 0.0;
     (ok(x) && ok(y)).then_some(Dpi { x: x * factor, y: y * factor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{decode, fixture, no_decode};
+    use super::*;
+
+    const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    #[test]
+    fn empty_input_has_size_and_digest_only() {
+        let i = inspect_bytes(&[], &decode());
+        assert_eq!(i, Inspection { sha256: Some(EMPTY_SHA256.into()), ..Inspection::default() });
+    }
+
+    #[test]
+    fn digest_is_lowercase_hex_sha256() {
+        let i = inspect_bytes(b"abc", &no_decode());
+        let want = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!((i.size, i.sha256.as_deref()), (3, Some(want)));
+    }
+
+    #[test]
+    fn garbage_is_unknown_and_undecodable() {
+        let i = inspect_bytes(b"GARBAGE bytes", &decode());
+        assert_eq!(i.format, Some(Format::Unknown));
+        assert_eq!(
+            i.decode_error.as_deref(),
+            Some("not a recognized image or document format (starts with 47 41 52 42)")
+        );
+        let quiet = inspect_bytes(b"GARBAGE bytes", &no_decode());
+        assert_eq!((quiet.format, quiet.decode_error), (Some(Format::Unknown), None));
+    }
+
+    #[test]
+    fn jp2_is_identified_as_one_page() {
+        let jp2 = [&[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A][..], b"rest"]
+            .concat();
+        let i = inspect_bytes(&jp2, &decode());
+        assert_eq!((i.format, i.page_count, i.decode_error), (Some(Format::Jp2), Some(1), None));
+    }
+
+    #[test]
+    fn ofd_is_identified_without_page_count() {
+        let bytes = ofd::tests::zip(&[("OFD.xml", b"<ofd:OFD/>"), ("Doc_0/Document.xml", b"<d/>")]);
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!((i.format, i.page_count, i.decode_error), (Some(Format::Ofd), None, None));
+    }
+
+    #[test]
+    fn a_plain_zip_is_unknown() {
+        let bytes = ofd::tests::zip(&[("readme.txt", b"hi")]);
+        assert_eq!(inspect_bytes(&bytes, &no_decode()).format, Some(Format::Unknown));
+    }
+
+    #[test]
+    fn inspect_file_reads_once_and_matches_inspect_bytes() {
+        let path = format!("{}/testdata/formats/g4-2page-300dpi.tif", env!("CARGO_MANIFEST_DIR"));
+        let from_file = inspect_file(Path::new(&path), &decode());
+        assert_eq!(from_file, inspect_bytes(&fixture("g4-2page-300dpi.tif"), &decode()));
+        assert_eq!(from_file.page_count, Some(2));
+    }
+
+    #[test]
+    fn unreadable_file_sets_read_error_only() {
+        let i = inspect_file(Path::new("/nonexistent/vouch/page-0001.tif"), &decode());
+        assert!(i.read_error.is_some());
+        assert_eq!(Inspection { read_error: None, ..i }, Inspection::default());
+    }
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(guarded(|| 7), Ok(7));
+        assert_eq!(guarded(|| -> u8 { panic!("boom") }), Err("boom".to_string()));
+        let n = 3;
+        assert_eq!(guarded(|| -> u8 { panic!("page {n}") }), Err("page 3".to_string()));
+    }
+
+    #[test]
+    fn dots_per_inch_refuses_meaningless_values() {
+        assert_eq!(dots_per_inch(300.0, 300.0, 1.0), Some(Dpi { x: 300.0, y: 300.0 }));
+        assert_eq!(dots_per_inch(0.0, 300.0, 1.0), None);
+        assert_eq!(dots_per_inch(f64::NAN, 300.0, 1.0), None);
+    }
 }

@@ -77,7 +77,6 @@ pub(crate) fn tiff_rgb(
         }
         img.write_data(&pattern((w * h * 3) as usize)).unwrap();
     }
-    drop(enc);
     out.into_inner()
 }
 

@@ -91,7 +91,7 @@ fn decode_pages(
         if n > 1 {
             decoder.next_image().map_err(|e| page_err(n, &e))?;
         }
-        out.push(decode_page(&mut decoder, n, opts).map_err(|e| page_err(n, &e))?);
+        out.push(decode_page(&mut decoder, opts).map_err(|e| page_err(n, &e))?);
     }
     Ok(())
 }
@@ -108,51 +108,24 @@ fn limits(opts: &InspectOptions) -> Limits {
 /// Facts of the current page, then a full decode of every chunk.
 fn decode_page<R: std::io::Read + std::io::Seek>(
     decoder: &mut Decoder<R>,
-    n: usize,
     opts: &InspectOptions,
 ) -> Result<PageFacts, String> {
     let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
     let page = facts(decoder, width, height)?;
-    if let Some(why) = over_pixel_limit(&format!("page {n}"), width, height, opts) {
+    if let Some(why) = over_pixel_limit("the page", width, height, opts) {
         return Err(why);
     }
-    let chunks = match decoder.get_chunk_type() {
-        ChunkType::Strip => decoder.strip_count().map_err(|e| e.to_string())?,
-        ChunkType::Tile => {
-            // The decoder trusts TileOffsets' length; a short list would leave tiles unread.
-            let needed = tiles_needed(decoder, width, height)?;
-            let listed = decoder.tile_count().map_err(|e| e.to_string())?;
-            if listed < needed {
-                return Err(format!("the file lists {listed} tiles but the page needs {needed}"));
-            }
-            needed
-        }
+    // The decoder has already checked that the offsets list covers the page.
+    let (kind, chunks) = match decoder.get_chunk_type() {
+        ChunkType::Strip => ("strip", decoder.strip_count()),
+        ChunkType::Tile => ("tile", decoder.tile_count()),
     };
-    for chunk in 0..chunks {
-        // Each chunk's pixels are dropped at once: decoding is the check.
-        decoder.read_chunk(chunk).map_err(|e| format!("strip/tile {chunk}: {e}"))?;
+    for chunk in 0..chunks.map_err(|e| e.to_string())? {
+        // Each chunk's pixels are dropped at once: decoding is the check. Numbered from 0,
+        // as tiffinfo and tiffdump number them.
+        decoder.read_chunk(chunk).map_err(|e| format!("{kind} {chunk}: {e}"))?;
     }
     Ok(page)
-}
-
-/// Tiles a page needs to cover it (every plane, if planar), from the tile size tags.
-fn tiles_needed<R: std::io::Read + std::io::Seek>(
-    d: &mut Decoder<R>,
-    w: u32,
-    h: u32,
-) -> Result<u32, String> {
-    let tw =
-        tag_u32(d, Tag::TileWidth)?.filter(|&v| v > 0).ok_or("tile width is missing or zero")?;
-    let th =
-        tag_u32(d, Tag::TileLength)?.filter(|&v| v > 0).ok_or("tile length is missing or zero")?;
-    let planes = match tag_u32(d, Tag::PlanarConfiguration)? {
-        Some(2) => tag_u32(d, Tag::SamplesPerPixel)?.unwrap_or(1),
-        _ => 1,
-    };
-    w.div_ceil(tw)
-        .checked_mul(h.div_ceil(th))
-        .and_then(|t| t.checked_mul(planes))
-        .ok_or_else(|| "tile count overflows".to_string())
 }
 
 /// Compression, colour, bit depth and resolution from the page's tags.
@@ -204,8 +177,10 @@ fn compression_name(code: u32) -> String {
     }
 }
 
-/// X/YResolution in dpi. Unit 2 is inches, 3 centimetres; unit 1 ("no absolute unit") or
-/// an absent unit gives no resolution (see the module notes in the report to the pipeline).
+/// X/YResolution in dpi. Unit 2 is inches, 3 centimetres. Unit 1 ("no absolute unit") or
+/// an absent unit gives no resolution, though TIFF 6.0 says an absent unit means inches:
+/// acceptance asks the file to state its resolution, so we fail closed and let
+/// `resolution-missing` say so.
 fn resolution<R: std::io::Read + std::io::Seek>(d: &mut Decoder<R>) -> Result<Option<Dpi>, String> {
     let factor = match tag_u32(d, Tag::ResolutionUnit)? {
         Some(2) => 1.0,
@@ -243,5 +218,180 @@ fn number(v: Value) -> Option<f64> {
         Value::Double(v) => Some(v),
         Value::List(list) => list.into_iter().next().and_then(number),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::inspect_bytes;
+    use super::super::testutil::{decode, fixture, no_decode, tag_value_pos, tiff_rgb};
+    use crate::facts::{ColourMode, Dpi, Format};
+    use tiff::encoder::Compression;
+    use tiff::tags::ResolutionUnit;
+
+    #[test]
+    fn three_page_lzw_tiff_facts() {
+        let bytes = tiff_rgb(3, Compression::Lzw, Some((ResolutionUnit::Inch, 400)));
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!((i.format, i.page_count, i.pages.len()), (Some(Format::Tiff), Some(3), 3));
+        for (n, p) in i.pages.iter().enumerate() {
+            assert_eq!((p.width, p.height), (40 + 8 * n as u32, 30));
+            assert_eq!(
+                (p.colour, p.bits_per_sample, p.compression.as_str()),
+                (ColourMode::Rgb, 8, "lzw")
+            );
+            assert_eq!(p.dpi, Some(Dpi { x: 400.0, y: 400.0 }));
+        }
+    }
+
+    #[test]
+    fn uncompressed_in_centimetres_and_without_unit() {
+        let cm = inspect_bytes(
+            &tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Centimeter, 100))),
+            &decode(),
+        );
+        assert_eq!(cm.decode_error, None);
+        assert_eq!(cm.pages[0].compression, "none");
+        assert!((cm.pages[0].dpi.unwrap().y - 254.0).abs() < 1e-9);
+        // The encoder's default is ResolutionUnit 1 ("no absolute unit") at 1/1.
+        let none = inspect_bytes(&tiff_rgb(1, Compression::Uncompressed, None), &decode());
+        assert_eq!((none.decode_error, none.pages[0].dpi), (None, None));
+    }
+
+    #[test]
+    fn ccitt_g4_from_libtiff() {
+        let i = inspect_bytes(&fixture("g4-2page-300dpi.tif"), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.page_count, Some(2));
+        let sizes: Vec<_> = i.pages.iter().map(|p| (p.width, p.height)).collect();
+        assert_eq!(sizes, [(200, 120), (160, 100)]);
+        for p in &i.pages {
+            assert_eq!(
+                (p.colour, p.bits_per_sample, p.compression.as_str()),
+                (ColourMode::Bilevel, 1, "ccitt-g4")
+            );
+            assert_eq!(p.dpi, Some(Dpi { x: 300.0, y: 300.0 }));
+        }
+    }
+
+    #[test]
+    fn bigtiff_from_libtiff() {
+        let i = inspect_bytes(&fixture("bigtiff-g4.tif"), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(
+            (i.page_count, i.pages[0].width, i.pages[0].compression.as_str()),
+            (Some(1), 200, "ccitt-g4")
+        );
+    }
+
+    #[test]
+    fn tiled_tiff_from_libtiff() {
+        let i = inspect_bytes(&fixture("tiled-rgb-lzw.tif"), &decode());
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!(
+            (p.width, p.height, p.colour, p.compression.as_str()),
+            (64, 48, ColourMode::Rgb, "lzw")
+        );
+        assert!((p.dpi.unwrap().x - 299.72).abs() < 1e-9, "{:?}", p.dpi);
+    }
+
+    #[test]
+    fn strip_offset_past_eof_is_a_decode_error() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, None);
+        let at = tag_value_pos(&bytes, 273); // StripOffsets
+        let past = (bytes.len() as u32 + 1000).to_le_bytes();
+        bytes[at..at + 4].copy_from_slice(&past);
+        let i = inspect_bytes(&bytes, &decode());
+        let err = i.decode_error.unwrap();
+        assert!(err.starts_with("TIFF page 1 of 1 cannot be decoded"), "{err}");
+        assert_eq!((i.page_count, i.pages.len()), (Some(1), 0));
+    }
+
+    #[test]
+    fn corrupt_g4_data_is_a_decode_error() {
+        let mut bytes = fixture("g4-2page-300dpi.tif");
+        // libtiff wrote page 1's strip at offset 8, before its IFD at 516.
+        bytes[100..300].fill(0x00);
+        let i = inspect_bytes(&bytes, &decode());
+        let err = i.decode_error.unwrap();
+        assert!(err.starts_with("TIFF page 1 of 2 cannot be decoded"), "{err}");
+        assert_eq!(i.page_count, Some(2));
+    }
+
+    #[test]
+    fn a_missing_tile_is_a_decode_error() {
+        let mut bytes = fixture("tiled-rgb-lzw.tif");
+        // Drop the last of the 4 tiles from both TileOffsets and TileByteCounts.
+        let e = super::Endian::Little;
+        let ifd = u64::from(e.u32(&bytes, 4).unwrap());
+        let n = u64::from(e.u16(&bytes, ifd).unwrap());
+        for tag in [324, 325] {
+            let entry = (0..n).map(|i| ifd + 2 + 12 * i).find(|&at| e.u16(&bytes, at) == Some(tag));
+            let at = entry.unwrap() as usize;
+            bytes[at + 4..at + 8].copy_from_slice(&3u32.to_le_bytes());
+        }
+        let err = inspect_bytes(&bytes, &decode()).decode_error.unwrap();
+        assert!(err.starts_with("TIFF page 1 of 1 cannot be decoded"), "{err}");
+    }
+
+    #[test]
+    fn ifd_past_eof_is_reported_even_without_decoding() {
+        let mut bytes = tiff_rgb(2, Compression::Uncompressed, None);
+        let len = bytes.len() as u32;
+        bytes[4..8].copy_from_slice(&(len + 8).to_le_bytes());
+        for opts in [decode(), no_decode()] {
+            let i = inspect_bytes(&bytes, &opts);
+            let err = i.decode_error.unwrap();
+            assert!(err.contains("page 1") && err.contains("past the end"), "{err}");
+            assert_eq!(i.page_count, None);
+        }
+    }
+
+    #[test]
+    fn looping_ifd_chain_is_an_error_not_a_hang() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, None);
+        let e = super::Endian::Little;
+        let ifd = e.u32(&bytes, 4).unwrap();
+        let n = u32::from(e.u16(&bytes, u64::from(ifd)).unwrap());
+        let next = (ifd + 2 + 12 * n) as usize;
+        bytes[next..next + 4].copy_from_slice(&ifd.to_le_bytes());
+        let err = inspect_bytes(&bytes, &no_decode()).decode_error.unwrap();
+        assert!(err.contains("loops"), "{err}");
+    }
+
+    #[test]
+    fn no_decode_counts_pages_only() {
+        let i = inspect_bytes(&tiff_rgb(3, Compression::Lzw, None), &no_decode());
+        assert_eq!((i.page_count, i.pages.len(), i.decode_error), (Some(3), 0, None));
+    }
+
+    #[test]
+    fn pixel_limit_names_the_page() {
+        let opts = super::InspectOptions { max_pixels: 1300, ..decode() };
+        let i = inspect_bytes(&tiff_rgb(2, Compression::Uncompressed, None), &opts);
+        let err = i.decode_error.unwrap();
+        // Page 1 is 40 × 30 = 1200 pixels, page 2 is 48 × 30 = 1440.
+        assert!(
+            err.starts_with("TIFF page 2 of 2 cannot be decoded: the page is 48 × 30"),
+            "{err}"
+        );
+        assert!(err.contains("limits.max_pixels (1300)"), "{err}");
+        assert_eq!(i.pages.len(), 1);
+    }
+
+    #[test]
+    fn compression_and_colour_names() {
+        assert_eq!(super::compression_name(32946), "deflate");
+        assert_eq!(super::compression_name(32773), "packbits");
+        assert_eq!(super::compression_name(7), "jpeg");
+        assert_eq!(super::compression_name(3), "ccitt-g3");
+        assert_eq!(super::compression_name(34712), "tiff-34712");
+        assert_eq!(super::colour(Some(0), 1), ColourMode::Bilevel);
+        assert_eq!(super::colour(Some(1), 8), ColourMode::Grey);
+        assert_eq!(super::colour(Some(5), 8), ColourMode::Cmyk);
+        assert_eq!(super::colour(Some(3), 8), ColourMode::Palette);
+        assert_eq!(super::colour(Some(8), 8), ColourMode::Other);
     }
 }
