@@ -230,3 +230,29 @@ mod tests {
         assert_eq!(dots_per_inch(f64::NAN, 300.0, 1.0), None);
     }
 }
+
+#[cfg(test)]
+mod fail_closed {
+    //! Every proper prefix of a valid file must be refused: acceptance fails closed.
+
+    use super::testutil::{decode, fixture, jpeg, pdf};
+    use super::*;
+
+    fn every_prefix_is_refused(name: &str, bytes: &[u8]) {
+        assert_eq!(inspect_bytes(bytes, &decode()).decode_error, None, "{name} whole");
+        for cut in 1..bytes.len() {
+            let i = inspect_bytes(&bytes[..cut], &decode());
+            assert!(i.decode_error.is_some(), "{name} cut at {cut} of {} passed", bytes.len());
+        }
+    }
+
+    #[test]
+    fn truncated_jpeg_tiff_and_pdf_never_pass() {
+        every_prefix_is_refused("jpeg", &jpeg(24, 16, false, (1, 300, 300)));
+        every_prefix_is_refused("g4 tiff", &fixture("g4-2page-300dpi.tif"));
+        every_prefix_is_refused("tiled tiff", &fixture("tiled-rgb-lzw.tif"));
+        // A PDF may legally end without its final newline after %%EOF.
+        let p = pdf(2, false);
+        every_prefix_is_refused("pdf", &p[..p.len() - 1]);
+    }
+}
