@@ -2,25 +2,59 @@
 //!
 //! One read into memory, then from the same bytes: the digest, the format by content, a
 //! full decode of every page, and the technical metadata. Pixels are dropped before
-//! returning, so an `Inspection` stays small.
+//! returning, so an `Inspection` stays small. Each format lives in its own submodule and
+//! answers with a [`Decoded`]; this module owns what is common: hashing, sniffing, the
+//! pixel limit and the panic guard that turns a decoder bug into a finding.
 
-use crate::facts::Inspection;
+mod endian;
+mod exif;
+mod jpeg;
+mod ofd;
+mod pdf;
+mod png;
+mod sniff;
+mod tiff;
+
+#[cfg(test)]
+mod testutil;
+
+use crate::digest::{self, Algorithm};
+use crate::facts::{Dpi, Format, Inspection, PageFacts};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 /// What inspection should do beyond reading and hashing.
 #[derive(Clone, Debug)]
 pub struct InspectOptions {
-    /// Decode pages (false: digest and format identification only).
+    /// Decode pages (false: digest, format identification and structural page count only).
     pub decode: bool,
     /// Refuse to decode a page with more pixels than this (decompression-bomb limit).
     pub max_pixels: u64,
-    /// Digests to compute besides SHA-256 (which is always computed).
-    pub algorithms: Vec<crate::digest::Algorithm>,
+    /// Digests to compute besides SHA-256 (which is always computed), over the same bytes.
+    pub algorithms: Vec<Algorithm>,
 }
 
 impl Default for InspectOptions {
     fn default() -> Self {
         InspectOptions { decode: true, max_pixels: 300_000_000, algorithms: Vec::new() }
+    }
+}
+
+/// What a format module learned beyond the digest and the format.
+#[derive(Debug, Default)]
+pub(crate) struct Decoded {
+    /// Pages by the file's own structure.
+    pub(crate) page_count: Option<u32>,
+    /// Facts per fully decoded page.
+    pub(crate) pages: Vec<PageFacts>,
+    /// Why the file could not be fully decoded, for a person.
+    pub(crate) error: Option<String>,
+}
+
+impl Decoded {
+    /// A structure that could not be read at all.
+    pub(crate) fn failed(error: String) -> Decoded {
+        Decoded { error: Some(error), ..Decoded::default() }
     }
 }
 
@@ -33,13 +67,203 @@ pub fn inspect_file(path: &Path, opts: &InspectOptions) -> Inspection {
     }
 }
 
-/// Inspects bytes already read.
+/// Inspects bytes already read. Never panics: a panicking decoder becomes a
+/// `decode_error`. Empty input gets its size and digest only; the caller reports empty
+/// files itself (`file-empty`).
 pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     let mut algs = opts.algorithms.clone();
-    algs.push(crate::digest::Algorithm::Sha256);
+    algs.push(Algorithm::Sha256);
     algs.sort();
     algs.dedup();
-    let digests = crate::digest::digest_all(bytes, &algs);
-    let sha256 = digests.get(&crate::digest::Algorithm::Sha256).cloned();
-    Inspection { size: bytes.len() as u64, sha256, digests, ..Inspection::default() }
+    let digests = digest::digest_all(bytes, &algs);
+    let mut inspection = Inspection {
+        size: bytes.len() as u64,
+        sha256: digests.get(&Algorithm::Sha256).cloned(),
+        digests,
+        ..Inspection::default()
+    };
+    if bytes.is_empty() {
+        return inspection;
+    }
+    let format = guarded(|| sniff::sniff(bytes)).unwrap_or(Format::Unknown);
+    let decoded = guarded(|| examine(format, bytes, opts))
+        .unwrap_or_else(|why| Decoded::failed(format!("decoder panicked: {why}")));
+    inspection.format = Some(format);
+    inspection.page_count = decoded.page_count;
+    inspection.pages = decoded.pages;
+    inspection.decode_error = decoded.error;
+    inspection
+}
+
+/// Hands the bytes to the module for their format.
+fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> Decoded {
+    match format {
+        Format::Jpeg => jpeg::inspect(bytes, opts),
+        Format::Png => png::inspect(bytes, opts),
+        Format::Tiff => tiff::inspect(bytes, opts),
+        // The page tree is the only way to count pages, so it is parsed even without
+        // `decode`: a PDF that cannot be parsed has no page count to offer.
+        Format::Pdf => pdf::inspect(bytes),
+        // JPEG 2000 decoding comes with a later issue; one codestream is one page.
+        Format::Jp2 => Decoded { page_count: Some(1), ..Decoded::default() },
+        Format::Ofd => ofd::inspect(bytes),
+        Format::Unknown if opts.decode => Decoded::failed(format!(
+            "not a recognized image or document format (starts with {})",
+            sniff::leading_hex(bytes)
+        )),
+        Format::Unknown => Decoded::default(),
+    }
+}
+
+/// Runs `f`, turning a panic into its message. Decoders are third-party code fed hostile
+/// input; one bad file must become a finding, not take down a run over terabytes.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "unknown panic payload".to_string()
+        }
+    })
+}
+
+/// The sentence for a page over the pixel limit, or `None` if it is within it.
+/// `what` names it: "the image" or "the page" (the caller says which page).
+pub(crate) fn over_pixel_limit(
+    what: &str,
+    w: u32,
+    h: u32,
+    opts: &InspectOptions,
+) -> Option<String> {
+    let pixels = u64::from(w) * u64::from(h);
+    (pixels > opts.max_pixels).then(|| {
+        format!(
+            "{what} is {w} × {h} = {pixels} pixels, more than limits.max_pixels ({}); \
+             it was not decoded (raise the limit to check it)",
+            opts.max_pixels
+        )
+    })
+}
+
+/// Dots per inch from a resolution in some unit and that unit's factor (1 for inches,
+/// 2.54 for centimetres, 0.0254 for metres). Zero, negative or non-numeric values carry no
+/// resolution and give `None`.
+pub(crate) fn dots_per_inch(x: f64, y: f64, factor: f64) -> Option<Dpi> {
+    let ok = |v: f64| v.is_finite() && v > 0.0;
+    (ok(x) && ok(y)).then_some(Dpi { x: x * factor, y: y * factor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{decode, fixture, no_decode};
+    use super::*;
+
+    const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    #[test]
+    fn empty_input_has_size_and_digest_only() {
+        let i = inspect_bytes(&[], &decode());
+        let digests = [(Algorithm::Sha256, EMPTY_SHA256.to_string())].into();
+        let want =
+            Inspection { sha256: Some(EMPTY_SHA256.into()), digests, ..Inspection::default() };
+        assert_eq!(i, want);
+    }
+
+    #[test]
+    fn digest_is_lowercase_hex_sha256() {
+        let i = inspect_bytes(b"abc", &no_decode());
+        let want = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!((i.size, i.sha256.as_deref()), (3, Some(want)));
+    }
+
+    #[test]
+    fn garbage_is_unknown_and_undecodable() {
+        let i = inspect_bytes(b"GARBAGE bytes", &decode());
+        assert_eq!(i.format, Some(Format::Unknown));
+        assert_eq!(
+            i.decode_error.as_deref(),
+            Some("not a recognized image or document format (starts with 47 41 52 42)")
+        );
+        let quiet = inspect_bytes(b"GARBAGE bytes", &no_decode());
+        assert_eq!((quiet.format, quiet.decode_error), (Some(Format::Unknown), None));
+    }
+
+    #[test]
+    fn jp2_is_identified_as_one_page() {
+        let jp2 = [&[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A][..], b"rest"]
+            .concat();
+        let i = inspect_bytes(&jp2, &decode());
+        assert_eq!((i.format, i.page_count, i.decode_error), (Some(Format::Jp2), Some(1), None));
+    }
+
+    #[test]
+    fn ofd_is_identified_without_page_count() {
+        let bytes = ofd::tests::zip(&[("OFD.xml", b"<ofd:OFD/>"), ("Doc_0/Document.xml", b"<d/>")]);
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!((i.format, i.page_count, i.decode_error), (Some(Format::Ofd), None, None));
+    }
+
+    #[test]
+    fn a_plain_zip_is_unknown() {
+        let bytes = ofd::tests::zip(&[("readme.txt", b"hi")]);
+        assert_eq!(inspect_bytes(&bytes, &no_decode()).format, Some(Format::Unknown));
+    }
+
+    #[test]
+    fn inspect_file_reads_once_and_matches_inspect_bytes() {
+        let path = format!("{}/testdata/formats/g4-2page-300dpi.tif", env!("CARGO_MANIFEST_DIR"));
+        let from_file = inspect_file(Path::new(&path), &decode());
+        assert_eq!(from_file, inspect_bytes(&fixture("g4-2page-300dpi.tif"), &decode()));
+        assert_eq!(from_file.page_count, Some(2));
+    }
+
+    #[test]
+    fn unreadable_file_sets_read_error_only() {
+        let i = inspect_file(Path::new("/nonexistent/vouch/page-0001.tif"), &decode());
+        assert!(i.read_error.is_some());
+        assert_eq!(Inspection { read_error: None, ..i }, Inspection::default());
+    }
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(guarded(|| 7), Ok(7));
+        assert_eq!(guarded(|| -> u8 { panic!("boom") }), Err("boom".to_string()));
+        let n = 3;
+        assert_eq!(guarded(|| -> u8 { panic!("page {n}") }), Err("page 3".to_string()));
+    }
+
+    #[test]
+    fn dots_per_inch_refuses_meaningless_values() {
+        assert_eq!(dots_per_inch(300.0, 300.0, 1.0), Some(Dpi { x: 300.0, y: 300.0 }));
+        assert_eq!(dots_per_inch(0.0, 300.0, 1.0), None);
+        assert_eq!(dots_per_inch(f64::NAN, 300.0, 1.0), None);
+    }
+}
+
+#[cfg(test)]
+mod fail_closed {
+    //! Every proper prefix of a valid file must be refused: acceptance fails closed.
+
+    use super::testutil::{decode, fixture, jpeg, pdf};
+    use super::*;
+
+    fn every_prefix_is_refused(name: &str, bytes: &[u8]) {
+        assert_eq!(inspect_bytes(bytes, &decode()).decode_error, None, "{name} whole");
+        for cut in 1..bytes.len() {
+            let i = inspect_bytes(&bytes[..cut], &decode());
+            assert!(i.decode_error.is_some(), "{name} cut at {cut} of {} passed", bytes.len());
+        }
+    }
+
+    #[test]
+    fn truncated_jpeg_tiff_and_pdf_never_pass() {
+        every_prefix_is_refused("jpeg", &jpeg(24, 16, false, (1, 300, 300)));
+        every_prefix_is_refused("g4 tiff", &fixture("g4-2page-300dpi.tif"));
+        every_prefix_is_refused("tiled tiff", &fixture("tiled-rgb-lzw.tif"));
+        // A PDF may legally end without its final newline after %%EOF.
+        let p = pdf(2, false);
+        every_prefix_is_refused("pdf", &p[..p.len() - 1]);
+    }
 }

@@ -1,0 +1,274 @@
+//! JPEG: full decode with `zune-jpeg`, plus the header facts the decoder does not expose.
+//!
+//! The headers (frame size, precision, components, JFIF density, EXIF resolution) are
+//! read by a small marker walk of our own, before decoding, so the pixel limit is applied
+//! before any allocation. The decoder runs in strict mode: in its default tolerant mode a
+//! truncated scan is silently filled with grey, which would let a broken page pass.
+//!
+//! Trailing bytes: a JPEG must end with its EOI marker (`FF D9`). Only trailing `00`
+//! bytes are tolerated after it (some writers pad files to a block size). Anything else
+//! after the image, or no EOI at all, is a decode error: either the file is truncated or
+//! something was appended that the archive did not ask for.
+
+use super::{Decoded, InspectOptions, dots_per_inch, exif, over_pixel_limit};
+use crate::facts::{ColourMode, Dpi, PageFacts};
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
+
+/// What the marker walk found before the first scan.
+#[derive(Debug, Default)]
+struct Header {
+    width: u32,
+    height: u32,
+    precision: u8,
+    components: u8,
+    jfif: Option<Dpi>,
+    exif: Option<Dpi>,
+}
+
+/// JPEG facts: one page, decoded if asked.
+pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
+    let mut decoded = Decoded { page_count: Some(1), ..Decoded::default() };
+    if opts.decode {
+        match decode(bytes, opts) {
+            Ok(page) => decoded.pages.push(page),
+            Err(why) => decoded.error = Some(why),
+        }
+    }
+    decoded
+}
+
+fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
+    let header = read_header(bytes)?;
+    if let Some(why) = over_pixel_limit("the image", header.width, header.height, opts) {
+        return Err(why);
+    }
+    check_ends_with_eoi(bytes)?;
+    // Grey decodes to one byte per pixel; everything else to RGB (CMYK/YCCK are
+    // converted), which is enough to prove every scan decodes.
+    let out = if header.components == 1 { ColorSpace::Luma } else { ColorSpace::RGB };
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX))
+        .jpeg_set_out_colorspace(out);
+    let pixels =
+        JpegDecoder::new_with_options(ZCursor::new(bytes), options).decode().map_err(|e| {
+            // zune-jpeg quotes some of its messages; a report reads better without.
+            let why = e.to_string();
+            format!("JPEG image data is corrupt or truncated: {}", why.trim_matches('"'))
+        })?;
+    drop(pixels);
+    Ok(PageFacts {
+        width: header.width,
+        height: header.height,
+        // JFIF wins: it is the field written for exactly this purpose.
+        dpi: header.jfif.or(header.exif),
+        colour: match header.components {
+            1 => ColourMode::Grey,
+            3 => ColourMode::Rgb,
+            4 => ColourMode::Cmyk,
+            _ => ColourMode::Other,
+        },
+        bits_per_sample: u16::from(header.precision),
+        compression: "jpeg".to_string(),
+    })
+}
+
+/// Walks the marker segments from SOI to the first SOS.
+fn read_header(bytes: &[u8]) -> Result<Header, String> {
+    let cut = || "JPEG is truncated inside its headers".to_string();
+    let mut header = Header::default();
+    let mut at = 2; // after SOI
+    loop {
+        if bytes.get(at) != Some(&0xFF) {
+            return Err(match bytes.get(at) {
+                None => cut(),
+                Some(_) => format!("JPEG headers are corrupt: no marker at byte {at}"),
+            });
+        }
+        while bytes.get(at) == Some(&0xFF) {
+            at += 1; // fill bytes before a marker
+        }
+        let marker = *bytes.get(at).ok_or_else(cut)?;
+        at += 1;
+        match marker {
+            0x01 | 0xD0..=0xD8 => continue, // standalone markers carry no length
+            0xD9 => return Err("JPEG ends before any image data".into()),
+            0xDA => break,
+            _ => {}
+        }
+        let len = bytes.get(at..at + 2).map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])));
+        let seg =
+            len.filter(|&l| l >= 2).and_then(|l| bytes.get(at + 2..at + l)).ok_or_else(cut)?;
+        read_segment(marker, seg, &mut header);
+        at += seg.len() + 2;
+    }
+    if header.components == 0 || header.width == 0 || header.height == 0 {
+        return Err("JPEG has no usable frame header (SOF) before its image data".into());
+    }
+    Ok(header)
+}
+
+/// Takes what we need from one marker segment (`seg` excludes marker and length).
+fn read_segment(marker: u8, seg: &[u8], header: &mut Header) {
+    match marker {
+        0xE0 if seg.starts_with(b"JFIF\0") => header.jfif = jfif_density(&seg[5..]),
+        0xE1 if seg.starts_with(b"Exif\0\0") => header.exif = exif::resolution(&seg[6..]),
+        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+        0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+            if let [precision, h1, h0, w1, w0, components, ..] = *seg {
+                header.precision = precision;
+                header.height = u32::from(u16::from_be_bytes([h1, h0]));
+                header.width = u32::from(u16::from_be_bytes([w1, w0]));
+                header.components = components;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// JFIF density after the `JFIF\0` identifier: version (2), unit (1), x (2), y (2).
+/// Unit 0 is a pixel aspect ratio only, which is no resolution.
+fn jfif_density(body: &[u8]) -> Option<Dpi> {
+    let [_, _, unit, x1, x0, y1, y0, ..] = *body else { return None };
+    let (x, y) = (f64::from(u16::from_be_bytes([x1, x0])), f64::from(u16::from_be_bytes([y1, y0])));
+    match unit {
+        1 => dots_per_inch(x, y, 1.0),
+        2 => dots_per_inch(x, y, 2.54),
+        _ => None,
+    }
+}
+
+/// A complete JPEG ends with EOI; only zero padding may follow it.
+fn check_ends_with_eoi(bytes: &[u8]) -> Result<(), String> {
+    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    if bytes[..end].ends_with(&[0xFF, 0xD9]) {
+        Ok(())
+    } else {
+        Err("JPEG does not end with an end-of-image marker (FF D9): \
+             the file is truncated or has data appended after the image"
+            .into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::exif::tests::exif_block;
+    use super::super::inspect_bytes;
+    use super::super::testutil::{decode, jpeg, no_decode, with_segment, without_app0};
+    use crate::facts::{ColourMode, Dpi, Format};
+
+    #[test]
+    fn colour_jpeg_facts() {
+        let bytes = jpeg(64, 48, false, (1, 300, 300));
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(
+            (i.format, i.page_count, i.size),
+            (Some(Format::Jpeg), Some(1), bytes.len() as u64)
+        );
+        let p = &i.pages[0];
+        assert_eq!((p.width, p.height, p.colour, p.bits_per_sample), (64, 48, ColourMode::Rgb, 8));
+        assert_eq!((p.dpi, p.compression.as_str()), (Some(Dpi { x: 300.0, y: 300.0 }), "jpeg"));
+    }
+
+    #[test]
+    fn grey_jpeg_with_density_in_centimetres() {
+        let i = inspect_bytes(&jpeg(40, 40, true, (2, 118, 118)), &decode());
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!(p.colour, ColourMode::Grey);
+        assert!((p.dpi.unwrap().x - 299.72).abs() < 1e-9, "{:?}", p.dpi);
+    }
+
+    #[test]
+    fn jfif_unit_zero_is_no_resolution() {
+        let i = inspect_bytes(&jpeg(32, 32, false, (0, 300, 300)), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, None);
+    }
+
+    #[test]
+    fn exif_only_resolution_is_read() {
+        let plain = without_app0(&jpeg(32, 32, false, (1, 72, 72)));
+        let bytes = with_segment(
+            &plain,
+            0xE1,
+            &[b"Exif\0\0".as_slice(), &exif_block(400, 400, Some(2))].concat(),
+        );
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, Some(Dpi { x: 400.0, y: 400.0 }));
+    }
+
+    #[test]
+    fn jfif_wins_over_exif() {
+        let base = jpeg(32, 32, false, (1, 300, 300));
+        let exif = [b"Exif\0\0".as_slice(), &exif_block(72, 72, Some(2))].concat();
+        // APP1 after APP0, as cameras write it.
+        let app0_len = 2 + usize::from(u16::from_be_bytes([base[4], base[5]]));
+        let bytes = [
+            &base[..2 + app0_len],
+            &with_segment(&base[..2], 0xE1, &exif)[2..],
+            &base[2 + app0_len..],
+        ]
+        .concat();
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, Some(Dpi { x: 300.0, y: 300.0 }));
+    }
+
+    #[test]
+    fn truncated_in_the_middle_is_a_decode_error() {
+        let bytes = jpeg(128, 128, false, (1, 300, 300));
+        let cut = &bytes[..bytes.len() / 2];
+        let err = inspect_bytes(cut, &decode()).decode_error.unwrap();
+        assert!(err.contains("end-of-image"), "{err}");
+    }
+
+    #[test]
+    fn a_stray_marker_inside_the_scan_is_a_decode_error() {
+        // The EOI is intact, so only the decoder can notice.
+        let mut bytes = jpeg(128, 128, false, (1, 300, 300));
+        let mid = bytes.len() / 2;
+        bytes[mid..mid + 2].copy_from_slice(&[0xFF, 0xC0]);
+        let i = inspect_bytes(&bytes, &decode());
+        let err = i.decode_error.unwrap();
+        assert!(err.starts_with("JPEG image data is corrupt or truncated"), "{err}");
+        assert!(i.pages.is_empty());
+    }
+
+    #[test]
+    fn zero_padding_after_eoi_is_accepted_other_trailing_data_is_not() {
+        let bytes = jpeg(32, 32, false, (1, 300, 300));
+        let padded = [&bytes[..], &[0u8; 16]].concat();
+        assert_eq!(inspect_bytes(&padded, &decode()).decode_error, None);
+        let appended = [&bytes[..], b"extra"].concat();
+        assert!(inspect_bytes(&appended, &decode()).decode_error.is_some());
+    }
+
+    #[test]
+    fn truncated_headers_are_reported_as_such() {
+        let bytes = jpeg(32, 32, false, (1, 300, 300));
+        let err = inspect_bytes(&bytes[..30], &decode()).decode_error.unwrap();
+        assert!(err.contains("truncated inside its headers"), "{err}");
+    }
+
+    #[test]
+    fn no_decode_skips_the_pixel_check() {
+        let bytes = jpeg(128, 128, false, (1, 300, 300));
+        let i = inspect_bytes(&bytes[..bytes.len() / 2], &no_decode());
+        assert_eq!((i.format, i.page_count, i.decode_error), (Some(Format::Jpeg), Some(1), None));
+        assert!(i.pages.is_empty());
+    }
+
+    #[test]
+    fn pixel_limit_refuses_before_decoding() {
+        let opts = super::InspectOptions { max_pixels: 1000, ..decode() };
+        let err = inspect_bytes(&jpeg(64, 48, false, (1, 300, 300)), &opts).decode_error.unwrap();
+        assert!(err.contains("64 × 48") && err.contains("limits.max_pixels (1000)"), "{err}");
+    }
+}

@@ -1,0 +1,397 @@
+//! TIFF: count pages by walking the IFD chain, then decode every strip or tile of every
+//! page with the `tiff` crate.
+//!
+//! The page count comes from our own bounds-checked walk of the IFD chain, so it is
+//! cheap (no decode) and stays right even when the decoder rejects a page. Pages are then
+//! decoded one strip or tile at a time (`read_chunk`), not with `read_image`: memory stays
+//! at one chunk, and planar images get every plane checked (`read_image` reads only the
+//! first). Every IFD counts as a page, including reduced-resolution (thumbnail) IFDs;
+//! deliveries under the usual specifications have none.
+
+use super::endian::Endian;
+use super::{Decoded, InspectOptions, dots_per_inch, over_pixel_limit};
+use crate::facts::{ColourMode, Dpi, PageFacts};
+use std::collections::HashSet;
+use std::io::Cursor;
+use tiff::decoder::ifd::Value;
+use tiff::decoder::{ChunkType, Decoder, Limits};
+use tiff::tags::Tag;
+
+/// TIFF facts: structural page count always, decoded pages if asked.
+pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
+    let pages = match ifd_chain(bytes) {
+        Ok(offsets) => offsets.len(),
+        Err(why) => return Decoded::failed(why),
+    };
+    let mut decoded = Decoded {
+        page_count: Some(u32::try_from(pages).unwrap_or(u32::MAX)),
+        ..Decoded::default()
+    };
+    if opts.decode {
+        decoded.error = decode_pages(bytes, pages, opts, &mut decoded.pages).err();
+    }
+    decoded
+}
+
+/// Offsets of every IFD in the chain, refusing loops and directories outside the file.
+fn ifd_chain(bytes: &[u8]) -> Result<Vec<u64>, String> {
+    let bad_header = || "TIFF header is corrupt".to_string();
+    let e = Endian::from_tiff_header(bytes).ok_or_else(bad_header)?;
+    // Classic: 2-byte entry count, 12-byte entries, 4-byte offsets. BigTIFF: 8, 20, 8.
+    let big = match e.u16(bytes, 2) {
+        Some(42) => false,
+        Some(43) => true,
+        _ => return Err(bad_header()),
+    };
+    let offset = |at: u64| if big { e.u64(bytes, at) } else { e.u32(bytes, at).map(u64::from) };
+    let mut next = offset(if big { 8 } else { 4 }).ok_or_else(bad_header)?;
+    let (mut chain, mut seen) = (Vec::new(), HashSet::new());
+    while next != 0 {
+        let page = chain.len() + 1;
+        if !seen.insert(next) {
+            return Err(format!(
+                "TIFF page {page}: the directory chain loops back to offset {next}"
+            ));
+        }
+        let count = if big { e.u64(bytes, next) } else { e.u16(bytes, next).map(u64::from) };
+        let next_at = count.and_then(|n| {
+            let (head, entry) = if big { (8, 20) } else { (2, 12) };
+            n.checked_mul(entry)?.checked_add(head)?.checked_add(next)
+        });
+        let Some(following) = next_at.and_then(offset) else {
+            return Err(format!(
+                "TIFF page {page}: its directory at offset {next} lies past the end of the \
+                 file ({} bytes); the file is truncated or corrupt",
+                bytes.len()
+            ));
+        };
+        chain.push(next);
+        next = following;
+    }
+    if chain.is_empty() {
+        return Err("TIFF has no image directory: zero pages".into());
+    }
+    Ok(chain)
+}
+
+/// Decodes every page in order, pushing facts for each one fully decoded. Stops at the
+/// first page that fails and says which.
+fn decode_pages(
+    bytes: &[u8],
+    pages: usize,
+    opts: &InspectOptions,
+    out: &mut Vec<PageFacts>,
+) -> Result<(), String> {
+    let page_err = |n: usize, e: &dyn std::fmt::Display| {
+        format!("TIFF page {n} of {pages} cannot be decoded: {e}")
+    };
+    let mut decoder =
+        Decoder::new(Cursor::new(bytes)).map_err(|e| page_err(1, &e))?.with_limits(limits(opts));
+    for n in 1..=pages {
+        if n > 1 {
+            decoder.next_image().map_err(|e| page_err(n, &e))?;
+        }
+        out.push(decode_page(&mut decoder, opts).map_err(|e| page_err(n, &e))?);
+    }
+    Ok(())
+}
+
+/// The decoder's own allocation limit, a backstop behind our pixel check: one chunk can be
+/// the whole page, at up to 16 bytes per pixel (four 32-bit samples).
+fn limits(opts: &InspectOptions) -> Limits {
+    let mut limits = Limits::default();
+    limits.decoding_buffer_size =
+        usize::try_from(opts.max_pixels.saturating_mul(16)).unwrap_or(usize::MAX);
+    limits
+}
+
+/// Facts of the current page, then a full decode of every chunk.
+fn decode_page<R: std::io::Read + std::io::Seek>(
+    decoder: &mut Decoder<R>,
+    opts: &InspectOptions,
+) -> Result<PageFacts, String> {
+    let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
+    let page = facts(decoder, width, height)?;
+    if let Some(why) = over_pixel_limit("the page", width, height, opts) {
+        return Err(why);
+    }
+    // The decoder has already checked that the offsets list covers the page.
+    let (kind, chunks) = match decoder.get_chunk_type() {
+        ChunkType::Strip => ("strip", decoder.strip_count()),
+        ChunkType::Tile => ("tile", decoder.tile_count()),
+    };
+    for chunk in 0..chunks.map_err(|e| e.to_string())? {
+        // Each chunk's pixels are dropped at once: decoding is the check. Numbered from 0,
+        // as tiffinfo and tiffdump number them.
+        decoder.read_chunk(chunk).map_err(|e| format!("{kind} {chunk}: {e}"))?;
+    }
+    Ok(page)
+}
+
+/// Compression, colour, bit depth and resolution from the page's tags.
+fn facts<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+    width: u32,
+    height: u32,
+) -> Result<PageFacts, String> {
+    let compression = tag_u32(d, Tag::Compression)?.unwrap_or(1);
+    let photometric = tag_u32(d, Tag::PhotometricInterpretation)?;
+    let bits = match d.find_tag(Tag::BitsPerSample).map_err(|e| e.to_string())? {
+        Some(v) => v.into_u16_vec().map_err(|e| e.to_string())?.first().copied().unwrap_or(1),
+        None => 1, // the TIFF 6.0 default
+    };
+    Ok(PageFacts {
+        width,
+        height,
+        dpi: resolution(d)?,
+        colour: colour(photometric, bits),
+        bits_per_sample: bits,
+        compression: compression_name(compression),
+    })
+}
+
+/// Colour mode from PhotometricInterpretation and BitsPerSample.
+fn colour(photometric: Option<u32>, bits: u16) -> ColourMode {
+    match photometric {
+        Some(0 | 1) if bits == 1 => ColourMode::Bilevel,
+        Some(0 | 1) => ColourMode::Grey,
+        // YCbCr is how JPEG-in-TIFF stores an RGB scan, as in a JFIF file.
+        Some(2 | 6) => ColourMode::Rgb,
+        Some(3) => ColourMode::Palette,
+        Some(5) => ColourMode::Cmyk,
+        _ => ColourMode::Other,
+    }
+}
+
+/// The profile-facing name of a TIFF Compression value.
+fn compression_name(code: u32) -> String {
+    match code {
+        1 => "none".into(),
+        3 => "ccitt-g3".into(),
+        4 => "ccitt-g4".into(),
+        5 => "lzw".into(),
+        6 | 7 => "jpeg".into(),
+        8 | 32946 => "deflate".into(),
+        32773 => "packbits".into(),
+        n => format!("tiff-{n}"),
+    }
+}
+
+/// X/YResolution in dpi. Unit 2 is inches, 3 centimetres. Unit 1 ("no absolute unit") or
+/// an absent unit gives no resolution, though TIFF 6.0 says an absent unit means inches:
+/// acceptance asks the file to state its resolution, so we fail closed and let
+/// `resolution-missing` say so.
+fn resolution<R: std::io::Read + std::io::Seek>(d: &mut Decoder<R>) -> Result<Option<Dpi>, String> {
+    let factor = match tag_u32(d, Tag::ResolutionUnit)? {
+        Some(2) => 1.0,
+        Some(3) => 2.54,
+        _ => return Ok(None),
+    };
+    let (x, y) = (tag_f64(d, Tag::XResolution)?, tag_f64(d, Tag::YResolution)?);
+    Ok(x.zip(y).and_then(|(x, y)| dots_per_inch(x, y, factor)))
+}
+
+/// An unsigned scalar tag; an unreadable value is an error, an absent one `None`.
+fn tag_u32<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+    tag: Tag,
+) -> Result<Option<u32>, String> {
+    d.find_tag_unsigned(tag).map_err(|e| format!("tag {tag:?}: {e}"))
+}
+
+/// A numeric tag as a float (RATIONAL in practice; some writers use other types).
+fn tag_f64<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+    tag: Tag,
+) -> Result<Option<f64>, String> {
+    let value = d.find_tag(tag).map_err(|e| format!("tag {tag:?}: {e}"))?;
+    Ok(value.and_then(number))
+}
+
+/// A tag value as a float; a list counts by its first element.
+fn number(v: Value) -> Option<f64> {
+    match v {
+        Value::Rational(n, den) if den != 0 => Some(f64::from(n) / f64::from(den)),
+        Value::Short(v) => Some(f64::from(v)),
+        Value::Unsigned(v) => Some(f64::from(v)),
+        Value::Float(v) => Some(f64::from(v)),
+        Value::Double(v) => Some(v),
+        Value::List(list) => list.into_iter().next().and_then(number),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::inspect_bytes;
+    use super::super::testutil::{decode, fixture, no_decode, tag_value_pos, tiff_rgb};
+    use crate::facts::{ColourMode, Dpi, Format};
+    use tiff::encoder::Compression;
+    use tiff::tags::ResolutionUnit;
+
+    #[test]
+    fn three_page_lzw_tiff_facts() {
+        let bytes = tiff_rgb(3, Compression::Lzw, Some((ResolutionUnit::Inch, 400)));
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!((i.format, i.page_count, i.pages.len()), (Some(Format::Tiff), Some(3), 3));
+        for (n, p) in i.pages.iter().enumerate() {
+            assert_eq!((p.width, p.height), (40 + 8 * n as u32, 30));
+            assert_eq!(
+                (p.colour, p.bits_per_sample, p.compression.as_str()),
+                (ColourMode::Rgb, 8, "lzw")
+            );
+            assert_eq!(p.dpi, Some(Dpi { x: 400.0, y: 400.0 }));
+        }
+    }
+
+    #[test]
+    fn uncompressed_in_centimetres_and_without_unit() {
+        let cm = inspect_bytes(
+            &tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Centimeter, 100))),
+            &decode(),
+        );
+        assert_eq!(cm.decode_error, None);
+        assert_eq!(cm.pages[0].compression, "none");
+        assert!((cm.pages[0].dpi.unwrap().y - 254.0).abs() < 1e-9);
+        // The encoder's default is ResolutionUnit 1 ("no absolute unit") at 1/1.
+        let none = inspect_bytes(&tiff_rgb(1, Compression::Uncompressed, None), &decode());
+        assert_eq!((none.decode_error, none.pages[0].dpi), (None, None));
+    }
+
+    #[test]
+    fn ccitt_g4_from_libtiff() {
+        let i = inspect_bytes(&fixture("g4-2page-300dpi.tif"), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.page_count, Some(2));
+        let sizes: Vec<_> = i.pages.iter().map(|p| (p.width, p.height)).collect();
+        assert_eq!(sizes, [(200, 120), (160, 100)]);
+        for p in &i.pages {
+            assert_eq!(
+                (p.colour, p.bits_per_sample, p.compression.as_str()),
+                (ColourMode::Bilevel, 1, "ccitt-g4")
+            );
+            assert_eq!(p.dpi, Some(Dpi { x: 300.0, y: 300.0 }));
+        }
+    }
+
+    #[test]
+    fn bigtiff_from_libtiff() {
+        let i = inspect_bytes(&fixture("bigtiff-g4.tif"), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(
+            (i.page_count, i.pages[0].width, i.pages[0].compression.as_str()),
+            (Some(1), 200, "ccitt-g4")
+        );
+    }
+
+    #[test]
+    fn tiled_tiff_from_libtiff() {
+        let i = inspect_bytes(&fixture("tiled-rgb-lzw.tif"), &decode());
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!(
+            (p.width, p.height, p.colour, p.compression.as_str()),
+            (64, 48, ColourMode::Rgb, "lzw")
+        );
+        assert!((p.dpi.unwrap().x - 299.72).abs() < 1e-9, "{:?}", p.dpi);
+    }
+
+    #[test]
+    fn strip_offset_past_eof_is_a_decode_error() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, None);
+        let at = tag_value_pos(&bytes, 273); // StripOffsets
+        let past = (bytes.len() as u32 + 1000).to_le_bytes();
+        bytes[at..at + 4].copy_from_slice(&past);
+        let i = inspect_bytes(&bytes, &decode());
+        let err = i.decode_error.unwrap();
+        assert!(err.starts_with("TIFF page 1 of 1 cannot be decoded"), "{err}");
+        assert_eq!((i.page_count, i.pages.len()), (Some(1), 0));
+    }
+
+    #[test]
+    fn corrupt_g4_data_is_a_decode_error() {
+        let mut bytes = fixture("g4-2page-300dpi.tif");
+        // libtiff wrote page 1's strip at offset 8, before its IFD at 516.
+        bytes[100..300].fill(0x00);
+        let i = inspect_bytes(&bytes, &decode());
+        let err = i.decode_error.unwrap();
+        assert!(err.starts_with("TIFF page 1 of 2 cannot be decoded"), "{err}");
+        assert_eq!(i.page_count, Some(2));
+    }
+
+    #[test]
+    fn a_missing_tile_is_a_decode_error() {
+        let mut bytes = fixture("tiled-rgb-lzw.tif");
+        // Drop the last of the 4 tiles from both TileOffsets and TileByteCounts.
+        let e = super::Endian::Little;
+        let ifd = u64::from(e.u32(&bytes, 4).unwrap());
+        let n = u64::from(e.u16(&bytes, ifd).unwrap());
+        for tag in [324, 325] {
+            let entry = (0..n).map(|i| ifd + 2 + 12 * i).find(|&at| e.u16(&bytes, at) == Some(tag));
+            let at = entry.unwrap() as usize;
+            bytes[at + 4..at + 8].copy_from_slice(&3u32.to_le_bytes());
+        }
+        let err = inspect_bytes(&bytes, &decode()).decode_error.unwrap();
+        assert!(err.starts_with("TIFF page 1 of 1 cannot be decoded"), "{err}");
+    }
+
+    #[test]
+    fn ifd_past_eof_is_reported_even_without_decoding() {
+        let mut bytes = tiff_rgb(2, Compression::Uncompressed, None);
+        let len = bytes.len() as u32;
+        bytes[4..8].copy_from_slice(&(len + 8).to_le_bytes());
+        for opts in [decode(), no_decode()] {
+            let i = inspect_bytes(&bytes, &opts);
+            let err = i.decode_error.unwrap();
+            assert!(err.contains("page 1") && err.contains("past the end"), "{err}");
+            assert_eq!(i.page_count, None);
+        }
+    }
+
+    #[test]
+    fn looping_ifd_chain_is_an_error_not_a_hang() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, None);
+        let e = super::Endian::Little;
+        let ifd = e.u32(&bytes, 4).unwrap();
+        let n = u32::from(e.u16(&bytes, u64::from(ifd)).unwrap());
+        let next = (ifd + 2 + 12 * n) as usize;
+        bytes[next..next + 4].copy_from_slice(&ifd.to_le_bytes());
+        let err = inspect_bytes(&bytes, &no_decode()).decode_error.unwrap();
+        assert!(err.contains("loops"), "{err}");
+    }
+
+    #[test]
+    fn no_decode_counts_pages_only() {
+        let i = inspect_bytes(&tiff_rgb(3, Compression::Lzw, None), &no_decode());
+        assert_eq!((i.page_count, i.pages.len(), i.decode_error), (Some(3), 0, None));
+    }
+
+    #[test]
+    fn pixel_limit_names_the_page() {
+        let opts = super::InspectOptions { max_pixels: 1300, ..decode() };
+        let i = inspect_bytes(&tiff_rgb(2, Compression::Uncompressed, None), &opts);
+        let err = i.decode_error.unwrap();
+        // Page 1 is 40 × 30 = 1200 pixels, page 2 is 48 × 30 = 1440.
+        assert!(
+            err.starts_with("TIFF page 2 of 2 cannot be decoded: the page is 48 × 30"),
+            "{err}"
+        );
+        assert!(err.contains("limits.max_pixels (1300)"), "{err}");
+        assert_eq!(i.pages.len(), 1);
+    }
+
+    #[test]
+    fn compression_and_colour_names() {
+        assert_eq!(super::compression_name(32946), "deflate");
+        assert_eq!(super::compression_name(32773), "packbits");
+        assert_eq!(super::compression_name(7), "jpeg");
+        assert_eq!(super::compression_name(3), "ccitt-g3");
+        assert_eq!(super::compression_name(34712), "tiff-34712");
+        assert_eq!(super::colour(Some(0), 1), ColourMode::Bilevel);
+        assert_eq!(super::colour(Some(1), 8), ColourMode::Grey);
+        assert_eq!(super::colour(Some(5), 8), ColourMode::Cmyk);
+        assert_eq!(super::colour(Some(3), 8), ColourMode::Palette);
+        assert_eq!(super::colour(Some(8), 8), ColourMode::Other);
+    }
+}
