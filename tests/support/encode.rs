@@ -58,7 +58,7 @@ pub fn render_grey(rng: &mut Rng) -> Vec<u8> {
             draw_glyph(&mut px, w, x, y, rng);
             x += 10 + if rng.below(6) == 0 { 6 } else { 0 };
         }
-        y += 16;
+        y += 18;
     }
     px
 }
@@ -96,7 +96,7 @@ pub fn to_rgb(grey: &[u8]) -> Vec<u8> {
 /// only), i.e. a JPEG without resolution metadata.
 pub fn jpeg(pixels: &[u8], colour: bool, dpi: Option<u16>) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    let mut enc = JpegEncoder::new_with_quality(&mut out, 80);
+    let mut enc = JpegEncoder::new_with_quality(&mut out, 70);
     enc.set_pixel_density(dpi.map_or_else(PixelDensity::default, PixelDensity::dpi));
     let colour_type = if colour { ExtendedColorType::Rgb8 } else { ExtendedColorType::L8 };
     enc.encode(pixels, WIDTH, HEIGHT, colour_type).context("encoding JPEG")?;

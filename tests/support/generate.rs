@@ -177,7 +177,7 @@ pub struct Generated {
 /// the root, record 2 a multi-page PDF in its folder; defects go to records 3, 4, ...
 const FIRST_DEFECT_SLOT: usize = 2;
 /// The 0-based index of the record with a Chinese reference code.
-const CHINESE_CODE_INDEX: usize = 6;
+const CHINESE_CODE_INDEX: usize = 5;
 /// The folder of the record-unexpected defect: a code no catalogue here has.
 const UNEXPECTED_CODE: &str = "J001-WS-2020-Y-9999";
 /// The manifest's name inside the delivery root.
@@ -234,6 +234,8 @@ enum PageKind {
     RawTiff,
 }
 
+/// Page kinds in the order records 3, 4, 5, ... cycle through them: the bulky uncompressed
+/// TIFF last, so a sample of six records stays small.
 const KINDS: [PageKind; 5] = [
     PageKind::JpegGrey,
     PageKind::JpegColour,
@@ -363,7 +365,7 @@ impl Plan {
             let layout = match index {
                 0 => Layout::RootPdf,
                 1 => Layout::FolderPdf,
-                _ => Layout::Pages(KINDS[index % KINDS.len()]),
+                _ => Layout::Pages(KINDS[(index - FIRST_DEFECT_SLOT) % KINDS.len()]),
             };
             let pages = 3 + plan.rng.below(2) as u32;
             let title = title(&mut plan.rng);
