@@ -1,1 +1,11 @@
-//! Integration tests: drive the real binary.
+//! Integration tests: drive the real `vouch` binary on generated deliveries.
+//!
+//! One test binary (STYLE.md habit 18) with a module per concern: `generator` proves the
+//! synthetic test data is what it claims, `check` runs `vouch check` on it end to end,
+//! `sample` keeps the committed sample runnable and reproducible.
+
+mod check;
+mod generator;
+mod sample;
+mod support;
+mod util;

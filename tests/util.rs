@@ -1,0 +1,195 @@
+//! Helpers for driving the real `vouch` binary and comparing what it reports.
+//!
+//! Tests assert on exit codes by name, on findings as a multiset of (rule, record, path),
+//! and on the delivery being left exactly as it was; the helpers here make each of those a
+//! one-liner with a failure message a person can act on (a diff, vouch's stderr).
+
+use crate::support::generate::{self, Defect, Expected, Generated, Options};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// DESIGN.md exit status: the run completed and the delivery is accepted.
+pub const EXIT_ACCEPTED: i32 = 0;
+/// The run completed and the delivery is rejected.
+pub const EXIT_REJECTED: i32 = 1;
+/// The run could not be completed (bad arguments, catalogue, profile, output).
+pub const EXIT_COULD_NOT_RUN: i32 = 2;
+
+/// A run of vouch longer than this is a hang (the fixtures take well under a second).
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What one run of vouch did.
+pub struct Run {
+    /// Exit status (`None` if killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit status, showing stderr and stdout if it is another.
+    pub fn assert_code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "vouch exited {:?}, expected {expected}\n--- stderr ---\n{}\n--- stdout ---\n{}",
+            self.code,
+            self.stderr,
+            self.stdout
+        );
+        self
+    }
+
+    /// The JSON report on stdout.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// The findings of a report as (rule, record, path).
+pub fn findings(report: &Value) -> Vec<Expected> {
+    let list = report["findings"].as_array().expect("report has a `findings` array");
+    list.iter().map(|f| serde_json::from_value(f.clone()).expect("finding shape")).collect()
+}
+
+/// Runs vouch with `args` and a timeout; stdout and stderr go through files so a chatty
+/// run cannot block on a full pipe.
+pub fn vouch<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let io = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (io.path().join("stdout"), io.path().join("stderr"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("vouch starts");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > TIMEOUT {
+            child.kill().unwrap();
+            panic!("vouch did not finish within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    Run { code: status.code(), stdout: read(&out_path), stderr: read(&err_path) }
+}
+
+/// The arguments of `vouch check` as DESIGN.md gives them, JSON on stdout.
+pub fn check_args(delivery: &Path, catalogue: &Path, manifest: &Path, out: &Path) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["check".into(), delivery.into()];
+    for (flag, value) in [("--catalogue", catalogue), ("--manifest", manifest), ("--out", out)] {
+        args.push(flag.into());
+        args.push(value.into());
+    }
+    args.extend(["--profile", "dat31", "--format", "json"].map(OsString::from));
+    args
+}
+
+/// Runs `vouch check` on a generated delivery, the report going to `out`.
+pub fn check(g: &Generated, out: &Path) -> Run {
+    vouch(check_args(&g.delivery, &g.catalogue, &g.manifest, out))
+}
+
+/// A generated delivery in a fresh temporary folder (kept alive by the returned guard).
+pub fn generated(defects: &[Defect]) -> (tempfile::TempDir, Generated) {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options { seed: 42, records: None, defects: defects.to_vec() };
+    let g = generate::generate(dir.path(), &opts).expect("generator");
+    (dir, g)
+}
+
+/// Asserts two lists of findings are equal as multisets, printing what is missing and
+/// what is extra, one finding a line.
+pub fn assert_same_findings(actual: &[Expected], expected: &[Expected], context: &str) {
+    let count = |list: &[Expected]| {
+        let mut m: BTreeMap<Expected, i32> = BTreeMap::new();
+        list.iter().for_each(|e| *m.entry(e.clone()).or_default() += 1);
+        m
+    };
+    let (a, e) = (count(actual), count(expected));
+    let line = |f: &Expected, n: i32| {
+        let show = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+        format!(
+            "  {:<26} {:<22} {}{}\n",
+            f.rule,
+            show(&f.record),
+            show(&f.path),
+            if n > 1 { format!("  (x{n})") } else { String::new() }
+        )
+    };
+    let mut missing = String::new();
+    let mut extra = String::new();
+    for (f, &n) in &e {
+        let d = n - a.get(f).copied().unwrap_or(0);
+        if d > 0 {
+            missing += &line(f, d)
+        }
+    }
+    for (f, &n) in &a {
+        let d = n - e.get(f).copied().unwrap_or(0);
+        if d > 0 {
+            extra += &line(f, d)
+        }
+    }
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "findings differ from the expected ones\nmissing (expected, not reported):\n{missing}\
+         extra (reported, not expected):\n{extra}\n{context}"
+    );
+}
+
+/// What a test can observe of one entry without changing it.
+#[derive(Debug, PartialEq)]
+pub enum Snap {
+    /// A regular file: SHA-256 of its bytes.
+    File(String),
+    /// A symbolic link: its target.
+    Link(PathBuf),
+    /// A directory.
+    Dir,
+    /// A socket, FIFO or device (never opened).
+    Special,
+}
+
+/// Every entry below `root` (not following links): kind and content, mtime, mode, size.
+pub fn snapshot(root: &Path) -> BTreeMap<Vec<u8>, (Snap, SystemTime, u32, u64)> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root).follow_links(false) {
+        let entry = entry.unwrap();
+        let meta = std::fs::symlink_metadata(entry.path()).unwrap();
+        let kind = if meta.file_type().is_symlink() {
+            Snap::Link(std::fs::read_link(entry.path()).unwrap())
+        } else if meta.is_dir() {
+            Snap::Dir
+        } else if meta.is_file() {
+            Snap::File(generate::sha256_hex(&std::fs::read(entry.path()).unwrap()))
+        } else {
+            Snap::Special
+        };
+        let rel = entry.path().strip_prefix(root).unwrap().as_os_str().as_bytes().to_vec();
+        out.insert(rel, (kind, meta.modified().unwrap(), meta.mode(), meta.len()));
+    }
+    out
+}
