@@ -119,6 +119,9 @@ fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
 type Row = (u64, Vec<String>);
 
 fn parse_rows(text: &str, path: &Path) -> Result<Vec<Row>, CatalogueError> {
+    // The csv crate counts a CRLF ending as no line break in its positions, and Excel
+    // always writes CRLF: fold CRLF to LF first so reported lines are an editor's.
+    let text = text.replace("\r\n", "\n");
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
@@ -148,11 +151,12 @@ fn rows_to_records(
     columns: &Columns,
     path: &Path,
 ) -> Result<Vec<Record>, CatalogueError> {
-    let Some(((_, header), data)) = rows.split_first() else {
+    let Some(((header_line, header), data)) = rows.split_first() else {
         return Err(CatalogueError::Invalid { file: path.into(), problem: "is empty".into() });
     };
-    let missing = |field: &str, names: &[String]| CatalogueError::Invalid {
+    let missing = |field: &str, names: &[String]| CatalogueError::Row {
         file: path.to_path_buf(),
+        line: *header_line,
         problem: format!(
             "no {field} column: the header row has [{}], the profile looks for [{}]; \
              rename the column or add its header to the profile's `catalogue` section",
@@ -247,9 +251,16 @@ mod tests {
     }
 
     #[test]
+    fn crlf_line_numbers_are_the_editor_s() {
+        let err = read(b"dh,ys\r\nA-1,3\r\nA-2,3\r\nA-3,three\r\n").unwrap_err().to_string();
+        assert!(err.contains("line 4"), "{err}");
+    }
+
+    #[test]
     fn missing_column_names_what_was_found() {
         let err = read(b"code,pages\nA-1,3\n").unwrap_err().to_string();
         assert!(err.contains("no reference-code column") && err.contains("[code, pages]"), "{err}");
+        assert!(err.contains("line 1"), "{err}");
     }
 
     #[test]

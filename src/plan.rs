@@ -10,7 +10,10 @@ use crate::relpath::RelPath;
 use crate::walk::{Entry, Kind, Listing, WalkError};
 use std::collections::BTreeSet;
 
-/// What an entry is to the delivery's layout.
+/// What an entry is to the delivery's layout. A FIFO, socket or device gets the role its
+/// name gives it (a socket named `0003.tif` still takes page 3's place, so one defect
+/// yields one finding rather than a cascade of gaps and count mismatches); its kind keeps
+/// it from ever being opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// A record's top-level folder.
@@ -35,8 +38,6 @@ pub enum Role {
     Junk,
     /// A symbolic link (never followed).
     Link,
-    /// A FIFO, socket or device (never opened).
-    Special(&'static str),
     /// One of vouch's own inputs (the catalogue or a manifest) stored in the delivery.
     Input,
 }
@@ -133,7 +134,6 @@ fn classify_top(entry: &Entry, cat: &Catalogue, profile: &Profile) -> (Role, Opt
     let name = entry.rel.file_name().unwrap_or_default();
     match entry.kind {
         Kind::Symlink => return (Role::Link, None),
-        Kind::Special(what) => return (Role::Special(what), None),
         _ if profile.is_junk(name) => return (Role::Junk, None),
         _ => {}
     }
@@ -171,7 +171,6 @@ fn classify_below(
     let name = entry.rel.file_name().unwrap_or_default();
     match entry.kind {
         Kind::Symlink => return Role::Link,
-        Kind::Special(what) => return Role::Special(what),
         _ if profile.is_junk(name) => return Role::Junk,
         _ => {}
     }

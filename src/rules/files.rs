@@ -22,21 +22,19 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                 "the name is not valid UTF-8 (bytes shown as %XX); rename it in UTF-8".into(),
             );
         }
-        match item.role {
-            Role::Junk => out.at(ctx, item, "file-junk", "system junk; remove it".into()),
-            Role::Link => out.at(
+        match (item.role, item.kind) {
+            (Role::Junk, _) => out.at(ctx, item, "file-junk", "system junk; remove it".into()),
+            (Role::Link, _) => out.at(
                 ctx,
                 item,
                 "file-symlink",
                 "a symbolic link; vouch never follows links: deliver the file itself".into(),
             ),
-            Role::Special(what) => out.at(
-                ctx,
-                item,
-                "file-unreadable",
-                format!("{what}, not a regular file; it was not opened"),
-            ),
-            _ if item.kind == Kind::File && item.size == 0 => {
+            (_, Kind::Special(what)) => {
+                let message = format!("{what}, not a regular file; it was not opened");
+                out.at(ctx, item, "file-unreadable", message)
+            }
+            (_, Kind::File) if item.size == 0 => {
                 out.at(ctx, item, "file-empty", "the file has zero bytes".into())
             }
             _ => {}
