@@ -17,6 +17,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
     tmp.write_all(bytes).with_context(|| format!("writing '{}'", path.display()))?;
+    // Temporary files are created 0600; a report is for sharing, so give it the mode a
+    // plainly created file would have (0644 before the umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perms = std::fs::Permissions::from_mode(0o644);
+        tmp.as_file()
+            .set_permissions(perms)
+            .with_context(|| format!("setting the mode of '{}'", path.display()))?;
+    }
     tmp.as_file().sync_all().with_context(|| format!("flushing '{}'", path.display()))?;
     tmp.persist(path).with_context(|| format!("renaming into '{}'", path.display()))?;
     Ok(())
