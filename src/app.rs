@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Code> {
         Command::Check(args) => check_command(args),
         Command::Rules(args) => rules_command(args),
         Command::Profiles(args) => profiles_command(args),
+        Command::Manifest(args) => crate::fixity::command(args),
     }
 }
 
@@ -108,7 +109,7 @@ fn profiles_command(args: ProfilesArgs) -> anyhow::Result<Code> {
 }
 
 /// Writes to stdout; a closed pipe is not an error.
-fn print(bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn print(bytes: &[u8]) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -116,7 +117,7 @@ fn print(bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
-fn default_jobs() -> usize {
+pub(crate) fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 

@@ -25,6 +25,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// List the built-in profiles, or print one to copy and adapt.
     Profiles(ProfilesArgs),
+    /// Write a manifest of a folder, or verify a folder against one (fixity only).
+    Manifest(ManifestArgs),
 }
 
 /// Output for machines or people.
@@ -103,6 +105,46 @@ pub struct ProfilesArgs {
     /// Print this built-in profile's TOML (to copy and adapt).
     #[arg(long, value_name = "NAME")]
     pub show: Option<String>,
+}
+
+/// `vouch manifest`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  vouch manifest /mnt/drive -a sm3 -o manifest-sm3.txt      write (to stdout without -o)
+  vouch manifest --verify /mnt/drive/manifest-sha256.txt   prints `path: OK` / `path: FAILED (why)`
+Exit status: 0 all verified, 1 a file FAILED, 2 could not run.")]
+pub struct ManifestArgs {
+    /// Folder to list; with --verify, the folder the manifest's paths are relative to
+    /// [default: the manifest's own folder].
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Verify the files this manifest lists instead of writing one.
+    #[arg(long, value_name = "MANIFEST")]
+    pub verify: Option<PathBuf>,
+    /// Digest algorithm to write [default: sha256]; with --verify, the algorithm of a
+    /// coreutils-format manifest whose file name does not say.
+    #[arg(long, short = 'a', value_enum, value_name = "ALGORITHM")]
+    pub algorithm: Option<crate::digest::Algorithm>,
+    /// Format to write.
+    #[arg(long, value_enum, default_value_t = crate::fixity::WriteFormat::Coreutils)]
+    pub format: crate::fixity::WriteFormat,
+    /// With --verify: the manifest's format [default: detected].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub manifest_format: Option<crate::manifest::Format>,
+    /// Write the manifest to this file (atomically; left out of the listing) instead of
+    /// stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// With --verify: files below the folder that the manifest does not list fail too.
+    #[arg(long)]
+    pub complete: bool,
+    /// With --verify: print only failures.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
 }
 
 #[cfg(test)]

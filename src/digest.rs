@@ -150,6 +150,30 @@ pub fn digest_all(bytes: &[u8], algs: &[Algorithm]) -> BTreeMap<Algorithm, Strin
         .collect()
 }
 
+/// Digests of everything `reader` yields, read in 1 MiB blocks: for fixity work that
+/// needs no decode, so memory stays flat whatever the file size.
+pub fn digest_reader(
+    mut reader: impl std::io::Read,
+    algs: &[Algorithm],
+) -> std::io::Result<(u64, BTreeMap<Algorithm, String>)> {
+    let mut hashers: Vec<(Algorithm, Hasher)> = algs.iter().map(|&a| (a, Hasher::new(a))).collect();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        total += n as u64;
+        for (_, h) in &mut hashers {
+            h.update(&buf[..n]);
+        }
+    }
+    Ok((total, hashers.into_iter().map(|(a, h)| (a, h.finish())).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +217,14 @@ mod tests {
             got[&Algorithm::Sm3],
             "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
         );
+    }
+
+    #[test]
+    fn streaming_equals_one_shot() {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let (n, streamed) = digest_reader(&data[..], &Algorithm::ALL).unwrap();
+        assert_eq!(n, data.len() as u64);
+        assert_eq!(streamed, digest_all(&data, &Algorithm::ALL));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub mod error;
 pub mod exit;
 pub mod facts;
 pub mod finding;
+pub mod fixity;
+pub mod guard;
 pub mod inspect;
 pub mod manifest;
 pub mod output;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use vouch::exit::Code;
 
 fn main() -> ExitCode {
+    vouch::guard::install_hook();
     let cli = vouch::cli::Cli::parse();
     match vouch::app::run(cli) {
         Ok(code) => code.into(),

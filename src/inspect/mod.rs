@@ -20,7 +20,6 @@ mod testutil;
 
 use crate::digest::{self, Algorithm};
 use crate::facts::{Dpi, Format, Inspection, PageFacts};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 /// What inspection should do beyond reading and hashing.
@@ -118,15 +117,7 @@ fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> Decoded {
 /// Runs `f`, turning a panic into its message. Decoders are third-party code fed hostile
 /// input; one bad file must become a finding, not take down a run over terabytes.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_string()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "unknown panic payload".to_string()
-        }
-    })
+    crate::guard::catch(f)
 }
 
 /// The sentence for a page over the pixel limit, or `None` if it is within it.
