@@ -6,6 +6,7 @@
 
 mod check;
 mod generator;
+mod manifests;
 mod sample;
 mod support;
 mod util;
