@@ -59,7 +59,8 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
                 key.as_ref(),
                 args.signature_name.as_deref(),
             )?;
-            for old in &w.removed {
+            let resigned = w.signature.as_deref().and_then(|p| p.file_name());
+            for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
                 eprintln!(
                     "vouch: removed '{old}' from '{}': it signed an earlier report",
                     dir.display()
