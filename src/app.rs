@@ -4,11 +4,14 @@
 //! `head`) is not an error: the exit status still carries the verdict.
 
 use crate::check::{self, Config};
-use crate::cli::{CheckArgs, Cli, Command, OutputFormat, ProfilesArgs, RulesArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, KeygenArgs, OutputFormat, ProfilesArgs, RulesArgs, SignArgs,
+    VerifyArgs,
+};
 use crate::exit::Code;
 use crate::output;
 use crate::profile::{BUILTIN, Profile};
-use crate::report::{human, json, model::Verdict};
+use crate::report::{bundle, human, json, model::Verdict};
 use crate::rules::registry::RULES;
 use anyhow::bail;
 use std::io::Write;
@@ -33,6 +36,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
         Command::Rules(args) => rules_command(args),
         Command::Profiles(args) => profiles_command(args),
         Command::Manifest(args) => crate::fixity::command(args),
+        Command::Keygen(args) => keygen_command(args),
+        Command::Sign(args) => sign_command(args),
+        Command::Verify(args) => verify_command(args),
     }
 }
 
@@ -43,6 +49,11 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     })?;
     // The report folder is checked before hours of reading, not after.
     let out = args.out.as_deref().map(|o| output::prepare_dir(o, &root)).transpose()?;
+    // So is the signing key: its password is asked now, not after hours of reading.
+    if let Some(name) = args.signature_name.as_deref().filter(|n| !bundle::is_valid_signer(n)) {
+        bail!("--signature-name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
+    }
+    let key = args.sign_key.as_deref().map(crate::sign::load_secret_key).transpose()?;
     let cfg = Config {
         delivery: args.delivery,
         catalogue: args.catalogue,
@@ -55,14 +66,32 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,
     };
-    let report = check::run(&cfg)?;
-    let bytes = json::render(&report)?;
-    if let Some(dir) = &out {
-        output::write_atomic(&dir.join("report.json"), &bytes)?;
-    }
+    let mut report = check::run(&cfg)?;
+    let (bytes, written) = match &out {
+        Some(dir) => {
+            let w = bundle::write_signed(
+                dir,
+                &mut report,
+                key.as_ref(),
+                args.signature_name.as_deref(),
+            )?;
+            let resigned = w.signature.as_deref().and_then(|p| p.file_name());
+            for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
+                eprintln!(
+                    "vouch: removed '{old}' from '{}': it signed an earlier report",
+                    dir.display()
+                );
+            }
+            let line = human::bundle_line(dir, &report, w.signature.as_deref());
+            (w.json, Some(line))
+        }
+        None => (json::render(&report)?, None),
+    };
     match args.format {
         OutputFormat::Json => print(&bytes)?,
-        OutputFormat::Human => print(human::render(&report, args.quiet).as_bytes())?,
+        OutputFormat::Human => {
+            print(human::render(&report, args.quiet, written.as_deref()).as_bytes())?
+        }
     }
     Ok(match report.verdict {
         Verdict::Accepted => Code::Accepted,
@@ -119,6 +148,32 @@ fn profiles_command(args: ProfilesArgs) -> anyhow::Result<Code> {
     }
     print(s.as_bytes())?;
     Ok(Code::Accepted)
+}
+
+fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
+    let k = crate::sign::keygen(&args.out_dir, &args.name, args.no_password)?;
+    let text = format!(
+        "key {}\nsecret key: {} (keep it; mode 0600)\npublic key: {} (hand it to whoever verifies)\n",
+        k.id,
+        k.secret.display(),
+        k.public.display()
+    );
+    print(text.as_bytes())?;
+    Ok(Code::Accepted)
+}
+
+fn sign_command(args: SignArgs) -> anyhow::Result<Code> {
+    let path = crate::sign::sign_bundle(&args.dir, &args.sign_key, args.signature_name.as_deref())?;
+    print(format!("signed: {}\n", path.display()).as_bytes())?;
+    Ok(Code::Accepted)
+}
+
+/// Exit 0 when the bundle is valid, 1 when it is not (the codes `check` uses for
+/// accepted and rejected), 2 when it could not be verified.
+fn verify_command(args: VerifyArgs) -> anyhow::Result<Code> {
+    let outcome = crate::verify::verify(&args.dir, &args.public_key, args.hashes_only)?;
+    print(crate::verify::render(&outcome, args.quiet).as_bytes())?;
+    Ok(if outcome.is_valid() { Code::Accepted } else { Code::Rejected })
 }
 
 /// Writes to stdout; a closed pipe is not an error.

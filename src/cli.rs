@@ -27,6 +27,12 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Write a manifest of a folder, or verify a folder against one (fixity only).
     Manifest(ManifestArgs),
+    /// Make a minisign (Ed25519) key pair for signing reports.
+    Keygen(KeygenArgs),
+    /// Sign an existing report bundle, e.g. as the second party.
+    Sign(SignArgs),
+    /// Check a report bundle's signatures and the digest of every file in it.
+    Verify(VerifyArgs),
 }
 
 /// Output for machines or people.
@@ -86,6 +92,69 @@ pub struct CheckArgs {
     /// Who runs the check, for the report [default: $USER].
     #[arg(long, value_name = "NAME")]
     pub operator: Option<String>,
+    /// Sign report.json with this minisign secret key (needs --out). A password is read
+    /// from VOUCH_KEY_PASSWORD or the terminal before the check starts.
+    #[arg(long, value_name = "KEY", requires = "out")]
+    pub sign_key: Option<PathBuf>,
+    /// Write the signature as report.json.NAME.minisig instead of report.json.minisig.
+    #[arg(long, value_name = "NAME", requires = "sign_key")]
+    pub signature_name: Option<String>,
+}
+
+/// `vouch keygen`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Writes DIR/NAME.key (secret, mode 0600, password-protected) and DIR/NAME.pub (hand this to
+whoever verifies). The password is read from the terminal, or from VOUCH_KEY_PASSWORD for
+scripts. The files are minisign's format: `minisign -Vm report.json -p NAME.pub` verifies.")]
+pub struct KeygenArgs {
+    /// Folder to write the key pair into.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out_dir: PathBuf,
+    /// Base name of the key files.
+    #[arg(long, value_name = "NAME", default_value = "vouch")]
+    pub name: String,
+    /// Do not protect the secret key with a password (for unattended signing only).
+    #[arg(long)]
+    pub no_password: bool,
+}
+
+/// `vouch sign`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each party signs the same report.json into its own file: the first as report.json.minisig,
+a second with --signature-name (e.g. vendor -> report.json.vendor.minisig). A bundle whose
+files no longer match report.json's hash list is not signed.")]
+pub struct SignArgs {
+    /// The report folder (written by `vouch check --out`).
+    #[arg(value_name = "REPORT_DIR")]
+    pub dir: PathBuf,
+    /// The minisign secret key to sign with.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: PathBuf,
+    /// Write report.json.NAME.minisig instead of report.json.minisig.
+    #[arg(long, value_name = "NAME")]
+    pub signature_name: Option<String>,
+}
+
+/// `vouch verify`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit status: 0 valid, 1 invalid (the lines say which file or signature), 2 could not run.")]
+pub struct VerifyArgs {
+    /// The report folder.
+    #[arg(value_name = "REPORT_DIR")]
+    pub dir: PathBuf,
+    /// A signer's public key; repeat for each party. Every signature must verify with one
+    /// of them and each of them must have signed.
+    #[arg(long, short = 'p', value_name = "KEY")]
+    pub public_key: Vec<PathBuf>,
+    /// Check only the files against report.json's hash list, no signature.
+    #[arg(long, conflicts_with = "public_key")]
+    pub hashes_only: bool,
+    /// Print only the verdict line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// `vouch rules`.

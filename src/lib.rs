@@ -32,4 +32,6 @@ pub mod progress;
 pub mod relpath;
 pub mod report;
 pub mod rules;
+pub mod sign;
+pub mod verify;
 pub mod walk;

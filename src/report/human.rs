@@ -7,18 +7,23 @@
 use super::model::{Report, Verdict};
 use crate::finding::Severity;
 use std::fmt::Write;
+use std::path::Path;
 
 /// How many findings the summary lists before pointing at the report.
 const FIRST_FINDINGS: usize = 20;
 
-/// Renders the summary. `quiet` prints only the verdict line.
-pub fn render(report: &Report, quiet: bool) -> String {
+/// Renders the summary. `quiet` prints only the verdict line; `bundle` is the line
+/// saying where the report files went (see [`bundle_line`]).
+pub fn render(report: &Report, quiet: bool, bundle: Option<&str>) -> String {
     let mut s = String::new();
     if !quiet {
         header(&mut s, report);
         records(&mut s, report);
         findings(&mut s, report);
         counts(&mut s, report);
+        if let Some(line) = bundle {
+            s.push_str(line);
+        }
     }
     verdict(&mut s, report);
     s
@@ -104,6 +109,15 @@ fn verdict(s: &mut String, r: &Report) {
         _ => format!("{errors} errors, {warnings} warnings"),
     };
     let _ = writeln!(s, "{}: {why}", r.verdict.shout());
+}
+
+/// `report: DIR (files…)`, naming the signature when there is one.
+pub fn bundle_line(dir: &Path, r: &Report, signature: Option<&Path>) -> String {
+    let mut files: Vec<&str> = vec!["report.json"];
+    files.extend(r.bundle.iter().map(|f| f.file.as_str()));
+    let sig = signature.and_then(Path::file_name).map(|n| n.to_string_lossy());
+    let signed = sig.map_or_else(|| "unsigned".to_string(), |n| format!("signed {n}"));
+    format!("report: {} ({}; {signed})\n", dir.display(), files.join(", "))
 }
 
 /// Human byte count with binary units.

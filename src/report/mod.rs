@@ -4,15 +4,21 @@
 //! pure functions returning bytes (STYLE.md habit 14); writing them out, atomically, is
 //! [`crate::output`]'s job.
 
+pub mod bundle;
+pub mod csv;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
+mod markup;
 pub mod model;
+pub mod sample;
 
 use crate::finding::{Finding, Severity};
 use crate::plan::Role;
 use crate::rules::{self, Context};
 use crate::walk::Kind;
-use model::{InputRef, ProfileRef, RecordRow, Report, Tool, Totals, Verdict};
+use model::{InputRef, ProfileRef, RecordRow, Report, Sample, SamplePage, Tool, Totals, Verdict};
 use std::collections::BTreeMap;
 
 /// Facts about the run that are not in the rules' context.
@@ -77,7 +83,39 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
         },
         counts,
         records,
+        sample: draw_sample(ctx),
+        bundle: Vec::new(),
         findings,
+    }
+}
+
+/// Draws the contact-sheet sample from the plan's page files (see [`sample`]).
+fn draw_sample(ctx: &Context) -> Sample {
+    let pages: Vec<_> = ctx
+        .plan
+        .items
+        .iter()
+        .filter(|i| i.kind == Kind::File && i.is_page_file())
+        .map(|i| (i.rel.escaped(), i.record))
+        .collect();
+    let digests = std::iter::once(ctx.profile.sha256.as_str())
+        .chain(std::iter::once(ctx.catalogue.sha256.as_str()))
+        .chain(ctx.manifests.iter().map(|m| m.sha256.as_str()));
+    let seed = sample::seed_from_inputs(digests);
+    let paths: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+    let drawn = sample::select(&paths, sample::DEFAULT_RATE, seed);
+    Sample {
+        rate: sample::DEFAULT_RATE,
+        seed,
+        seed_source: "sha256 of the profile, catalogue and manifest digests".into(),
+        population: pages.len() as u64,
+        pages: drawn
+            .into_iter()
+            .map(|i| SamplePage {
+                path: pages[i].0.clone(),
+                record: ctx.code(pages[i].1).map(str::to_owned),
+            })
+            .collect(),
     }
 }
 
@@ -109,4 +147,28 @@ fn record_rows(ctx: &Context, findings: &[Finding]) -> Vec<RecordRow> {
             }
         })
         .collect()
+}
+
+/// Findings grouped for the per-record renderings: by record id (in report order), and
+/// the rest (no record, or a record id the catalogue table does not have), so no
+/// rendering can drop a finding.
+pub struct Grouped<'a> {
+    /// Findings per catalogue record id.
+    pub by_record: BTreeMap<&'a str, Vec<&'a Finding>>,
+    /// Delivery-level findings.
+    pub delivery: Vec<&'a Finding>,
+}
+
+/// Groups a report's findings by record.
+pub fn group(report: &Report) -> Grouped<'_> {
+    let ids: std::collections::BTreeSet<&str> =
+        report.records.iter().map(|r| r.id.as_str()).collect();
+    let mut g = Grouped { by_record: BTreeMap::new(), delivery: Vec::new() };
+    for f in &report.findings {
+        match f.record.as_deref().filter(|r| ids.contains(r)) {
+            Some(r) => g.by_record.entry(r).or_default().push(f),
+            None => g.delivery.push(f),
+        }
+    }
+    g
 }

@@ -37,6 +37,11 @@ pub struct Report {
     pub counts: BTreeMap<String, u64>,
     /// One row per catalogue record.
     pub records: Vec<RecordRow>,
+    /// The seeded random sample of pages picked for the contact sheet.
+    pub sample: Sample,
+    /// SHA-256 of every other file of the report bundle (not report.json itself, not
+    /// signatures), so the bundle stays checkable by this list alone.
+    pub bundle: Vec<BundleFile>,
     /// Every finding, sorted by path then rule.
     pub findings: Vec<Finding>,
 }
@@ -134,4 +139,40 @@ pub struct RecordRow {
     pub pages_delivered: Option<u64>,
     /// `ok`, `failed` (an error finding), `warning` or `missing`.
     pub status: String,
+}
+
+/// The pages drawn for a person to look at (the contact sheet): reproducible from the
+/// seed and the delivery's page paths with [`crate::report::sample::select`].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Sample {
+    /// Fraction of page files drawn (0.05 = 5%).
+    pub rate: f64,
+    /// The seed of the draw.
+    pub seed: u64,
+    /// How the seed was chosen, e.g. `sha256 of the input digests`.
+    pub seed_source: String,
+    /// Page files the draw was made from.
+    pub population: u64,
+    /// The drawn page files, as delivery-relative paths in path order.
+    pub pages: Vec<SamplePage>,
+}
+
+/// One drawn page.
+#[derive(Clone, Debug, Serialize)]
+pub struct SamplePage {
+    /// Delivery-relative path (`%XX` escaped).
+    pub path: String,
+    /// Reference code of its record, if any.
+    pub record: Option<String>,
+}
+
+/// One file of the report bundle, pinned by digest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct BundleFile {
+    /// File name inside the report folder (no folders).
+    pub file: String,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub bytes: u64,
 }

@@ -1,0 +1,153 @@
+//! The report bundle: every file of a report folder, rendered, pinned and written.
+//!
+//! report.json is the record that gets signed, so it must pin everything else: the other
+//! files (report.html, findings.csv, junit.xml, later the accepted manifests) are
+//! rendered first, their SHA-256 go into `report.bundle`, and only then is report.json
+//! rendered. Signatures (`report.json.minisig`, `report.json.NAME.minisig`) sign
+//! report.json and so cover the whole bundle; if a transfer strips them, the hash list
+//! still shows which file changed. Files are written atomically, report.json last.
+
+use super::html::{self, ContactItem};
+use super::model::{BundleFile, Report};
+use super::{csv, json, junit};
+use crate::output;
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The canonical record's file name.
+pub const REPORT_JSON: &str = "report.json";
+
+/// A rendered bundle, not yet written.
+pub struct Bundle {
+    /// The other files, in the order listed in report.json.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    /// report.json's bytes, with the digests of `files` inside.
+    pub json: Vec<u8>,
+}
+
+/// Renders every file, records their digests in `report.bundle`, then renders report.json.
+pub fn render(report: &mut Report, contact: &[ContactItem]) -> anyhow::Result<Bundle> {
+    let files = vec![
+        ("findings.csv", csv::render(report)?),
+        ("junit.xml", junit::render(report)?),
+        ("report.html", html::render(report, contact)),
+    ];
+    report.bundle = files
+        .iter()
+        .map(|(name, bytes)| BundleFile {
+            file: (*name).to_string(),
+            sha256: sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+        })
+        .collect();
+    let json = json::render(report)?;
+    Ok(Bundle { files, json })
+}
+
+/// Writes the bundle into `dir`: first removes signatures of an earlier report there (they
+/// would not match the new one), then the other files, then report.json. Returns the
+/// names of the signatures removed.
+pub fn write(dir: &Path, bundle: &Bundle) -> anyhow::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("listing '{}'", dir.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_signature_name(&name) {
+            std::fs::remove_file(entry.path()).with_context(|| {
+                format!("removing the stale signature '{}'", entry.path().display())
+            })?;
+            removed.push(name);
+        }
+    }
+    for (name, bytes) in &bundle.files {
+        write_shared(&dir.join(name), bytes)?;
+    }
+    write_shared(&dir.join(REPORT_JSON), &bundle.json)?;
+    removed.sort();
+    Ok(removed)
+}
+
+/// Writes atomically, then makes the file readable by all: a report is handed to the
+/// vendor and the archive's systems, unlike the private temporary file it starts as.
+fn write_shared(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    output::write_atomic(path, bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(path, mode)
+            .with_context(|| format!("making '{}' readable", path.display()))?;
+    }
+    Ok(())
+}
+
+/// What [`write_signed`] wrote.
+pub struct Written {
+    /// report.json's bytes (what was signed).
+    pub json: Vec<u8>,
+    /// The signature file, when a key was given.
+    pub signature: Option<std::path::PathBuf>,
+    /// Signatures of an earlier report in the folder, removed.
+    pub removed: Vec<String>,
+}
+
+/// Renders the bundle into `dir` and signs report.json's bytes with `key`, if given.
+pub fn write_signed(
+    dir: &Path,
+    report: &mut Report,
+    key: Option<&minisign::SecretKey>,
+    signer: Option<&str>,
+) -> anyhow::Result<Written> {
+    let contact = html::sample_items(report);
+    let bundle = render(report, &contact)?;
+    let removed = write(dir, &bundle)?;
+    let signature =
+        key.map(|k| crate::sign::sign_into(dir, signer, k, &bundle.json)).transpose()?;
+    Ok(Written { json: bundle.json, signature, removed })
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The signature file of a signer: `report.json.minisig`, or `report.json.NAME.minisig`.
+pub fn signature_name(signer: Option<&str>) -> String {
+    match signer {
+        None => format!("{REPORT_JSON}.minisig"),
+        Some(name) => format!("{REPORT_JSON}.{name}.minisig"),
+    }
+}
+
+/// Whether a file name is a signature of report.json (see [`signature_name`]).
+pub fn is_signature_name(name: &str) -> bool {
+    match name.strip_prefix(REPORT_JSON).and_then(|r| r.strip_suffix(".minisig")) {
+        Some("") => true,
+        Some(middle) => middle.strip_prefix('.').is_some_and(is_valid_signer),
+        None => false,
+    }
+}
+
+/// A signer name usable in a file name: 1–64 of `A-Z a-z 0-9 _ -`.
+pub fn is_valid_signer(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_names_round_trip() {
+        assert_eq!(signature_name(None), "report.json.minisig");
+        assert_eq!(signature_name(Some("vendor")), "report.json.vendor.minisig");
+        assert!(is_signature_name("report.json.minisig"));
+        assert!(is_signature_name("report.json.vendor.minisig"));
+        assert!(!is_signature_name("report.json"));
+        assert!(!is_signature_name("report.json..minisig"));
+        assert!(!is_signature_name("report.json.a/b.minisig"));
+        assert!(!is_valid_signer("../x"));
+    }
+}

@@ -1,0 +1,51 @@
+//! findings.csv: the list of findings to send back to the vendor, one per row.
+//!
+//! The vendor fixes a delivery from this file, usually in Excel on a Chinese-locale
+//! Windows, which reads a CSV without a byte-order mark as GBK and garbles every name; so
+//! the file is UTF-8 *with* BOM. Quoting is the csv crate's (RFC 4180). File names are
+//! hostile input: a cell that Excel would run as a formula (starting with `=`, `+`, `-`,
+//! `@`, tab or CR) is prefixed with `'`, the usual neutralisation (OWASP "CSV injection"),
+//! so opening the list can never execute anything; report.json keeps the exact text.
+
+use super::model::Report;
+
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Renders findings.csv: BOM, header, one finding per row in report order.
+pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
+    let mut w =
+        ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(BOM.to_vec());
+    w.write_record(["rule", "severity", "record", "path", "message"])?;
+    for f in &report.findings {
+        w.write_record([
+            cell(&f.rule),
+            cell(f.severity.as_str()),
+            cell(f.record.as_deref().unwrap_or("")),
+            cell(f.path.as_deref().unwrap_or("")),
+            cell(&f.message),
+        ])?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("rendering findings.csv: {e}"))
+}
+
+/// A cell as written: formula-looking text gets a leading `'`.
+fn cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_formulas_only() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("档号 A-1/0001.tif"), "档号 A-1/0001.tif");
+        assert_eq!(cell(""), "");
+    }
+}

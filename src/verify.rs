@@ -1,0 +1,260 @@
+//! `vouch verify`: is this report bundle exactly what was signed?
+//!
+//! Two independent checks, both fail-closed (STYLE.md habit 4). The hash list: every
+//! file report.json lists must exist and match its SHA-256, which shows *which* file
+//! changed even when signatures were stripped. The signatures: with `--public-key`, every
+//! signature file must verify against one of the given keys, and every given key must
+//! have signed; a signature by an unknown key, a changed report.json or a missing
+//! signature is a failure. Without keys the signatures cannot be trusted, so checking the
+//! hash list alone must be asked for by name (`--hashes-only`).
+
+use crate::report::bundle::{self, REPORT_JSON};
+use crate::report::model::BundleFile;
+use crate::sign;
+use anyhow::{Context, bail};
+use minisign::{PublicKey, SignatureBox};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// One check and its outcome, printed as `name: OK (detail)` or `name: FAILED (detail)`.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// The file (or key) checked.
+    pub name: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found, for a person.
+    pub detail: String,
+}
+
+impl Check {
+    fn pass(name: &str, detail: impl Into<String>) -> Check {
+        Check { name: name.into(), ok: true, detail: detail.into() }
+    }
+    fn fail(name: &str, detail: impl Into<String>) -> Check {
+        Check { name: name.into(), ok: false, detail: detail.into() }
+    }
+}
+
+/// The outcome of verifying a bundle.
+pub struct Outcome {
+    /// Every check, hash list first, then signatures.
+    pub checks: Vec<Check>,
+    /// Things that are neither failures nor passes (unlisted files, unchecked signatures).
+    pub notes: Vec<String>,
+    /// SHA-256 of report.json, to compare with a digest recorded at handover.
+    pub report_sha256: String,
+    /// Whether signatures were checked (public keys were given).
+    pub signatures_checked: bool,
+}
+
+impl Outcome {
+    /// Valid when every check passed and there was at least one.
+    pub fn is_valid(&self) -> bool {
+        !self.checks.is_empty() && self.checks.iter().all(|c| c.ok)
+    }
+}
+
+/// Verifies the bundle in `dir`. `Err` only when verification cannot run: no such
+/// folder, no report.json, an unreadable public key, or neither keys nor `hashes_only`.
+pub fn verify(dir: &Path, keys: &[PathBuf], hashes_only: bool) -> anyhow::Result<Outcome> {
+    if keys.is_empty() && !hashes_only {
+        bail!(
+            "give --public-key KEY (once per signer) to check the signatures, or \
+             --hashes-only to check only the hash list (which proves no authorship)"
+        );
+    }
+    let report_path = dir.join(REPORT_JSON);
+    let report = std::fs::read(&report_path).with_context(|| {
+        format!("reading '{}': is this a vouch report folder?", report_path.display())
+    })?;
+    let keys = keys
+        .iter()
+        .map(|p| Ok((p.clone(), sign::load_public_key(p)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut checks = check_hashes(dir, &report);
+    let mut notes = unlisted(dir, &report)?;
+    let sigs = signature_files(dir)?;
+    if keys.is_empty() {
+        notes.extend(sigs.iter().map(|s| format!("{s}: not checked (no --public-key given)")));
+    } else {
+        checks.extend(check_signatures(dir, &report, &sigs, &keys));
+    }
+    Ok(Outcome {
+        checks,
+        notes,
+        report_sha256: bundle::sha256_hex(&report),
+        signatures_checked: !keys.is_empty(),
+    })
+}
+
+/// The bundle entries report.json lists, or why it lists none.
+fn listed(report: &[u8]) -> Result<Vec<BundleFile>, String> {
+    let value: serde_json::Value = serde_json::from_slice(report)
+        .map_err(|e| format!("not valid JSON ({e}): it was changed or damaged"))?;
+    let list = value.get("bundle").ok_or("lists no bundle digests (no `bundle` field)")?;
+    let files: Vec<BundleFile> = serde_json::from_value(list.clone())
+        .map_err(|e| format!("its `bundle` field is malformed ({e})"))?;
+    if files.is_empty() {
+        return Err("its `bundle` field lists no files".into());
+    }
+    Ok(files)
+}
+
+/// Checks every file report.json lists against its digest.
+pub fn check_hashes(dir: &Path, report: &[u8]) -> Vec<Check> {
+    let files = match listed(report) {
+        Ok(files) => files,
+        Err(why) => return vec![Check::fail(REPORT_JSON, why)],
+    };
+    files.iter().map(|f| check_file(dir, f)).collect()
+}
+
+fn check_file(dir: &Path, f: &BundleFile) -> Check {
+    let name = f.file.as_str();
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\'])
+        && name != REPORT_JSON
+        && !bundle::is_signature_name(name);
+    if !plain {
+        return Check::fail(name, "report.json lists a name that is not a plain bundle file");
+    }
+    match std::fs::read(dir.join(name)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Check::fail(name, "missing: report.json lists it")
+        }
+        Err(e) => Check::fail(name, format!("cannot be read: {e}")),
+        Ok(bytes) => {
+            let got = bundle::sha256_hex(&bytes);
+            if got == f.sha256.to_ascii_lowercase() {
+                Check::pass(name, format!("sha256 {}", &got[..16]))
+            } else {
+                Check::fail(
+                    name,
+                    format!("changed: sha256 is {got}, report.json lists {}", f.sha256),
+                )
+            }
+        }
+    }
+}
+
+/// Names in `dir` sorted, skipping hidden files (temporary files of an atomic write).
+fn names(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("listing report folder '{}'", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+fn signature_files(dir: &Path) -> anyhow::Result<Vec<String>> {
+    Ok(names(dir)?.into_iter().filter(|n| bundle::is_signature_name(n)).collect())
+}
+
+/// Files in the folder that neither report.json's list nor the signatures cover.
+fn unlisted(dir: &Path, report: &[u8]) -> anyhow::Result<Vec<String>> {
+    let listed: Vec<String> =
+        listed(report).unwrap_or_default().into_iter().map(|f| f.file).collect();
+    Ok(names(dir)?
+        .into_iter()
+        .filter(|n| n != REPORT_JSON && !bundle::is_signature_name(n) && !listed.contains(n))
+        .map(|n| format!("{n}: not covered by report.json (not part of what was signed)"))
+        .collect())
+}
+
+/// Each signature must verify with a given key, and each given key must have signed.
+fn check_signatures(
+    dir: &Path,
+    report: &[u8],
+    sigs: &[String],
+    keys: &[(PathBuf, PublicKey)],
+) -> Vec<Check> {
+    let mut used = vec![false; keys.len()];
+    let mut checks: Vec<Check> = sigs
+        .iter()
+        .map(|name| {
+            let (check, key) = check_signature(dir, name, report, keys);
+            if let Some(k) = key {
+                used[k] = true;
+            }
+            check
+        })
+        .collect();
+    for ((path, pk), used) in keys.iter().zip(used) {
+        if !used {
+            let detail = format!(
+                "key {} signed nothing in this folder: its signature is missing or was replaced",
+                sign::key_id(pk.keynum())
+            );
+            checks.push(Check::fail(&path.display().to_string(), detail));
+        }
+    }
+    checks
+}
+
+/// Checks one signature file; returns the index of the key it verified with.
+fn check_signature(
+    dir: &Path,
+    name: &str,
+    report: &[u8],
+    keys: &[(PathBuf, PublicKey)],
+) -> (Check, Option<usize>) {
+    let text = match std::fs::read_to_string(dir.join(name)) {
+        Ok(t) => t,
+        Err(e) => return (Check::fail(name, format!("cannot be read: {e}")), None),
+    };
+    let sig = match SignatureBox::from_string(&text) {
+        Ok(s) => s,
+        Err(e) => return (Check::fail(name, format!("not a minisign signature: {e}")), None),
+    };
+    let id = sign::key_id(sig.keynum());
+    let Some(k) = keys.iter().position(|(_, pk)| pk.keynum() == sig.keynum()) else {
+        let why = format!("signed by key {id}, which is none of the given --public-key keys");
+        return (Check::fail(name, why), None);
+    };
+    let key_file = keys[k].0.display();
+    let result =
+        minisign::verify(&keys[k].1, &sig, std::io::Cursor::new(report), true, false, false);
+    match result {
+        Ok(()) => {
+            let comment = sig.trusted_comment().unwrap_or_default().replace('\t', " ");
+            let detail = format!("signed by key {id} ({key_file}); {comment}");
+            (Check::pass(name, detail), Some(k))
+        }
+        Err(e) => {
+            let detail = format!(
+                "{REPORT_JSON} does not match this signature by key {id} ({key_file}): {e}; \
+                 report.json or the signature changed after signing"
+            );
+            (Check::fail(name, detail), Some(k))
+        }
+    }
+}
+
+/// The b3sum-style text: one line per check, notes, report.json's digest, verdict last.
+pub fn render(o: &Outcome, quiet: bool) -> String {
+    let mut s = String::new();
+    if !quiet {
+        for c in &o.checks {
+            let word = if c.ok { "OK" } else { "FAILED" };
+            let _ = writeln!(s, "{}: {word} ({})", c.name, c.detail);
+        }
+        for n in &o.notes {
+            let _ = writeln!(s, "note: {n}");
+        }
+        let _ = writeln!(s, "{REPORT_JSON} sha256 {}", o.report_sha256);
+    }
+    let failed = o.checks.iter().filter(|c| !c.ok).count();
+    let scope = if o.signatures_checked { "" } else { " (hash list only, no signature checked)" };
+    if o.is_valid() {
+        let _ = writeln!(s, "VALID{scope}: {} checks passed", o.checks.len());
+    } else {
+        let _ = writeln!(s, "INVALID{scope}: {failed} of {} checks failed", o.checks.len());
+    }
+    s
+}
