@@ -61,17 +61,23 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         manifest_root: args.manifest_root,
         manifest_format: args.manifest_format,
         manifest_algorithm: args.manifest_algorithm,
+        accepted_algorithms: if args.accepted_algorithm.is_empty() {
+            vec![crate::digest::Algorithm::Sha256]
+        } else {
+            args.accepted_algorithm
+        },
         profile,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,
     };
-    let mut report = check::run(&cfg)?;
+    let check::Checked { mut report, accepted } = check::run(&cfg)?;
     let (bytes, written) = match &out {
         Some(dir) => {
             let w = bundle::write_signed(
                 dir,
                 &mut report,
+                &accepted,
                 key.as_ref(),
                 args.signature_name.as_deref(),
             )?;

@@ -7,12 +7,13 @@
 use crate::catalogue::Catalogue;
 use crate::digest::Algorithm;
 use crate::facts::Inspection;
+use crate::fixity::{self, Hashed};
 use crate::inspect::{self, InspectOptions};
 use crate::manifest::{self, Manifest};
 use crate::plan::{self, Plan};
 use crate::profile::Profile;
 use crate::relpath::RelPath;
-use crate::report::{self, RunInfo, model::Report};
+use crate::report::{self, RunInfo, bundle::Attachment, model::Report};
 use crate::rules::{self, Context};
 use crate::walk;
 use anyhow::Context as _;
@@ -37,6 +38,8 @@ pub struct Config {
     pub manifest_format: Option<manifest::Format>,
     /// Digest algorithm of coreutils manifests, when the file name does not say.
     pub manifest_algorithm: Option<Algorithm>,
+    /// Algorithms of the accepted manifests to write.
+    pub accepted_algorithms: Vec<Algorithm>,
     /// Worker threads.
     pub jobs: usize,
     /// Who runs the check.
@@ -55,8 +58,16 @@ impl Config {
     }
 }
 
+/// What a check produces.
+pub struct Checked {
+    /// The report.
+    pub report: Report,
+    /// The accepted manifests (`accepted-manifest-<alg>.txt`, bytes), for the bundle.
+    pub accepted: Vec<Attachment>,
+}
+
 /// Runs the whole check and returns the report.
-pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     let started = Instant::now();
     let time = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let root = std::fs::canonicalize(&cfg.delivery)
@@ -73,7 +84,11 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
     let inputs = inputs_inside(&root, cfg);
     let listing = walk::walk(&root, |name| !cfg.profile.is_junk(name));
     let plan = plan::build(listing, &catalogue, &cfg.profile, &inputs);
-    let algorithms: BTreeSet<Algorithm> = manifests.iter().flat_map(|m| m.algorithms()).collect();
+    let algorithms: BTreeSet<Algorithm> = manifests
+        .iter()
+        .flat_map(|m| m.algorithms())
+        .chain(cfg.accepted_algorithms.iter().copied())
+        .collect();
     let facts = inspect_all(&root, &plan, cfg, &algorithms)?;
     let ctx = Context {
         profile: &cfg.profile,
@@ -90,7 +105,35 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         delivery: cfg.delivery.display().to_string(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    Ok(report::build(&ctx, findings, run))
+    let accepted = cfg
+        .accepted_algorithms
+        .iter()
+        .map(|&alg| {
+            Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(&plan, &facts, alg)?))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(Checked { report: report::build(&ctx, findings, run), accepted })
+}
+
+/// The accepted manifest: every regular file judged (junk and vouch's own inputs left
+/// out), with its digest from the one read, in `sha256sum -c` form relative to the
+/// delivery root. A file that could not be read is left out: it has its own finding and
+/// the delivery is not accepted.
+fn accepted_manifest(
+    plan: &Plan,
+    facts: &[Option<Inspection>],
+    alg: Algorithm,
+) -> anyhow::Result<Vec<u8>> {
+    let hashed: Vec<Hashed> = plan
+        .items
+        .iter()
+        .zip(facts)
+        .filter_map(|(item, f)| {
+            let digest = f.as_ref()?.digests.get(&alg)?.clone();
+            Some(Hashed { rel: item.rel.clone(), digest: Ok(digest) })
+        })
+        .collect();
+    fixity::render(&hashed, fixity::WriteFormat::Coreutils)
 }
 
 /// vouch's own input files that sit inside the delivery: not part of what is judged.

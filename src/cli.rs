@@ -77,6 +77,11 @@ pub struct CheckArgs {
     /// Acceptance profile: a built-in name (see `vouch profiles`) or a TOML file.
     #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
     pub profile: String,
+    /// Digest algorithm of the accepted manifest written into the report folder
+    /// (`accepted-manifest-<alg>.txt`, the reference for later readback tests); repeat
+    /// for several [default: sha256].
+    #[arg(long, value_enum, value_name = "ALGORITHM")]
+    pub accepted_algorithm: Vec<crate::digest::Algorithm>,
     /// Write the report bundle (report.json) into this folder (outside the delivery).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -200,3 +200,26 @@ fn vouch_with_env(args: Vec<std::ffi::OsString>) -> (Option<i32>, String) {
         .unwrap();
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
+
+#[test]
+fn check_writes_accepted_manifests_that_sha256sum_and_b3sum_accept() {
+    let (dir, g) = generated(&[]);
+    let out = dir.path().join("out");
+    let mut args =
+        check_args(&g.delivery, &g.catalogue, &g.delivery.join("manifest-sha256.txt"), &out);
+    args.extend(["--accepted-algorithm".into(), "sha256".into()]);
+    args.extend(["--accepted-algorithm".into(), "blake3".into()]);
+    vouch(args).assert_code(EXIT_ACCEPTED);
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    for (alg, program) in [("sha256", "sha256sum"), ("blake3", "b3sum")] {
+        let name = format!("accepted-manifest-{alg}.txt");
+        let manifest = out.join(&name);
+        let check = tool(&g.delivery, program, &["--check", "--quiet", manifest.to_str().unwrap()]);
+        assert!(check.is_empty(), "{program} --check: {}", String::from_utf8_lossy(&check));
+        let listed =
+            report["bundle"].as_array().unwrap().iter().find(|b| b["file"] == name.as_str());
+        let want = crate::support::generate::sha256_hex(&std::fs::read(&manifest).unwrap());
+        assert_eq!(listed.expect("listed in report.json")["sha256"], want.as_str());
+    }
+}

@@ -18,25 +18,34 @@ use std::path::Path;
 /// The canonical record's file name.
 pub const REPORT_JSON: &str = "report.json";
 
+/// A file of the bundle besides the rendered reports, e.g. an accepted manifest: its
+/// name in the report folder and its bytes.
+pub type Attachment = (String, Vec<u8>);
+
 /// A rendered bundle, not yet written.
 pub struct Bundle {
     /// The other files, in the order listed in report.json.
-    pub files: Vec<(&'static str, Vec<u8>)>,
+    pub files: Vec<Attachment>,
     /// report.json's bytes, with the digests of `files` inside.
     pub json: Vec<u8>,
 }
 
 /// Renders every file, records their digests in `report.bundle`, then renders report.json.
-pub fn render(report: &mut Report, contact: &[ContactItem]) -> anyhow::Result<Bundle> {
-    let files = vec![
-        ("findings.csv", csv::render(report)?),
-        ("junit.xml", junit::render(report)?),
-        ("report.html", html::render(report, contact)),
+pub fn render(
+    report: &mut Report,
+    contact: &[ContactItem],
+    attachments: &[Attachment],
+) -> anyhow::Result<Bundle> {
+    let mut files = vec![
+        ("findings.csv".to_string(), csv::render(report)?),
+        ("junit.xml".to_string(), junit::render(report)?),
+        ("report.html".to_string(), html::render(report, contact)),
     ];
+    files.extend(attachments.iter().cloned());
     report.bundle = files
         .iter()
         .map(|(name, bytes)| BundleFile {
-            file: (*name).to_string(),
+            file: name.clone(),
             sha256: sha256_hex(bytes),
             bytes: bytes.len() as u64,
         })
@@ -96,11 +105,12 @@ pub struct Written {
 pub fn write_signed(
     dir: &Path,
     report: &mut Report,
+    attachments: &[Attachment],
     key: Option<&minisign::SecretKey>,
     signer: Option<&str>,
 ) -> anyhow::Result<Written> {
     let contact = html::sample_items(report);
-    let bundle = render(report, &contact)?;
+    let bundle = render(report, &contact, attachments)?;
     let removed = write(dir, &bundle)?;
     let signature =
         key.map(|k| crate::sign::sign_into(dir, signer, k, &bundle.json)).transpose()?;
