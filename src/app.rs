@@ -3,8 +3,12 @@
 //! Machine output goes to stdout, everything else to stderr. A closed stdout (a pipe to
 //! `head`) is not an error: the exit status still carries the verdict.
 
+use crate::catalogue::{self, inspect};
 use crate::check::{self, Config};
-use crate::cli::{CheckArgs, Cli, Command, OutputFormat, ProfilesArgs, RulesArgs};
+use crate::cli::{
+    CatalogueCommand, CatalogueInspectArgs, CheckArgs, Cli, Command, OutputFormat, ProfilesArgs,
+    RulesArgs,
+};
 use crate::exit::Code;
 use crate::output;
 use crate::profile::{BUILTIN, Profile};
@@ -19,6 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Code> {
         Command::Check(args) => check_command(args),
         Command::Rules(args) => rules_command(args),
         Command::Profiles(args) => profiles_command(args),
+        Command::Catalogue(CatalogueCommand::Inspect(args)) => catalogue_inspect(args),
     }
 }
 
@@ -32,6 +37,11 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     let cfg = Config {
         delivery: args.delivery,
         catalogue: args.catalogue,
+        catalogue_options: catalogue::Options {
+            sheet: args.sheet,
+            items: args.items,
+            items_sheet: args.items_sheet,
+        },
         manifests: args.manifest,
         manifest_root: args.manifest_root,
         profile,
@@ -102,6 +112,14 @@ fn profiles_command(args: ProfilesArgs) -> anyhow::Result<Code> {
         s += &format!("  {name:<10} {}\n", p.title);
     }
     print(s.as_bytes())?;
+    Ok(Code::Accepted)
+}
+
+fn catalogue_inspect(args: CatalogueInspectArgs) -> anyhow::Result<Code> {
+    let profile = Profile::load(&args.profile)?;
+    let what = if args.items { inspect::As::Items } else { inspect::As::Records };
+    let text = inspect::render(&args.file, &profile, args.sheet.as_deref(), what, args.rows)?;
+    print(text.as_bytes())?;
     Ok(Code::Accepted)
 }
 
