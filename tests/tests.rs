@@ -1,1 +1,2 @@
 //! Integration tests: drive the real binary.
+mod catalogue;
