@@ -168,7 +168,13 @@ fn volume_delivery_reports_exactly_the_injected_range_defects() {
         ],
         "{got:#?}"
     );
-    assert!(got[0].3.contains("page 3 between item 'V-3-01' and item 'V-3-02'"), "{}", got[0].3);
+    assert!(
+        got[0]
+            .3
+            .contains("page 3 belongs to no item: it lies between item 'V-3-01' and item 'V-3-02'"),
+        "{}",
+        got[0].3
+    );
     assert!(
         got[1].3.contains("pages 3–7") && got[1].3.contains("items.csv', line 10"),
         "{}",

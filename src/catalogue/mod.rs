@@ -256,7 +256,10 @@ pub(crate) fn skipped_notes(path: &Path, sheet: &Sheet, mapping: &Mapping) -> Ve
         None => format!("'{}'", path.display()),
     };
     let unit = if sheet.name.is_some() { "row" } else { "line" };
-    let mut notes = vec![format!("{at}: header in {unit} {}", mapping.header.number)];
+    let mut notes = Vec::new();
+    if mapping.header.number > 1 {
+        notes.push(format!("{at}: header in {unit} {}", mapping.header.number));
+    }
     let lists = [
         ("above the header skipped (titles)", mapping.above(sheet)),
         ("skipped: empty", sheet.empty.clone()),

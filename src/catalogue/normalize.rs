@@ -19,7 +19,7 @@ fn is_invisible(c: char) -> bool {
 
 /// Dashes that NFKC leaves alone but that people type for the code's `-`.
 fn is_dash(c: char) -> bool {
-    matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}')
+    matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}')
 }
 
 /// Trims surrounding white space and invisible characters, keeping the text otherwise as

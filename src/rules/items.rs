@@ -28,8 +28,12 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
         let items: Vec<&Item> = list.items.iter().filter(|i| i.volume == v).collect();
         let pages = volume.pages_known.then_some(volume.pages);
         let location = ctx.plan.locations[v].as_ref().map(|l| l.escaped());
-        let total = pages.map_or("an unknown number of".into(), |n| n.to_string());
-        let of = format!("volume '{}' ({total} pages)", volume.id);
+        let total = match pages {
+            Some(1) => "1 page".to_string(),
+            Some(n) => format!("{n} pages"),
+            None => "page count unknown".into(),
+        };
+        let of = format!("volume '{}' ({total})", volume.id);
         for (rule, record, message) in issues(&items, pages, &volume.id) {
             out.emit(rule, Some(&record), location.clone(), format!("{of}: {message}"));
         }
@@ -99,6 +103,12 @@ fn range(first: u32, last: u32) -> String {
     if first == last { format!("page {first}") } else { format!("pages {first}–{last}") }
 }
 
+/// `page 6 belongs` / `pages 6–7 belong`.
+fn belong(first: u32, last: u32) -> String {
+    let verb = if first == last { "belongs" } else { "belong" };
+    format!("{} {verb}", range(first, last))
+}
+
 fn outside(spans: &[Span], pages: Option<u32>) -> Vec<Issue> {
     let Some(n) = pages else { return Vec::new() };
     spans
@@ -150,8 +160,8 @@ fn gaps(spans: &[Span], pages: Option<u32>, volume: &str) -> Vec<Issue> {
                 format!("between item '{}' and item '{}'", b.item.id, s.item.id)
             });
             let message = format!(
-                "{} {after} ({}) belong to no item",
-                range(next, s.first - 1),
+                "{} to no item: it lies {after} ({})",
+                belong(next, hole_end),
                 s.item.place
             );
             found.push(("item-range-gap", s.item.id.clone(), message));
@@ -164,8 +174,8 @@ fn gaps(spans: &[Span], pages: Option<u32>, volume: &str) -> Vec<Issue> {
     match (pages, before) {
         (Some(n), Some(b)) if next <= n => {
             let message = format!(
-                "{} after item '{}' ({}, its last page {}) belong to no item",
-                range(next, n),
+                "{} to no item: it follows item '{}' ({}, its last page {})",
+                belong(next, n),
                 b.item.id,
                 b.item.place,
                 b.last
@@ -173,10 +183,8 @@ fn gaps(spans: &[Span], pages: Option<u32>, volume: &str) -> Vec<Issue> {
             found.push(("item-range-gap", b.item.id.clone(), message));
         }
         (Some(n), None) if n > 0 => {
-            let message = format!(
-                "no item of the item list lies in this volume: {} belong to no item",
-                range(1, n)
-            );
+            let message =
+                format!("{} to no item: the item list has no item in this volume", belong(1, n));
             found.push(("item-range-gap", volume.to_string(), message));
         }
         _ => {}
@@ -244,6 +252,9 @@ mod tests {
         let gap = [item("a", Some(Range(1, 5))), item("b", Some(Range(8, 10)))];
         let refs: Vec<&Item> = gap.iter().collect();
         let (_, _, m) = &issues(&refs, Some(10), "V")[0];
-        assert_eq!(m, "pages 6–7 between item 'a' and item 'b' (row of b) belong to no item");
+        assert_eq!(
+            m,
+            "pages 6–7 belong to no item: it lies between item 'a' and item 'b' (row of b)"
+        );
     }
 }
