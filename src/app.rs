@@ -3,10 +3,11 @@
 //! Machine output goes to stdout, everything else to stderr. A closed stdout (a pipe to
 //! `head`) is not an error: the exit status still carries the verdict.
 
+use crate::catalogue::{self, inspect};
 use crate::check::{self, Config};
 use crate::cli::{
-    CheckArgs, Cli, Command, KeygenArgs, OutputFormat, ProfilesArgs, RulesArgs, SignArgs,
-    VerifyArgs,
+    CatalogueCommand, CatalogueInspectArgs, CheckArgs, Cli, Command, KeygenArgs, OutputFormat,
+    ProfilesArgs, RulesArgs, SignArgs, VerifyArgs,
 };
 use crate::exit::Code;
 use crate::output;
@@ -32,13 +33,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Code> {
 
 fn dispatch(cli: Cli) -> anyhow::Result<Code> {
     match cli.command {
-        Command::Check(args) => check_command(args),
+        Command::Check(args) => check_command(*args),
         Command::Rules(args) => rules_command(args),
         Command::Profiles(args) => profiles_command(args),
         Command::Manifest(args) => crate::fixity::command(args),
         Command::Keygen(args) => keygen_command(args),
         Command::Sign(args) => sign_command(args),
         Command::Verify(args) => verify_command(args),
+        Command::Catalogue(CatalogueCommand::Inspect(args)) => catalogue_inspect(args),
     }
 }
 
@@ -57,6 +59,11 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     let cfg = Config {
         delivery: args.delivery,
         catalogue: args.catalogue,
+        catalogue_options: catalogue::Options {
+            sheet: args.sheet,
+            items: args.items,
+            items_sheet: args.items_sheet,
+        },
         manifests: args.manifest,
         manifest_root: args.manifest_root,
         manifest_format: args.manifest_format,
@@ -164,6 +171,14 @@ fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
         k.secret.display(),
         k.public.display()
     );
+    print(text.as_bytes())?;
+    Ok(Code::Accepted)
+}
+
+fn catalogue_inspect(args: CatalogueInspectArgs) -> anyhow::Result<Code> {
+    let profile = Profile::load(&args.profile)?;
+    let what = if args.items { inspect::As::Items } else { inspect::As::Records };
+    let text = inspect::render(&args.file, &profile, args.sheet.as_deref(), what, args.rows)?;
     print(text.as_bytes())?;
     Ok(Code::Accepted)
 }

@@ -4,7 +4,7 @@
 //! parallel, each file read once), rules, report. Every per-file problem becomes a
 //! finding; only setup problems (profile, catalogue, manifest, arguments) return `Err`.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{self, Catalogue};
 use crate::digest::Algorithm;
 use crate::facts::Inspection;
 use crate::fixity::{self, Hashed};
@@ -28,6 +28,8 @@ pub struct Config {
     pub delivery: PathBuf,
     /// The catalogue file.
     pub catalogue: PathBuf,
+    /// Sheet and item list choices for reading the catalogue.
+    pub catalogue_options: catalogue::Options,
     /// Manifest files.
     pub manifests: Vec<PathBuf>,
     /// Folder manifest paths are relative to, instead of each manifest's own folder.
@@ -75,7 +77,13 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     if !root.is_dir() {
         anyhow::bail!("delivery '{}' is not a folder", cfg.delivery.display());
     }
-    let catalogue = Catalogue::read(&cfg.catalogue, &cfg.profile.columns)?;
+    let catalogue =
+        Catalogue::read(&cfg.catalogue, &cfg.profile.catalogue, &cfg.catalogue_options)?;
+    if cfg.progress {
+        for note in &catalogue.notes {
+            eprintln!("vouch: note: {note}");
+        }
+    }
     let manifests = cfg
         .manifests
         .iter()
@@ -139,6 +147,7 @@ fn accepted_manifest(
 /// vouch's own input files that sit inside the delivery: not part of what is judged.
 fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
     std::iter::once(&cfg.catalogue)
+        .chain(&cfg.catalogue_options.items)
         .chain(&cfg.manifests)
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .filter_map(|p| p.strip_prefix(root).ok().map(RelPath::new))

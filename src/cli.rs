@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a delivery against its catalogue, manifests and an acceptance profile.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule id with its meaning and severity.
     Rules(RulesArgs),
     /// List the built-in profiles, or print one to copy and adapt.
@@ -33,6 +33,45 @@ pub enum Command {
     Sign(SignArgs),
     /// Check a report bundle's signatures and the digest of every file in it.
     Verify(VerifyArgs),
+    /// Look at a catalogue the way `check` reads it.
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
+}
+
+/// `vouch catalogue ...`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogueCommand {
+    /// Show the encoding, sheet, header row and column mapping a profile applies to a
+    /// catalogue file, and its first rows as read, to fix a profile in one try.
+    Inspect(CatalogueInspectArgs),
+}
+
+/// `vouch catalogue inspect`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit status: 0 when the file can be read as a catalogue (row problems are listed), 2 when
+it cannot (the error says why).
+
+Examples:
+  vouch catalogue inspect cat.xlsx
+  vouch catalogue inspect cat.xlsx --sheet 案卷目录 --profile my-contract.toml
+  vouch catalogue inspect items.csv --items      # read it as a volume's item list")]
+pub struct CatalogueInspectArgs {
+    /// The catalogue (or item list) file: CSV, XLSX, XLS or ODS.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Acceptance profile whose column mapping to apply.
+    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
+    pub profile: String,
+    /// The sheet to read, in a workbook.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Read FILE as the item list (卷内目录) with the profile's `catalogue.items` columns.
+    #[arg(long)]
+    pub items: bool,
+    /// How many data rows to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 5)]
+    pub rows: usize,
 }
 
 /// Output for machines or people.
@@ -57,9 +96,21 @@ pub struct CheckArgs {
     /// The delivery root: the drive or folder the vendor handed over.
     #[arg(value_name = "DELIVERY")]
     pub delivery: PathBuf,
-    /// The catalogue: CSV in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030.
+    /// The catalogue: XLSX, XLS, ODS, or CSV (UTF-8, UTF-16 or GBK/GB18030; comma, tab or
+    /// semicolon). `vouch catalogue inspect FILE` shows how it is read.
     #[arg(long, short = 'c', value_name = "FILE")]
     pub catalogue: PathBuf,
+    /// The sheet of a catalogue workbook to read [default: the profile's
+    /// `catalogue.sheet`, else the first sheet whose header has the columns].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Volume arrangement: the item list (卷内目录) giving each item's pages in its volume
+    /// [default: a sheet of the catalogue workbook named in `catalogue.items.sheet`].
+    #[arg(long, value_name = "FILE")]
+    pub items: Option<PathBuf>,
+    /// The sheet of the item list to read.
+    #[arg(long, value_name = "NAME")]
+    pub items_sheet: Option<String>,
     /// An integrity manifest (sha256sum/md5sum/..., BSD tag, BagIt, hashdeep); repeat for
     /// several. Paths in it are relative to its own folder (as `sha256sum -c` run there).
     #[arg(long, short = 'm', value_name = "FILE")]

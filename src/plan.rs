@@ -4,7 +4,7 @@
 //! code, page files named by sequence number, multi-page files named by the code. The
 //! plan only classifies; judging (which classification is a finding) is the rules'.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Match};
 use crate::profile::Profile;
 use crate::relpath::RelPath;
 use crate::walk::{Entry, Kind, Listing, WalkError};
@@ -86,6 +86,9 @@ pub struct Plan {
     pub by_record: Vec<Vec<usize>>,
     /// Places the walk could not list.
     pub walk_errors: Vec<WalkError>,
+    /// Indices into `items` of entries whose name matched their record's code only after
+    /// normalization (full-width forms, invisible characters): `record-id-normalized`.
+    pub normalized: Vec<usize>,
 }
 
 /// Classifies a listing. `inputs` are vouch's own input files found inside the delivery.
@@ -108,14 +111,21 @@ pub fn build(
         let (role, record) = if inputs.contains(&entry.rel) {
             (Role::Input, None)
         } else if entry.rel.depth() == 1 {
-            top = classify_top(&entry, cat, profile);
+            let matched;
+            (top, matched) = classify_top(&entry, cat, profile);
+            if matched == Some(Match::Normalized) {
+                plan.normalized.push(plan.items.len());
+            }
             if let Some(r) = top.1 {
                 plan.locations[r].get_or_insert_with(|| entry.rel.clone());
             }
             nested = None;
             top
         } else {
-            let role = classify_below(&entry, top, nested.as_ref(), cat, profile);
+            let (role, matched) = classify_below(&entry, top, nested.as_ref(), cat, profile);
+            if matched == Some(Match::Normalized) {
+                plan.normalized.push(plan.items.len());
+            }
             if role == Role::NestedDir {
                 nested = Some(entry.rel.clone());
             }
@@ -129,67 +139,79 @@ pub fn build(
     plan
 }
 
-/// Role of a top-level entry and the record it belongs to.
-fn classify_top(entry: &Entry, cat: &Catalogue, profile: &Profile) -> (Role, Option<usize>) {
+/// Role of a top-level entry, the record it belongs to, and how its name matched.
+fn classify_top(
+    entry: &Entry,
+    cat: &Catalogue,
+    profile: &Profile,
+) -> ((Role, Option<usize>), Option<Match>) {
     let name = entry.rel.file_name().unwrap_or_default();
     match entry.kind {
-        Kind::Symlink => return (Role::Link, None),
-        _ if profile.is_junk(name) => return (Role::Junk, None),
+        Kind::Symlink => return ((Role::Link, None), None),
+        _ if profile.is_junk(name) => return ((Role::Junk, None), None),
         _ => {}
     }
-    let Some(name) = name.to_str() else { return (Role::Unexpected, None) };
+    let Some(name) = name.to_str() else { return ((Role::Unexpected, None), None) };
     if entry.kind == Kind::Dir {
-        return match cat.get(name) {
-            Some(r) => (Role::RecordDir, Some(r)),
-            None => (Role::Unexpected, None),
+        return match cat.lookup(name) {
+            Some((r, how)) => ((Role::RecordDir, Some(r)), Some(how)),
+            None => ((Role::Unexpected, None), None),
         };
     }
-    if let Some(r) = multipage_record(name, cat, profile) {
-        return (Role::Multipage, Some(r));
+    if let Some((r, how)) = multipage_record(name, cat, profile) {
+        return ((Role::Multipage, Some(r)), Some(how));
     }
     if profile.layout.ancillary.iter().any(|re| re.is_match(name)) {
-        return (Role::Ancillary, None);
+        return ((Role::Ancillary, None), None);
     }
-    (Role::Unexpected, None)
+    ((Role::Unexpected, None), None)
 }
 
-/// The record a `<code>.<ext>` multi-page file name stands for.
-fn multipage_record(name: &str, cat: &Catalogue, profile: &Profile) -> Option<usize> {
+/// The record a `<code>.<ext>` multi-page file name stands for, and how it matched.
+fn multipage_record(name: &str, cat: &Catalogue, profile: &Profile) -> Option<(usize, Match)> {
     let (stem, ext) = name.rsplit_once('.')?;
     let ext = ext.to_ascii_lowercase();
-    profile.layout.multipage_extensions.contains(&ext).then(|| cat.get(stem)).flatten()
+    profile.layout.multipage_extensions.contains(&ext).then(|| cat.lookup(stem)).flatten()
 }
 
-/// Role of an entry below the top level, given its top-level entry's role.
+/// Role of an entry below the top level, given its top-level entry's role; for a
+/// multi-page file named by the code, how its name matched.
 fn classify_below(
     entry: &Entry,
     (top_role, record): (Role, Option<usize>),
     nested: Option<&RelPath>,
     cat: &Catalogue,
     profile: &Profile,
-) -> Role {
+) -> (Role, Option<Match>) {
     let name = entry.rel.file_name().unwrap_or_default();
-    match entry.kind {
-        Kind::Symlink => return Role::Link,
-        _ if profile.is_junk(name) => return Role::Junk,
-        _ => {}
-    }
-    if top_role != Role::RecordDir {
-        return Role::InUnexpected;
-    }
-    if nested.is_some_and(|n| entry.rel.as_path().starts_with(n.as_path())) {
-        return Role::InNestedDir;
-    }
-    if entry.kind == Kind::Dir {
-        return Role::NestedDir;
-    }
-    let Some(name) = name.to_str() else { return Role::Stray };
+    let role = match entry.kind {
+        Kind::Symlink => Role::Link,
+        _ if profile.is_junk(name) => Role::Junk,
+        _ if top_role != Role::RecordDir => Role::InUnexpected,
+        _ if nested.is_some_and(|n| entry.rel.as_path().starts_with(n.as_path())) => {
+            Role::InNestedDir
+        }
+        Kind::Dir => Role::NestedDir,
+        _ => return classify_file(name.to_str(), record, cat, profile),
+    };
+    (role, None)
+}
+
+/// Role of a file directly in a record folder: a page, the record's multi-page file, or
+/// stray.
+fn classify_file(
+    name: Option<&str>,
+    record: Option<usize>,
+    cat: &Catalogue,
+    profile: &Profile,
+) -> (Role, Option<Match>) {
+    let Some(name) = name else { return (Role::Stray, None) };
     if let Some(number) = page_number(name, profile) {
-        return Role::Page(number);
+        return (Role::Page(number), None);
     }
     match multipage_record(name, cat, profile) {
-        Some(r) if Some(r) == record => Role::Multipage,
-        _ => Role::Stray,
+        Some((r, how)) if Some(r) == record => (Role::Multipage, Some(how)),
+        _ => (Role::Stray, None),
     }
 }
 
@@ -223,7 +245,7 @@ mod tests {
         let csv = dir.path().join("c.csv");
         std::fs::write(&csv, "dh,ys\nA-1,3\nA-2,2\nA-3,1\n").unwrap();
         let profile = Profile::load("dat31").unwrap();
-        let cat = Catalogue::read(&csv, &profile.columns).unwrap();
+        let cat = Catalogue::read(&csv, &profile.catalogue, &Default::default()).unwrap();
         (dir, cat, profile)
     }
 
@@ -253,5 +275,32 @@ mod tests {
         assert_eq!(plan.locations[0].as_ref().unwrap().escaped(), "A-1");
         assert_eq!(plan.locations[1].as_ref().unwrap().escaped(), "A-2.pdf");
         assert!(plan.locations[2].is_none());
+        assert!(plan.normalized.is_empty());
+    }
+
+    #[test]
+    fn full_width_and_zero_width_names_match_after_normalization() {
+        let (dir, cat, profile) = fixture();
+        let root = dir.path().join("n");
+        for f in ["Ａ－１/0001.jpg", "A-2\u{200b}.pdf", "A-3\u{a0}/A-3.pdf", "A-3\u{a0}/Ａ-3.pdf"]
+        {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        let plan = build(walk(&root, |_| true), &cat, &profile, &BTreeSet::new());
+        let got: Vec<_> = plan.items.iter().map(|i| (i.role, i.record)).collect();
+        assert_eq!(
+            got,
+            [
+                (Role::Multipage, Some(1)),
+                (Role::RecordDir, Some(2)),
+                (Role::Multipage, Some(2)),
+                (Role::Multipage, Some(2)),
+                (Role::RecordDir, Some(0)),
+                (Role::Page(1), Some(0)),
+            ]
+        );
+        assert_eq!(plan.normalized, [0, 1, 3, 4]);
     }
 }

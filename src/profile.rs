@@ -41,6 +41,72 @@ struct CatalogueToml {
     pages: Vec<String>,
     #[serde(default)]
     title: Vec<String>,
+    #[serde(default)]
+    arrangement: Arrangement,
+    #[serde(default)]
+    sheet: Vec<String>,
+    #[serde(default)]
+    id_pattern: Option<String>,
+    #[serde(default)]
+    items: ItemsToml,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemsToml {
+    #[serde(default = "default_item_sheet")]
+    sheet: Vec<String>,
+    #[serde(default = "default_item_volume")]
+    volume: Vec<String>,
+    #[serde(default = "default_item_id")]
+    id: Vec<String>,
+    #[serde(default = "default_item_pages")]
+    pages: Vec<String>,
+    #[serde(default = "default_item_title")]
+    title: Vec<String>,
+}
+
+impl Default for ItemsToml {
+    fn default() -> Self {
+        ItemsToml {
+            sheet: default_item_sheet(),
+            volume: default_item_volume(),
+            id: default_item_id(),
+            pages: default_item_pages(),
+            title: default_item_title(),
+        }
+    }
+}
+
+fn strings(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+fn default_item_sheet() -> Vec<String> {
+    strings(&["卷内目录", "卷内文件目录", "items"])
+}
+fn default_item_volume() -> Vec<String> {
+    strings(&["案卷档号", "案卷号", "卷号", "volume", "volume_code"])
+}
+fn default_item_id() -> Vec<String> {
+    strings(&["档号", "文件档号", "件号", "item", "item_code"])
+}
+fn default_item_pages() -> Vec<String> {
+    strings(&["页号", "起止页号", "page_range", "pages", "start_page"])
+}
+fn default_item_title() -> Vec<String> {
+    strings(&["题名", "文件题名", "title"])
+}
+
+/// How records are arranged: one folder per item (件), or one folder per volume (卷)
+/// holding the pages of several items listed in an item list (卷内目录).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arrangement {
+    /// 件: every catalogue row is a record with its own folder.
+    #[default]
+    Item,
+    /// 卷: every catalogue row is a volume; an item list gives each item's pages.
+    Volume,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +160,36 @@ pub struct Columns {
     pub title: Vec<String>,
 }
 
+/// Column headers of the item list (卷内目录) of a volume-arranged catalogue.
+#[derive(Clone, Debug)]
+pub struct ItemColumns {
+    /// Sheet names tried, in order, when the item list is a sheet of a workbook.
+    pub sheet: Vec<String>,
+    /// The code of the volume the item lies in (案卷档号).
+    pub volume: Vec<String>,
+    /// The item's own code (档号 or 件号).
+    pub id: Vec<String>,
+    /// Start page or page range inside the volume (页号: `5` or `1-5`).
+    pub pages: Vec<String>,
+    /// Title (题名), optional.
+    pub title: Vec<String>,
+}
+
+/// How the catalogue is read: columns, sheet, arrangement, code syntax.
+#[derive(Clone, Debug)]
+pub struct CatalogueSpec {
+    /// Column headers of the record (or volume) list.
+    pub columns: Columns,
+    /// Item or volume arrangement.
+    pub arrangement: Arrangement,
+    /// Sheet names tried, in order; empty: the first sheet whose header has the columns.
+    pub sheet: Vec<String>,
+    /// The syntax every reference code must have (anchored at both ends), if declared.
+    pub id_pattern: Option<Regex>,
+    /// The item list's columns (volume arrangement).
+    pub items: ItemColumns,
+}
+
 /// Where records and pages live in a delivery.
 #[derive(Clone, Debug)]
 pub struct Layout {
@@ -118,8 +214,8 @@ pub struct Profile {
     pub origin: String,
     /// SHA-256 of the profile's TOML source, pinned in the report.
     pub sha256: String,
-    /// Catalogue column mapping.
-    pub columns: Columns,
+    /// Catalogue columns, sheet, arrangement and code syntax.
+    pub catalogue: CatalogueSpec,
     /// Naming layout.
     pub layout: Layout,
     /// Allowed formats.
@@ -180,9 +276,6 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
     if raw.schema != 1 {
         return Err(bad("schema", format!("is {}; this vouch reads profile schema 1", raw.schema)));
     }
-    if raw.catalogue.id.is_empty() || raw.catalogue.pages.is_empty() {
-        return Err(bad("catalogue.id", "and `catalogue.pages` need at least one header".into()));
-    }
     let page = compile("layout.page", &raw.layout.page).map_err(|p| bad("layout.page", p))?;
     if !page.capture_names().any(|n| n == Some("page")) {
         return Err(bad("layout.page", "needs a named group `(?P<page>[0-9]+)`".into()));
@@ -204,11 +297,7 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         title: raw.title,
         origin: origin.to_string(),
         sha256: hex::encode(Sha256::digest(src.as_bytes())),
-        columns: Columns {
-            id: raw.catalogue.id,
-            pages: raw.catalogue.pages,
-            title: raw.catalogue.title,
-        },
+        catalogue: catalogue_spec(raw.catalogue, &bad)?,
         layout: Layout {
             page,
             multipage_extensions: raw
@@ -224,6 +313,40 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         min_dpi: raw.resolution.min_dpi,
         max_pixels: raw.limits.max_pixels,
         severities,
+    })
+}
+
+fn catalogue_spec(
+    raw: CatalogueToml,
+    bad: &dyn Fn(&str, String) -> ProfileError,
+) -> Result<CatalogueSpec, ProfileError> {
+    if raw.id.is_empty() || raw.pages.is_empty() {
+        return Err(bad("catalogue.id", "and `catalogue.pages` need at least one header".into()));
+    }
+    let i = &raw.items;
+    if i.volume.is_empty() || i.id.is_empty() || i.pages.is_empty() {
+        let problem = "needs at least one header each for `volume`, `id` and `pages`".into();
+        return Err(bad("catalogue.items", problem));
+    }
+    let id_pattern = match raw.id_pattern.as_deref().filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(
+            compile("catalogue.id_pattern", &format!("^(?:{p})$"))
+                .map_err(|e| bad("catalogue.id_pattern", e))?,
+        ),
+    };
+    Ok(CatalogueSpec {
+        columns: Columns { id: raw.id, pages: raw.pages, title: raw.title },
+        arrangement: raw.arrangement,
+        sheet: raw.sheet,
+        id_pattern,
+        items: ItemColumns {
+            sheet: raw.items.sheet,
+            volume: raw.items.volume,
+            id: raw.items.id,
+            pages: raw.items.pages,
+            title: raw.items.title,
+        },
     })
 }
 
@@ -289,6 +412,28 @@ mod tests {
         assert_eq!(p.severity("page-gap"), Severity::Error);
         assert!(p.layout.page.is_match("0001.JPG"));
         assert!(!p.layout.page.is_match("01.jpg"));
+    }
+
+    #[test]
+    fn catalogue_keys_default_and_validate() {
+        let p = Profile::load("dat31").unwrap();
+        assert_eq!(p.catalogue.arrangement, Arrangement::Item);
+        assert!(p.catalogue.id_pattern.is_none());
+        assert_eq!(p.catalogue.items.pages[0], "页号");
+        let src = BUILTIN[0].1.replace(
+            "arrangement = \"item\"\n",
+            "arrangement = \"volume\"\nid_pattern = '[A-Z][0-9]{3}-[0-9]+'\n",
+        );
+        let p = Profile::parse(&src, "x.toml").unwrap();
+        assert_eq!(p.catalogue.arrangement, Arrangement::Volume);
+        let re = p.catalogue.id_pattern.unwrap();
+        assert!(re.is_match("J001-12") && !re.is_match("xJ001-12"));
+        let bad = BUILTIN[0].1.replace("[catalogue]\n", "[catalogue]\nid_pattern = '(['\n");
+        let err = Profile::parse(&bad, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("catalogue.id_pattern") && err.contains("line"), "{err}");
+        let bad = BUILTIN[0].1.replace("arrangement = \"item\"", "arrangement = \"box\"");
+        let err = Profile::parse(&bad, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("box") && err.contains("item"), "{err}");
     }
 
     #[test]

@@ -116,17 +116,28 @@ fn assert_names_file_and_line(stderr: &str, file: &Path, line: usize) {
     assert!(re.is_match(stderr), "stderr does not point at line {line}:\n{stderr}");
 }
 
+/// A bad row is a finding naming the file and line, not a refusal: one run lists every
+/// bad row of a catalogue (issue #9), and the verdict is still `rejected`.
 #[test]
-fn non_numeric_page_count_is_refused_naming_file_and_line() {
+fn non_numeric_page_count_is_a_finding_naming_file_and_line() {
     let (dir, g) = generated(&[]);
     // Data line 3 is line 4 of the file: its 页数 becomes 三 ("three" in words).
     let bad = rewrite_catalogue(&g, |n, l| {
         if n == 4 { format!("{},三", l.rsplit_once(',').unwrap().0) } else { l.to_string() }
     });
     let run = vouch(check_args(&g.delivery, &bad, &g.manifest, &dir.path().join("report")));
-    run.assert_code(EXIT_COULD_NOT_RUN);
-    assert_names_file_and_line(&run.stderr, &bad, 4);
-    assert!(run.stderr.contains("页数"), "stderr names the column:\n{}", run.stderr);
+    run.assert_code(EXIT_REJECTED);
+    let report = run.json();
+    let found: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "record-pages-invalid")
+        .collect();
+    assert_eq!(found.len(), 1, "{}", report["findings"]);
+    let message = found[0]["message"].as_str().unwrap();
+    assert_names_file_and_line(message, &bad, 4);
+    assert!(message.contains("页数"), "the message names the column: {message}");
 }
 
 #[test]

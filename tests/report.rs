@@ -116,7 +116,7 @@ fn report_json_pins_every_other_bundle_file() {
     let report = json(&f.path("out/report.json"));
     let listed = report["bundle"].as_array().unwrap();
     let names: Vec<&str> = listed.iter().map(|b| b["file"].as_str().unwrap()).collect();
-    assert_eq!(names, ["findings.csv", "junit.xml", "report.html"]);
+    assert_eq!(names, ["findings.csv", "junit.xml", "report.html", "accepted-manifest-sha256.txt"]);
     for b in listed {
         let bytes = std::fs::read(f.path("out").join(b["file"].as_str().unwrap())).unwrap();
         assert_eq!(b["sha256"], hex::encode(Sha256::digest(&bytes)));
@@ -134,11 +134,16 @@ fn a_genuine_bundle_verifies() {
     let o = f.verify("out", &["keys/archive.pub"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     let out = text(&o);
-    for file in ["findings.csv: OK", "junit.xml: OK", "report.html: OK", "report.json.minisig: OK"]
-    {
+    for file in [
+        "findings.csv: OK",
+        "junit.xml: OK",
+        "report.html: OK",
+        "accepted-manifest-sha256.txt: OK",
+        "report.json.minisig: OK",
+    ] {
         assert!(out.contains(file), "{file} in:\n{out}");
     }
-    assert!(out.trim_end().lines().last().unwrap().starts_with("VALID: 4 checks passed"), "{out}");
+    assert!(out.trim_end().lines().last().unwrap().starts_with("VALID: 5 checks passed"), "{out}");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! synthetic test data is what it claims, `check` runs `vouch check` on it end to end,
 //! `sample` keeps the committed sample runnable and reproducible.
 
+mod catalogue;
 mod check;
 mod generator;
 mod manifests;

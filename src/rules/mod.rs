@@ -7,9 +7,11 @@
 
 pub mod registry;
 
+mod catalogue;
 mod files;
 mod formats;
 mod hashes;
+mod items;
 mod pages;
 mod records;
 
@@ -89,6 +91,8 @@ impl Out<'_> {
 pub fn evaluate(ctx: &Context) -> Vec<Finding> {
     let mut out = Out { profile: ctx.profile, findings: Vec::new() };
     records::check(ctx, &mut out);
+    catalogue::check(ctx, &mut out);
+    items::check(ctx, &mut out);
     pages::check(ctx, &mut out);
     files::check(ctx, &mut out);
     formats::check(ctx, &mut out);

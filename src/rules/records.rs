@@ -11,7 +11,11 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             "record-duplicate-id",
             Some(&dup.id),
             None,
-            format!("catalogue line {} repeats the code of line {first}", dup.line),
+            format!(
+                "{} repeats the code of {}",
+                ctx.catalogue.place(dup.line),
+                ctx.catalogue.place(*first).rsplit(", ").next().unwrap_or_default()
+            ),
         );
     }
     for item in ctx.plan.items.iter().filter(|i| i.role == Role::Unexpected) {
@@ -26,8 +30,10 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                 Some(&rec.id),
                 None,
                 format!(
-                    "catalogue line {}: no folder or file named '{}' was delivered ({} pages)",
-                    rec.line, rec.id, rec.pages
+                    "{}: no folder or file named '{}' was delivered ({} pages)",
+                    ctx.catalogue.place(rec.line),
+                    rec.id,
+                    if rec.pages_known { rec.pages.to_string() } else { "?".into() }
                 ),
             ),
             Some(location) => page_count(ctx, out, r, location.escaped()),
@@ -55,6 +61,10 @@ pub(crate) fn delivered_pages(ctx: &Context, r: usize) -> Option<u64> {
 /// Compares delivered pages with the catalogue; skipped when they cannot be counted.
 fn page_count(ctx: &Context, out: &mut Out, r: usize, location: String) {
     let rec = &ctx.catalogue.records[r];
+    // An unusable page count has its own `record-pages-invalid` finding.
+    if !rec.pages_known {
+        return;
+    }
     let Some(delivered) = delivered_pages(ctx, r) else { return };
     if delivered != u64::from(rec.pages) {
         out.emit(
@@ -62,8 +72,9 @@ fn page_count(ctx: &Context, out: &mut Out, r: usize, location: String) {
             Some(&rec.id),
             Some(location),
             format!(
-                "the catalogue (line {}) gives {} pages, {delivered} were delivered",
-                rec.line, rec.pages
+                "the catalogue ({}) gives {} pages, {delivered} were delivered",
+                ctx.catalogue.place(rec.line),
+                rec.pages
             ),
         );
     }

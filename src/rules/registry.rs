@@ -34,6 +34,9 @@ const COMPLETE: &str = "completeness: every catalogued record and page delivered
 const ORDER: &str = "page order: pages named and numbered in sequence";
 const QUALITY: &str = "image quality: format, resolution, colour mode and compression per contract";
 const FIXITY: &str = "integrity: delivered bytes match the vendor's manifest";
+const NAMING: &str = "naming: folders and files named exactly by the catalogue's codes";
+const CATALOGUE: &str =
+    "a usable catalogue: every row with a valid code and page count, items covering each volume";
 const MEDIA: &str = "a clean, readable carrier: every file readable, no system junk";
 
 /// Every rule vouch can report, in the order `vouch rules` lists them.
@@ -51,6 +54,45 @@ pub const RULES: &[RuleInfo] = &[
         Error,
         "pages delivered for a record differ from the catalogue's page count",
         COMPLETE,
+    ),
+    rule(
+        "record-id-normalized",
+        Warning,
+        "a folder or file name matches its catalogue code only after normalization \
+         (full-width forms, invisible characters, odd spaces or dashes)",
+        NAMING,
+    ),
+    rule(
+        "record-id-invalid",
+        Error,
+        "a catalogue row has no reference code, or one that breaks the profile's syntax",
+        CATALOGUE,
+    ),
+    rule(
+        "record-pages-invalid",
+        Error,
+        "a catalogue row's page count or page number (页号) is missing, not a whole number, or 0",
+        CATALOGUE,
+    ),
+    rule("item-range-overlap", Error, "item page ranges inside a volume overlap", CATALOGUE),
+    rule("item-range-gap", Error, "item page ranges leave pages of a volume to no item", CATALOGUE),
+    rule(
+        "item-range-outside",
+        Error,
+        "an item's page range goes beyond its volume's page count",
+        CATALOGUE,
+    ),
+    rule(
+        "item-out-of-sequence",
+        Warning,
+        "an item starts on an earlier page than the item listed before it in its volume",
+        CATALOGUE,
+    ),
+    rule(
+        "item-volume-unknown",
+        Error,
+        "an item names a volume code the catalogue does not list",
+        CATALOGUE,
     ),
     rule("page-gap", Error, "page numbering skips a number", ORDER),
     rule("page-number-duplicate", Error, "two files carry the same page number", ORDER),

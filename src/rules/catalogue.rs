@@ -1,0 +1,44 @@
+//! Catalogue rules: rows the catalogue itself gets wrong, and names that match their
+//! code only after normalization. (record-id-invalid, record-pages-invalid,
+//! item-volume-unknown, record-duplicate-id for items, record-id-normalized)
+//!
+//! The row problems are found while reading the catalogue (where the row and sheet are
+//! known) and only reported here, so they pass through the profile's severities.
+
+use super::{Context, Out};
+use crate::catalogue::normalize;
+use crate::walk::Kind;
+
+pub(super) fn check(ctx: &Context, out: &mut Out) {
+    for p in &ctx.catalogue.problems {
+        out.emit(p.rule, p.record.as_deref(), None, p.message.clone());
+    }
+    for &i in &ctx.plan.normalized {
+        let item = &ctx.plan.items[i];
+        let Some(r) = item.record else { continue };
+        let rec = &ctx.catalogue.records[r];
+        let name =
+            item.rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = match (item.kind, name.rsplit_once('.')) {
+            (Kind::Dir, _) | (_, None) => name.as_str(),
+            (_, Some((stem, _))) => stem,
+        };
+        let fix = if normalize::key(&rec.id) != rec.id {
+            format!(
+                "the catalogue's code ({}) has {}; correct it to '{}'",
+                ctx.catalogue.place(rec.line),
+                normalize::differences(&rec.id),
+                rec.key
+            )
+        } else {
+            let want = name.replacen(stem, &rec.id, 1);
+            format!("the name has {}; rename it to '{want}'", normalize::differences(stem))
+        };
+        let message = format!(
+            "'{}' matches catalogue code '{}' only after normalization: {fix}",
+            name.escape_debug(),
+            rec.id.escape_debug(),
+        );
+        out.at(ctx, item, "record-id-normalized", message);
+    }
+}
