@@ -3,6 +3,7 @@
 //! invisible characters. Drives the library for reading and the real binary for checks.
 
 use serde_json::Value;
+use sha2::Digest as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vouch::catalogue::{Catalogue, Options};
@@ -156,6 +157,9 @@ fn volume_delivery_reports_exactly_the_injected_range_defects() {
     ];
     let (code, stdout, stderr) = check(&args);
     assert_eq!(code, 1, "rejected: {stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let want = hex::encode(sha2::Sha256::digest(std::fs::read(&items).unwrap()));
+    assert_eq!(report["items"]["sha256"], want.as_str(), "the item list is pinned");
     let got = catalogue_findings(&stdout);
     let rules: Vec<_> =
         got.iter().map(|(r, s, rec, _)| (r.as_str(), s.as_str(), rec.as_str())).collect();

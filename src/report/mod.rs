@@ -60,6 +60,12 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
             format: ctx.catalogue.encoding.into(),
             entries: ctx.catalogue.records.len() as u64,
         },
+        items: ctx.catalogue.items.as_ref().map(|l| InputRef {
+            path: l.path.display().to_string(),
+            sha256: l.sha256.clone(),
+            format: l.format.into(),
+            entries: l.items.len() as u64,
+        }),
         manifests: ctx
             .manifests
             .iter()

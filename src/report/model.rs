@@ -27,6 +27,9 @@ pub struct Report {
     pub profile: ProfileRef,
     /// The catalogue read.
     pub catalogue: InputRef,
+    /// The item list (卷内目录) read for a volume arrangement, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<InputRef>,
     /// Every manifest read.
     pub manifests: Vec<InputRef>,
     /// accepted, rejected or incomplete.
