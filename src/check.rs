@@ -13,7 +13,7 @@ use crate::manifest::{self, Manifest};
 use crate::plan::{self, Plan};
 use crate::profile::Profile;
 use crate::relpath::RelPath;
-use crate::report::{self, RunInfo, bundle::Attachment, model::Report};
+use crate::report::{self, RunInfo, bundle::Attachment, model::Report, model::Verdict};
 use crate::rules::{self, Context};
 use crate::walk;
 use anyhow::Context as _;
@@ -77,18 +77,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     if !root.is_dir() {
         anyhow::bail!("delivery '{}' is not a folder", cfg.delivery.display());
     }
-    let catalogue =
-        Catalogue::read(&cfg.catalogue, &cfg.profile.catalogue, &cfg.catalogue_options)?;
-    if cfg.progress {
-        for note in &catalogue.notes {
-            eprintln!("vouch: note: {note}");
-        }
-    }
-    let manifests = cfg
-        .manifests
-        .iter()
-        .map(|m| Manifest::read(m, &root, cfg.manifest_options()))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (catalogue, manifests) = read_inputs(cfg, &root)?;
     let inputs = inputs_inside(&root, cfg);
     let listing = walk::walk(&root, |name| !cfg.profile.is_junk(name));
     let plan = plan::build(listing, &catalogue, &cfg.profile, &inputs);
@@ -113,6 +102,19 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         delivery: cfg.delivery.display().to_string(),
         seconds: started.elapsed().as_secs_f64(),
     };
+    let mut report = report::build(&ctx, findings, run);
+    let missed = plan.items.iter().zip(&facts).filter(|(i, f)| i.is_inspected() && f.is_none());
+    let missed = missed.count();
+    if missed > 0 {
+        // Fail closed: a run cut short vouches for nothing, and writes no accepted
+        // manifest (a partial one would later pass for the reference).
+        report.verdict = Verdict::Incomplete;
+        report.incomplete = Some(format!(
+            "interrupted: {missed} of {} files were not inspected",
+            plan.items.iter().filter(|i| i.is_inspected()).count()
+        ));
+        return Ok(Checked { report, accepted: Vec::new() });
+    }
     let accepted = cfg
         .accepted_algorithms
         .iter()
@@ -120,7 +122,24 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
             Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(&plan, &facts, alg)?))
         })
         .collect::<anyhow::Result<_>>()?;
-    Ok(Checked { report: report::build(&ctx, findings, run), accepted })
+    Ok(Checked { report, accepted })
+}
+
+/// Reads the catalogue and every manifest: the inputs that, when unusable, stop the run.
+fn read_inputs(cfg: &Config, root: &Path) -> anyhow::Result<(Catalogue, Vec<Manifest>)> {
+    let catalogue =
+        Catalogue::read(&cfg.catalogue, &cfg.profile.catalogue, &cfg.catalogue_options)?;
+    if cfg.progress {
+        for note in &catalogue.notes {
+            eprintln!("vouch: note: {note}");
+        }
+    }
+    let manifests = cfg
+        .manifests
+        .iter()
+        .map(|m| Manifest::read(m, root, cfg.manifest_options()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((catalogue, manifests))
 }
 
 /// The accepted manifest: every regular file judged (junk and vouch's own inputs left
@@ -172,7 +191,7 @@ fn inspect_all(
         plan.items
             .par_iter()
             .map(|item| {
-                if !item.is_inspected() {
+                if !item.is_inspected() || crate::interrupt::requested() {
                     return None;
                 }
                 let opts = InspectOptions {

@@ -6,6 +6,7 @@ use vouch::exit::Code;
 
 fn main() -> ExitCode {
     vouch::guard::install_hook();
+    vouch::interrupt::install();
     let cli = vouch::cli::Cli::parse();
     match vouch::app::run(cli) {
         Ok(code) => code.into(),

@@ -7,6 +7,7 @@
 mod catalogue;
 mod check;
 mod generator;
+mod interrupt;
 mod manifests;
 mod report;
 mod sample;

@@ -80,6 +80,7 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
             })
             .collect(),
         verdict: Verdict::of(&findings),
+        incomplete: None,
         totals: Totals {
             records: ctx.catalogue.records.len() as u64,
             files: n_files,

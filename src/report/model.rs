@@ -34,6 +34,10 @@ pub struct Report {
     pub manifests: Vec<InputRef>,
     /// accepted, rejected or incomplete.
     pub verdict: Verdict,
+    /// Why the run is incomplete (interrupted), when it is; the verdict is then
+    /// `incomplete` and nothing is vouched for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<String>,
     /// What was checked.
     pub totals: Totals,
     /// Findings per rule id.

@@ -1,0 +1,57 @@
+//! Interruption (issue #8): a run stopped by SIGINT or SIGTERM writes a report marked
+//! `incomplete`, exits 130, and leaves no accepted manifest behind; nothing is vouched for.
+
+use crate::util::check_args;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const EXIT_INTERRUPTED: i32 = 130;
+
+fn interrupted_run(signal: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let delivery = dir.path().join("delivery");
+    std::fs::create_dir_all(delivery.join("A-1")).unwrap();
+    // Large sparse files, read one at a time: the run is still reading when the
+    // signal comes, however fast the machine.
+    for n in 1..=4 {
+        let f = std::fs::File::create(delivery.join(format!("A-1/{n:04}.jpg"))).unwrap();
+        f.set_len(512 << 20).unwrap();
+    }
+    let catalogue = dir.path().join("cat.csv");
+    std::fs::write(&catalogue, "档号,页数\nA-1,4\n").unwrap();
+    let manifest = dir.path().join("manifest-sha256.txt");
+    std::fs::write(&manifest, format!("{}  A-1/0001.jpg\n", "0".repeat(64))).unwrap();
+    let out = dir.path().join("out");
+    let mut args = check_args(&delivery, &catalogue, &manifest, &out);
+    args.extend(["--jobs".into(), "1".into(), "--manifest-root".into(), delivery.clone().into()]);
+    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(EXIT_INTERRUPTED), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["verdict"], "incomplete");
+    let why = report["incomplete"].as_str().unwrap();
+    assert!(why.contains("of 4 files were not inspected"), "{why}");
+    assert!(!out.join("accepted-manifest-sha256.txt").exists(), "no partial reference");
+    let stdout: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(stdout["verdict"], "incomplete", "stdout carries the same report");
+}
+
+#[test]
+fn sigint_writes_an_incomplete_report_and_exits_130() {
+    interrupted_run("-INT");
+}
+
+#[test]
+fn sigterm_does_the_same() {
+    interrupted_run("-TERM");
+}
