@@ -150,7 +150,19 @@ pub struct Inspection {
     pub pages: Vec<PageFacts>,
     /// The operating system could not read the file (permission, I/O error).
     pub read_error: Option<String>,
+    /// What kind of read error, where the rules treat kinds differently.
+    pub read_error_kind: Option<ReadErrorKind>,
     /// The file was read but could not be fully decoded: truncated, corrupt, zero pages,
     /// a limit exceeded, or a decoder panic. Says what and where, for a person.
     pub decode_error: Option<String>,
+}
+
+/// Kinds of read error the rules tell apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadErrorKind {
+    /// The file was listed by the walk but was gone when it was opened.
+    NotFound,
+    /// Any other error (permission, I/O).
+    Other,
 }

@@ -19,7 +19,7 @@ mod tiff;
 mod testutil;
 
 use crate::digest::{self, Algorithm};
-use crate::facts::{Dpi, Format, Inspection, PageFacts};
+use crate::facts::{Dpi, Format, Inspection, PageFacts, ReadErrorKind};
 use std::path::Path;
 
 /// What inspection should do beyond reading and hashing.
@@ -62,7 +62,14 @@ impl Decoded {
 pub fn inspect_file(path: &Path, opts: &InspectOptions) -> Inspection {
     match std::fs::read(path) {
         Ok(bytes) => inspect_bytes(&bytes, opts),
-        Err(e) => Inspection { read_error: Some(e.to_string()), ..Inspection::default() },
+        Err(e) => Inspection {
+            read_error: Some(e.to_string()),
+            read_error_kind: Some(match e.kind() {
+                std::io::ErrorKind::NotFound => ReadErrorKind::NotFound,
+                _ => ReadErrorKind::Other,
+            }),
+            ..Inspection::default()
+        },
     }
 }
 
@@ -214,7 +221,10 @@ mod tests {
     fn unreadable_file_sets_read_error_only() {
         let i = inspect_file(Path::new("/nonexistent/vouch/page-0001.tif"), &decode());
         assert!(i.read_error.is_some());
-        assert_eq!(Inspection { read_error: None, ..i }, Inspection::default());
+        assert_eq!(
+            Inspection { read_error: None, read_error_kind: None, ..i },
+            Inspection::default()
+        );
     }
 
     #[test]

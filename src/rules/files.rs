@@ -1,8 +1,10 @@
-//! File rules: is every entry a plain, readable, non-empty file with a readable name?
-//! (file-unreadable, file-empty, file-junk, file-name-encoding, file-symlink)
+//! File rules: is every entry a plain, readable, non-empty file with a readable name,
+//! that stayed put while it was checked? (file-unreadable, file-empty, file-junk,
+//! file-name-encoding, file-symlink, file-changed)
 
 use super::{Context, Out};
-use crate::plan::Role;
+use crate::facts::{Inspection, ReadErrorKind};
+use crate::plan::{Item, Role};
 use crate::walk::Kind;
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
@@ -39,8 +41,25 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             }
             _ => {}
         }
-        if let Some(err) = facts.and_then(|f| f.read_error.as_deref()) {
-            out.at(ctx, item, "file-unreadable", format!("could not be read: {err}"));
+        changed_or_unreadable(ctx, out, item, facts);
+    }
+}
+
+/// A file that vanished or changed size between the walk and its read was not checked
+/// as it now is: report it rather than trust either state.
+fn changed_or_unreadable(ctx: &Context, out: &mut Out, item: &Item, facts: Option<&Inspection>) {
+    let Some(facts) = facts else { return };
+    match &facts.read_error {
+        Some(err) if facts.read_error_kind == Some(ReadErrorKind::NotFound) => {
+            out.at(ctx, item, "file-changed", format!("vanished while the check ran ({err})"))
         }
+        Some(err) => out.at(ctx, item, "file-unreadable", format!("could not be read: {err}")),
+        None if facts.size != item.size => out.at(
+            ctx,
+            item,
+            "file-changed",
+            format!("{} bytes when listed, {} bytes when read", item.size, facts.size),
+        ),
+        None => {}
     }
 }

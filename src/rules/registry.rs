@@ -152,6 +152,12 @@ pub const RULES: &[RuleInfo] = &[
         MEDIA,
     ),
     rule("file-empty", Error, "zero bytes", MEDIA),
+    rule(
+        "file-changed",
+        Error,
+        "the file changed size or vanished while the check ran; what was read is not trusted",
+        MEDIA,
+    ),
     rule("file-junk", Warning, "system junk such as Thumbs.db, .DS_Store, desktop.ini", MEDIA),
     rule("file-name-encoding", Error, "the file name is not valid UTF-8", MEDIA),
     rule("file-symlink", Error, "a symbolic link inside the delivery (never followed)", MEDIA),
