@@ -5,12 +5,21 @@
 //! before any allocation. The decoder runs in strict mode: in its default tolerant mode a
 //! truncated scan is silently filled with grey, which would let a broken page pass.
 //!
+//! Strict mode alone does not catch a file cut short and closed with `FF D9`: zune-jpeg
+//! fills the missing blocks with grey. [`super::jpeg_scan`] therefore walks every scan's
+//! entropy-coded data and counts its blocks (issue #3).
+//!
 //! Trailing bytes: a JPEG must end with its EOI marker (`FF D9`). Only trailing `00`
 //! bytes are tolerated after it (some writers pad files to a block size). Anything else
 //! after the image, or no EOI at all, is a decode error: either the file is truncated or
 //! something was appended that the archive did not ask for.
+//!
+//! Resolution: JFIF density and EXIF X/YResolution may disagree; the profile's
+//! `resolution.jpeg_precedence` says which wins (JFIF by default), the other is the
+//! fallback.
 
-use super::{Decoded, InspectOptions, dots_per_inch, exif, over_pixel_limit};
+use super::{Decoded, InspectOptions, JpegResolution, dots_per_inch, exif, jpeg_scan};
+use super::over_pixel_limit;
 use crate::facts::{ColourMode, Dpi, PageFacts};
 use zune_core::bytestream::ZCursor;
 use zune_core::colorspace::ColorSpace;
@@ -26,6 +35,7 @@ struct Header {
     components: u8,
     jfif: Option<Dpi>,
     exif: Option<Dpi>,
+    icc: bool,
 }
 
 /// JPEG facts: one page, decoded if asked.
@@ -40,12 +50,18 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     decoded
 }
 
-fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
+/// Fully decodes one JPEG stream (a file, a PDF DCTDecode image, a JPEG-in-TIFF chunk
+/// with its tables) and returns its facts as page 1.
+pub(crate) fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return Err("JPEG data does not start with a start-of-image marker (FF D8)".into());
+    }
     let header = read_header(bytes)?;
     if let Some(why) = over_pixel_limit("the image", header.width, header.height, opts) {
         return Err(why);
     }
     check_ends_with_eoi(bytes)?;
+    jpeg_scan::verify(bytes)?;
     // Grey decodes to one byte per pixel; everything else to RGB (CMYK/YCCK are
     // converted), which is enough to prove every scan decodes.
     let out = if header.components == 1 { ColorSpace::Luma } else { ColorSpace::RGB };
@@ -61,11 +77,20 @@ fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
             format!("JPEG image data is corrupt or truncated: {}", why.trim_matches('"'))
         })?;
     drop(pixels);
+    let (first, second) = match opts.jpeg_resolution {
+        JpegResolution::JfifFirst => ((header.jfif, "jfif"), (header.exif, "exif")),
+        JpegResolution::ExifFirst => ((header.exif, "exif"), (header.jfif, "jfif")),
+    };
+    let (dpi, source) = match (first, second) {
+        ((Some(d), s), _) | (_, (Some(d), s)) => (Some(d), Some(s.to_string())),
+        _ => (None, None),
+    };
     Ok(PageFacts {
+        page: 1,
         width: header.width,
         height: header.height,
-        // JFIF wins: it is the field written for exactly this purpose.
-        dpi: header.jfif.or(header.exif),
+        dpi,
+        dpi_source: source,
         colour: match header.components {
             1 => ColourMode::Grey,
             3 => ColourMode::Rgb,
@@ -74,6 +99,7 @@ fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
         },
         bits_per_sample: u16::from(header.precision),
         compression: "jpeg".to_string(),
+        icc: header.icc,
     })
 }
 
@@ -117,6 +143,7 @@ fn read_segment(marker: u8, seg: &[u8], header: &mut Header) {
     match marker {
         0xE0 if seg.starts_with(b"JFIF\0") => header.jfif = jfif_density(&seg[5..]),
         0xE1 if seg.starts_with(b"Exif\0\0") => header.exif = exif::resolution(&seg[6..]),
+        0xE2 if seg.starts_with(b"ICC_PROFILE\0") => header.icc = true,
         // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
         0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
             if let [precision, h1, h0, w1, w0, components, ..] = *seg {

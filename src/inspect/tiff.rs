@@ -7,9 +7,15 @@
 //! at one chunk, and planar images get every plane checked (`read_image` reads only the
 //! first). Every IFD counts as a page, including reduced-resolution (thumbnail) IFDs;
 //! deliveries under the usual specifications have none.
+//!
+//! Two compressions are decoded by our own paths instead of the crate's (issue #3):
+//! JPEG (7), whose chunks go through [`super::jpeg`] with its tables, so JPEG-in-TIFF is
+//! as strictly checked as a JPEG file (the crate's decoder fills a cut chunk with grey);
+//! and CCITT G4 (4), whose chunks must hold every row ([`super::ccitt`]; the crate pads a
+//! strip that ends early with white rows).
 
 use super::endian::Endian;
-use super::{Decoded, InspectOptions, dots_per_inch, over_pixel_limit};
+use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
 use crate::facts::{ColourMode, Dpi, PageFacts};
 use std::collections::HashSet;
 use std::io::Cursor;
@@ -91,7 +97,9 @@ fn decode_pages(
         if n > 1 {
             decoder.next_image().map_err(|e| page_err(n, &e))?;
         }
-        out.push(decode_page(&mut decoder, opts).map_err(|e| page_err(n, &e))?);
+        let mut page = decode_page(&mut decoder, bytes, opts).map_err(|e| page_err(n, &e))?;
+        page.page = u32::try_from(n).unwrap_or(u32::MAX);
+        out.push(page);
     }
     Ok(())
 }
@@ -108,12 +116,20 @@ fn limits(opts: &InspectOptions) -> Limits {
 /// Facts of the current page, then a full decode of every chunk.
 fn decode_page<R: std::io::Read + std::io::Seek>(
     decoder: &mut Decoder<R>,
+    bytes: &[u8],
     opts: &InspectOptions,
 ) -> Result<PageFacts, String> {
     let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
     let page = facts(decoder, width, height)?;
     if let Some(why) = over_pixel_limit("the page", width, height, opts) {
         return Err(why);
+    }
+    match tag_u32(decoder, Tag::Compression)? {
+        Some(c @ (4 | 7)) => {
+            own_chunks(decoder, bytes, c, (width, height), opts)?;
+            return Ok(page);
+        }
+        _ => {}
     }
     // The decoder has already checked that the offsets list covers the page.
     let (kind, chunks) = match decoder.get_chunk_type() {
@@ -128,6 +144,74 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
     Ok(page)
 }
 
+/// Decodes every chunk of a G4 (4) or JPEG (7) page from the raw bytes.
+fn own_chunks<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+    bytes: &[u8],
+    compression: u32,
+    (width, height): (u32, u32),
+    opts: &InspectOptions,
+) -> Result<(), String> {
+    let tiled = matches!(d.get_chunk_type(), ChunkType::Tile);
+    let (kind, offsets, counts) = if tiled {
+        ("tile", Tag::TileOffsets, Tag::TileByteCounts)
+    } else {
+        ("strip", Tag::StripOffsets, Tag::StripByteCounts)
+    };
+    let list = |d: &mut Decoder<R>, tag: Tag| -> Result<Vec<u64>, String> {
+        d.find_tag_unsigned_vec::<u64>(tag)
+            .map_err(|e| format!("tag {tag:?}: {e}"))?
+            .ok_or_else(|| format!("tag {tag:?} is missing"))
+    };
+    let (offsets, counts) = (list(d, offsets)?, list(d, counts)?);
+    // Rows and columns each chunk codes: whole tiles, or strips of RowsPerStrip rows.
+    let (cw, ch) = if tiled {
+        let w = tag_u32(d, Tag::TileWidth)?.ok_or("TileWidth is missing")?;
+        (w, tag_u32(d, Tag::TileLength)?.ok_or("TileLength is missing")?)
+    } else {
+        (width, tag_u32(d, Tag::RowsPerStrip)?.unwrap_or(height).clamp(1, height.max(1)))
+    };
+    let chunks = if tiled {
+        width.div_ceil(cw.max(1)) as usize * height.div_ceil(ch.max(1)) as usize
+    } else {
+        height.div_ceil(ch) as usize
+    };
+    if offsets.len() < chunks || counts.len() < chunks {
+        return Err(format!("the page needs {chunks} {kind}s but lists {}", offsets.len()));
+    }
+    let lsb_first = tag_u32(d, Tag::FillOrder)? == Some(2);
+    let tables = match d.find_tag(Tag::JPEGTables).map_err(|e| e.to_string())? {
+        Some(v) => Some(v.into_u8_vec().map_err(|e| format!("JPEGTables: {e}"))?),
+        None => None,
+    };
+    for (i, (&off, &len)) in offsets.iter().zip(&counts).take(chunks).enumerate() {
+        let data = usize::try_from(off)
+            .ok()
+            .zip(usize::try_from(len).ok())
+            .and_then(|(o, l)| bytes.get(o..o.checked_add(l)?))
+            .ok_or_else(|| {
+                format!("{kind} {i} lies past the end of the file: truncated or corrupt")
+            })?;
+        let result = if compression == 4 {
+            let rows = if tiled { ch } else { ch.min(height - i as u32 * ch) };
+            ccitt::check_g4(data, cw, rows, lsb_first)
+        } else {
+            jpeg_chunk(tables.as_deref(), data, opts)
+        };
+        result.map_err(|e| format!("{kind} {i}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG.
+fn jpeg_chunk(tables: Option<&[u8]>, data: &[u8], opts: &InspectOptions) -> Result<(), String> {
+    let stream = match tables {
+        Some(t) if t.len() >= 4 && data.len() >= 2 => [&t[..t.len() - 2], &data[2..]].concat(),
+        _ => data.to_vec(),
+    };
+    jpeg::decode(&stream, opts).map(drop)
+}
+
 /// Compression, colour, bit depth and resolution from the page's tags.
 fn facts<R: std::io::Read + std::io::Seek>(
     d: &mut Decoder<R>,
@@ -140,13 +224,18 @@ fn facts<R: std::io::Read + std::io::Seek>(
         Some(v) => v.into_u16_vec().map_err(|e| e.to_string())?.first().copied().unwrap_or(1),
         None => 1, // the TIFF 6.0 default
     };
+    let dpi = resolution(d)?;
+    let icc = d.find_tag(Tag::IccProfile).map_err(|e| e.to_string())?.is_some();
     Ok(PageFacts {
+        page: 1,
         width,
         height,
-        dpi: resolution(d)?,
+        dpi,
+        dpi_source: dpi.map(|_| "tiff".to_string()),
         colour: colour(photometric, bits),
         bits_per_sample: bits,
         compression: compression_name(compression),
+        icc,
     })
 }
 

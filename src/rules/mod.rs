@@ -7,6 +7,7 @@
 
 pub mod registry;
 
+mod colour;
 mod files;
 mod formats;
 mod hashes;
@@ -92,6 +93,7 @@ pub fn evaluate(ctx: &Context) -> Vec<Finding> {
     pages::check(ctx, &mut out);
     files::check(ctx, &mut out);
     formats::check(ctx, &mut out);
+    colour::check(ctx, &mut out);
     hashes::check(ctx, &mut out);
     finding::sort(&mut out.findings);
     out.findings
