@@ -19,6 +19,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Code> {
         Command::Check(args) => check_command(args),
         Command::Rules(args) => rules_command(args),
         Command::Profiles(args) => profiles_command(args),
+        Command::Inspect(args) => {
+            let (bytes, code) = crate::inspect_cmd::run(&args)?;
+            print(&bytes)?;
+            Ok(code)
+        }
     }
 }
 

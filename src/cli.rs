@@ -25,6 +25,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// List the built-in profiles, or print one to copy and adapt.
     Profiles(ProfilesArgs),
+    /// Decode single files completely and print their technical facts (exit 1 if damaged).
+    Inspect(InspectArgs),
 }
 
 /// Output for machines or people.
@@ -103,6 +105,20 @@ pub struct ProfilesArgs {
     /// Print this built-in profile's TOML (to copy and adapt).
     #[arg(long, value_name = "NAME")]
     pub show: Option<String>,
+}
+
+/// `vouch inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files to inspect (JPEG, TIFF, PNG, JPEG 2000, PDF, OFD), each fully decoded.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Profile whose limits and JPEG resolution precedence apply.
+    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
+    pub profile: String,
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod exit;
 pub mod facts;
 pub mod finding;
 pub mod inspect;
+pub mod inspect_cmd;
 pub mod manifest;
 pub mod output;
 pub mod plan;

@@ -78,6 +78,7 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
         counts,
         records,
         findings,
+        files: crate::facts::files_of(ctx.items().map(|(i, f)| (i.rel.escaped(), f))),
     }
 }
 

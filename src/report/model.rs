@@ -39,6 +39,8 @@ pub struct Report {
     pub records: Vec<RecordRow>,
     /// Every finding, sorted by path then rule.
     pub findings: Vec<Finding>,
+    /// Technical facts of every inspected file, sorted by path.
+    pub files: Vec<crate::facts::FileFacts>,
 }
 
 /// Tool name and version.
