@@ -5,6 +5,7 @@
 //! `sample` keeps the committed sample runnable and reproducible.
 
 mod check;
+mod formats;
 mod generator;
 mod sample;
 mod support;

@@ -440,7 +440,7 @@ impl<'t> Scan<'t> {
         };
         for m in 0..mcus {
             if restart > 0 && m > 0 && m % restart == 0 {
-                let end = bits.finish().map_err(|_| short(m))?;
+                let end = bits.finish()?;
                 let want = 0xD0 + ((m / restart - 1) % 8) as u8;
                 if bytes.get(end + 1) != Some(&want) {
                     return Err(short(m));
@@ -467,7 +467,7 @@ impl<'t> Scan<'t> {
             };
             res.map_err(|_: Short| short(m))?;
         }
-        bits.finish().map_err(|e| if bits.end.is_some() { short(mcus) } else { e })
+        bits.finish()
     }
 
     /// Checks the scan continues the progression and records what it codes.

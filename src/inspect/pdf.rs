@@ -41,6 +41,9 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Decoded::failed("encrypted PDF: cannot be verified".into());
     }
+    if let Err(why) = check_xref(&doc, bytes) {
+        return Decoded::failed(why);
+    }
     let page_ids = doc.get_pages();
     let pages = u32::try_from(page_ids.len()).unwrap_or(u32::MAX);
     let mut decoded = Decoded { page_count: Some(pages), ..Decoded::default() };
@@ -64,6 +67,31 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         }
     }
     decoded
+}
+
+/// Every in-use cross-reference entry must point at its object's `N G obj` header.
+/// `lopdf` reads objects leniently and may find one whose entry is wrong; a wrong offset
+/// is damage all the same (qpdf reports it and rebuilds the table).
+fn check_xref(doc: &Document, bytes: &[u8]) -> Result<(), String> {
+    for (&id, entry) in &doc.reference_table.entries {
+        let lopdf::xref::XrefEntry::Normal { offset, generation } = *entry else { continue };
+        let at = offset as usize;
+        let head = bytes.get(at..(at + 40).min(bytes.len())).unwrap_or(&[]);
+        let words: Vec<&[u8]> =
+            head.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).take(3).collect();
+        let want = [id.to_string(), generation.to_string()];
+        let ok = words.len() == 3
+            && words[0] == want[0].as_bytes()
+            && words[1] == want[1].as_bytes()
+            && words[2].starts_with(b"obj");
+        if !ok {
+            return Err(format!(
+                "PDF cross-reference table is corrupt: object {id} {generation} is not at \
+                 byte {offset} where the table says it is"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One image as decoded, with the largest size it is drawn at (points), if drawn.

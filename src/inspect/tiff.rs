@@ -8,11 +8,14 @@
 //! first). Every IFD counts as a page, including reduced-resolution (thumbnail) IFDs;
 //! deliveries under the usual specifications have none.
 //!
-//! Two compressions are decoded by our own paths instead of the crate's (issue #3):
-//! JPEG (7), whose chunks go through [`super::jpeg`] with its tables, so JPEG-in-TIFF is
-//! as strictly checked as a JPEG file (the crate's decoder fills a cut chunk with grey);
-//! and CCITT G4 (4), whose chunks must hold every row ([`super::ccitt`]; the crate pads a
-//! strip that ends early with white rows).
+//! The delivered compressions are decoded by our own paths from the raw chunks, with the
+//! crate reading only the tags (issue #3): JPEG (7) chunks go through [`super::jpeg`]
+//! with their tables, so JPEG-in-TIFF is as strictly checked as a JPEG file (the crate's
+//! decoder fills a cut chunk with grey); CCITT G4 (4) chunks must hold every row
+//! ([`super::ccitt`]; the crate pads a strip that ends early with white rows); none, LZW,
+//! Deflate and PackBits chunks must decode to every byte of the whole chunk, edge tiles'
+//! padding included, as libtiff decodes them (the crate reads only rows inside the
+//! image). Other compressions go through the crate's `read_chunk`.
 
 use super::endian::Endian;
 use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
@@ -124,8 +127,8 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
     if let Some(why) = over_pixel_limit("the page", width, height, opts) {
         return Err(why);
     }
-    match tag_u32(decoder, Tag::Compression)? {
-        Some(c @ (4 | 7)) => {
+    match tag_u32(decoder, Tag::Compression)?.unwrap_or(1) {
+        c @ (1 | 4 | 5 | 7 | 8 | 32946 | 32773) => {
             own_chunks(decoder, bytes, c, (width, height), opts)?;
             return Ok(page);
         }
@@ -144,7 +147,10 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
     Ok(page)
 }
 
-/// Decodes every chunk of a G4 (4) or JPEG (7) page from the raw bytes.
+/// Decodes every chunk of a page from the raw bytes (compressions none, G4, LZW, JPEG,
+/// Deflate, PackBits): each must produce every row of its whole chunk, edge tiles
+/// included (the crate reads only the rows inside the image, so damage in an edge tile's
+/// padding went unseen, where libtiff reports it).
 fn own_chunks<R: std::io::Read + std::io::Seek>(
     d: &mut Decoder<R>,
     bytes: &[u8],
@@ -171,11 +177,21 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
     } else {
         (width, tag_u32(d, Tag::RowsPerStrip)?.unwrap_or(height).clamp(1, height.max(1)))
     };
-    let chunks = if tiled {
-        width.div_ceil(cw.max(1)) as usize * height.div_ceil(ch.max(1)) as usize
+    if cw == 0 || ch == 0 {
+        return Err(format!("{kind} size {cw} × {ch}"));
+    }
+    let spp = tag_u32(d, Tag::SamplesPerPixel)?.unwrap_or(1).max(1);
+    let planes = if tag_u32(d, Tag::PlanarConfiguration)? == Some(2) { spp } else { 1 };
+    let bps = match d.find_tag(Tag::BitsPerSample).map_err(|e| e.to_string())? {
+        Some(v) => u32::from(v.into_u16_vec().map_err(|e| e.to_string())?.first().copied().unwrap_or(1)),
+        None => 1,
+    };
+    let per_plane = if tiled {
+        width.div_ceil(cw) as usize * height.div_ceil(ch) as usize
     } else {
         height.div_ceil(ch) as usize
     };
+    let chunks = per_plane * planes as usize;
     if offsets.len() < chunks || counts.len() < chunks {
         return Err(format!("the page needs {chunks} {kind}s but lists {}", offsets.len()));
     }
@@ -184,6 +200,7 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
         Some(v) => Some(v.into_u8_vec().map_err(|e| format!("JPEGTables: {e}"))?),
         None => None,
     };
+    let row_bytes = (u64::from(cw) * u64::from(bps) * u64::from(spp / planes)).div_ceil(8);
     for (i, (&off, &len)) in offsets.iter().zip(&counts).take(chunks).enumerate() {
         let data = usize::try_from(off)
             .ok()
@@ -192,15 +209,77 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
             .ok_or_else(|| {
                 format!("{kind} {i} lies past the end of the file: truncated or corrupt")
             })?;
-        let result = if compression == 4 {
-            let rows = if tiled { ch } else { ch.min(height - i as u32 * ch) };
-            ccitt::check_g4(data, cw, rows, lsb_first)
-        } else {
-            jpeg_chunk(tables.as_deref(), data, opts)
+        let rows = if tiled { ch } else { ch.min(height - (i % per_plane) as u32 * ch) };
+        let expected = row_bytes.saturating_mul(u64::from(rows));
+        let result = match compression {
+            1 => expect_len(data.len() as u64, expected),
+            4 => ccitt::check_g4(data, cw, rows, lsb_first),
+            5 => lzw_len(data, expected).and_then(|n| expect_len(n, expected)),
+            7 => jpeg_chunk(tables.as_deref(), data, opts),
+            8 | 32946 => deflate_len(data, expected).and_then(|n| expect_len(n, expected)),
+            _ => packbits_len(data, expected).and_then(|n| expect_len(n, expected)),
         };
         result.map_err(|e| format!("{kind} {i}: {e}"))?;
     }
     Ok(())
+}
+
+fn expect_len(got: u64, expected: u64) -> Result<(), String> {
+    if got >= expected {
+        Ok(())
+    } else {
+        Err(format!("holds {got} bytes of samples, fewer than the {expected} it must: truncated or corrupt"))
+    }
+}
+
+/// Bytes an LZW chunk decodes to, stopping once `expected` are out (as libtiff does).
+fn lzw_len(data: &[u8], expected: u64) -> Result<u64, String> {
+    let mut decoder =
+        weezl::decode::Configuration::with_tiff_size_switch(weezl::BitOrder::Msb, 8).build();
+    let (mut buf, mut input, mut out) = (vec![0u8; 1 << 16], data, 0u64);
+    while out < expected {
+        let r = decoder.decode_bytes(input, &mut buf);
+        input = &input[r.consumed_in..];
+        out += r.consumed_out as u64;
+        match r.status {
+            Ok(weezl::LzwStatus::Ok) => {}
+            Ok(weezl::LzwStatus::Done | weezl::LzwStatus::NoProgress) => break,
+            Err(e) => return Err(format!("LZW data is corrupt: {e}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Bytes a Deflate (zlib) chunk decodes to, up to `expected`.
+fn deflate_len(data: &[u8], expected: u64) -> Result<u64, String> {
+    use std::io::Read;
+    let mut reader = flate2::read::ZlibDecoder::new(data).take(expected);
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| format!("Deflate data is corrupt: {e}"))
+}
+
+/// Bytes a PackBits chunk decodes to, up to `expected`.
+fn packbits_len(data: &[u8], expected: u64) -> Result<u64, String> {
+    let (mut at, mut out) = (0usize, 0u64);
+    while out < expected {
+        let Some(&n) = data.get(at) else { break };
+        let n = n as i8;
+        at += 1;
+        if n >= 0 {
+            let len = n as usize + 1;
+            if at + len > data.len() {
+                break;
+            }
+            at += len;
+            out += len as u64;
+        } else if n != -128 {
+            if at >= data.len() {
+                break;
+            }
+            at += 1;
+            out += (1 - i64::from(n)) as u64;
+        }
+    }
+    Ok(out)
 }
 
 /// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG.
