@@ -7,8 +7,10 @@
 
 use crate::error::ProfileError;
 use crate::facts::{ColourMode, Format};
-use crate::inspect::{DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_PIXELS, InspectOptions, JpegResolution};
 use crate::finding::Severity;
+use crate::inspect::{
+    DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_PIXELS, InspectOptions, JpegResolution,
+};
 use crate::rules::registry;
 use regex::Regex;
 use serde::Deserialize;
@@ -288,7 +290,10 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
                 let m = colour_mode(mode).map_err(|p| bad(&key, p))?;
                 if let Some(n) = names.iter().find(|n| !COMPRESSIONS.contains(&n.as_str())) {
                     let known = COMPRESSIONS.join(", ");
-                    return Err(bad(&key, format!("names unknown compression '{n}'; known: {known}")));
+                    return Err(bad(
+                        &key,
+                        format!("names unknown compression '{n}'; known: {known}"),
+                    ));
                 }
                 out.insert(m, names.iter().cloned().collect());
             }

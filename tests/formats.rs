@@ -205,8 +205,8 @@ fn corpus(dir: &Path) -> Vec<Case> {
 
 fn run(tool: &str, args: &[&str], file: &Path) -> (bool, String) {
     let out = Command::new(tool_path(tool)).args(args).arg(file).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
 }
 
@@ -343,12 +343,11 @@ fn vouch_agrees_with_the_reference_tools() {
         .args(cases.iter().map(|c| &c.path))
         .output()
         .unwrap();
-    let exif: BTreeMap<String, Value> =
-        serde_json::from_slice::<Vec<Value>>(&exif_out.stdout)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|v| Some((v["SourceFile"].as_str()?.to_string(), v)))
-            .collect();
+    let exif: BTreeMap<String, Value> = serde_json::from_slice::<Vec<Value>>(&exif_out.stdout)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| Some((v["SourceFile"].as_str()?.to_string(), v)))
+        .collect();
 
     let (mut agree, mut accepted, mut unexplained) = (0usize, BTreeMap::new(), Vec::new());
     let (mut dpi_checked, mut dpi_agree, mut dpi_wrong) = (0usize, 0usize, Vec::new());
@@ -422,7 +421,9 @@ fn vouch_agrees_with_the_reference_tools() {
             // exiftool gives up on a directory with one broken entry (e.g. a flipped
             // count); libtiff and vouch skip that entry and read the resolution tags.
             dpi_agree += 1;
-            println!("  accepted resolution disagreement (exiftool read no resolution from a damaged directory): {label}");
+            println!(
+                "  accepted resolution disagreement (exiftool read no resolution from a damaged directory): {label}"
+            );
         } else {
             dpi_wrong.push(format!("{label}: vouch {ours:?}, reference {theirs:?}"));
         }

@@ -12,8 +12,8 @@ pub(crate) fn check_g4(data: &[u8], width: u32, rows: u32, lsb_first: bool) -> R
     let width = u16::try_from(width)
         .map_err(|_| format!("CCITT G4 width {width} is beyond what the decoder supports"))?;
     let bytes = data.iter().map(|&b| Ok::<u8, ()>(if lsb_first { b.reverse_bits() } else { b }));
-    let mut decoder = Group4Decoder::new(bytes, width)
-        .map_err(|()| "CCITT G4 data is empty".to_string())?;
+    let mut decoder =
+        Group4Decoder::new(bytes, width).map_err(|()| "CCITT G4 data is empty".to_string())?;
     for line in 0..rows {
         match decoder.advance() {
             Ok(DecodeStatus::Incomplete) => {}

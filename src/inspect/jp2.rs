@@ -51,10 +51,10 @@ pub(crate) fn decode_stream(bytes: &[u8], opts: &InspectOptions) -> Result<PageF
 }
 
 fn decode(bytes: &[u8], header: &Header, opts: &InspectOptions) -> Result<PageFacts, String> {
-    let corrupt = |e: &dyn std::fmt::Display| {
-        format!("JPEG 2000 image data is corrupt or truncated: {e}")
-    };
-    let settings = DecodeSettings { strict: true, resolve_palette_indices: false, ..Default::default() };
+    let corrupt =
+        |e: &dyn std::fmt::Display| format!("JPEG 2000 image data is corrupt or truncated: {e}");
+    let settings =
+        DecodeSettings { strict: true, resolve_palette_indices: false, ..Default::default() };
     let image = Image::new(bytes, &settings).map_err(|e| corrupt(&e))?;
     let (width, height) = (image.width(), image.height());
     if let Some(why) = over_pixel_limit("the image", width, height, opts) {
@@ -186,7 +186,10 @@ mod tests {
         assert_eq!(i.decode_error, None);
         assert_eq!((i.format, i.page_count), (Some(Format::Jp2), Some(1)));
         let p = &i.pages[0];
-        assert_eq!((p.colour, p.bits_per_sample, p.compression.as_str()), (ColourMode::Grey, 8, "jpeg2000"));
+        assert_eq!(
+            (p.colour, p.bits_per_sample, p.compression.as_str()),
+            (ColourMode::Grey, 8, "jpeg2000")
+        );
         let dpi = p.dpi.unwrap();
         assert!((dpi.x - 300.0).abs() < 0.5 && (dpi.y - 300.0).abs() < 0.5, "{dpi:?}");
         assert_eq!(p.dpi_source.as_deref(), Some("jp2-capture"));

@@ -383,7 +383,11 @@ impl<'t> Scan<'t> {
                 .position(|c| c.id == id)
                 .ok_or_else(|| format!("SOS names component {id}, which the frame lacks"))?;
             let (td, ta) = (usize::from(tables >> 4), usize::from(tables & 15));
-            comps.push((index, dc.get(td).and_then(Option::as_ref), ac.get(ta).and_then(Option::as_ref)));
+            comps.push((
+                index,
+                dc.get(td).and_then(Option::as_ref),
+                ac.get(ta).and_then(Option::as_ref),
+            ));
         }
         if comps.is_empty() || comps.len() > 4 {
             return Err(format!("SOS lists {n} components"));

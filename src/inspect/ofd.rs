@@ -129,7 +129,8 @@ impl Package {
     fn xml(&self, path: &str) -> Result<roxmltree::Document<'_>, String> {
         let bytes = self.entries.get(path).ok_or_else(|| format!("'{path}' is missing"))?;
         let text = std::str::from_utf8(bytes).map_err(|_| format!("'{path}' is not UTF-8"))?;
-        roxmltree::Document::parse(text).map_err(|e| format!("'{path}' is not well-formed XML: {e}"))
+        roxmltree::Document::parse(text)
+            .map_err(|e| format!("'{path}' is not well-formed XML: {e}"))
     }
 
     /// The documents `OFD.xml` names, with their page lists and resources.
@@ -168,10 +169,9 @@ impl Package {
                 format!("{}/", resolve(&res_dir, base).trim_end_matches('/'))
             };
             for m in elements(&rx, "MultiMedia") {
-                let (Some(id), Some(file)) = (
-                    m.attribute("ID"),
-                    m.children().find(|c| c.tag_name().name() == "MediaFile"),
-                ) else {
+                let (Some(id), Some(file)) =
+                    (m.attribute("ID"), m.children().find(|c| c.tag_name().name() == "MediaFile"))
+                else {
                     continue;
                 };
                 media.insert(id.to_string(), resolve(&base_dir, text(file)));
@@ -268,7 +268,8 @@ fn size(s: &str) -> Option<(f64, f64)> {
 /// A path inside the package: `loc` relative to folder `dir`, or absolute from the root
 /// with a leading `/`; `.` and `..` resolved.
 fn resolve(dir: &str, loc: &str) -> String {
-    let joined = if let Some(abs) = loc.strip_prefix('/') { abs.to_string() } else { format!("{dir}{loc}") };
+    let joined =
+        if let Some(abs) = loc.strip_prefix('/') { abs.to_string() } else { format!("{dir}{loc}") };
     let mut parts: Vec<&str> = Vec::new();
     for part in joined.split('/') {
         match part {
@@ -395,6 +396,58 @@ pub(crate) mod tests {
         let names = central_directory_names(&z).unwrap();
         assert_eq!(names, vec![&b"Doc_0/Document.xml"[..], b"OFD.xml"]);
         assert!(is_ofd(&z));
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        super::super::testutil::fixture(name)
+    }
+
+    #[test]
+    fn hand_assembled_ofd_decodes_both_pages() {
+        let d = inspect(&fixture("scan-2page.ofd"), &InspectOptions::default());
+        assert_eq!(d.error, None);
+        assert_eq!((d.page_count, d.pages.len()), (Some(2), 2));
+        let p: Vec<_> = d.pages.iter().map(|p| (p.page, p.compression.as_str())).collect();
+        assert_eq!(p, [(1, "jpeg"), (2, "ccitt-g4")]);
+        for page in &d.pages {
+            let dpi = page.dpi.unwrap();
+            assert!((dpi.x - 300.0).abs() < 0.01 && (dpi.y - 300.0).abs() < 0.01, "{dpi:?}");
+            assert_eq!(page.dpi_source.as_deref(), Some("ofd-drawn"));
+        }
+        // Without decoding, the page list alone is counted.
+        let opts = InspectOptions { decode: false, ..InspectOptions::default() };
+        let quick = inspect(&fixture("scan-2page.ofd"), &opts);
+        assert_eq!((quick.error, quick.page_count, quick.pages.len()), (None, Some(2), 0));
+    }
+
+    #[test]
+    fn a_stored_entry_with_a_bad_crc_is_damage() {
+        let z = zip(&[("OFD.xml", b"<ofd:OFD/>")]);
+        // The hand-made ZIP stores CRC 0; the real CRC of the content differs.
+        let err = inspect(&z, &InspectOptions::default()).error.unwrap();
+        assert!(err.contains("damaged") && err.contains("OFD.xml"), "{err}");
+    }
+
+    #[test]
+    fn missing_image_and_inflate_limit_are_named() {
+        let mut bytes = fixture("scan-2page.ofd");
+        // Rename the JPEG's entry (in both headers) so the resource points at nothing.
+        let name = b"Doc_0/Res/Image_3.jpg";
+        while let Some(at) = bytes.windows(name.len()).position(|w| w == name) {
+            bytes[at + 16] = b'X';
+        }
+        let err = inspect(&bytes, &InspectOptions::default()).error.unwrap();
+        assert!(err.contains("OFD page 1 of 2") && err.contains("missing"), "{err}");
+        let small = InspectOptions { max_inflated_bytes: 100, ..InspectOptions::default() };
+        let err = inspect(&fixture("scan-2page.ofd"), &small).error.unwrap();
+        assert!(err.contains("limits.max_inflated_bytes (100 bytes)"), "{err}");
+    }
+
+    #[test]
+    fn paths_resolve_relative_and_absolute() {
+        assert_eq!(resolve("Doc_0/", "Pages/Page_0/Content.xml"), "Doc_0/Pages/Page_0/Content.xml");
+        assert_eq!(resolve("Doc_0/Res/", "../Pages/p.xml"), "Doc_0/Pages/p.xml");
+        assert_eq!(resolve("Doc_0/", "/Doc_0/Res/a.jpg"), "Doc_0/Res/a.jpg");
     }
 
     #[test]

@@ -203,7 +203,9 @@ fn walk(
                 }
             }
             "Do" => {
-                let Some(id) = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| names.get(n)) else {
+                let Some(id) =
+                    op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| names.get(n))
+                else {
                     continue;
                 };
                 if let Some(placed) = images.get_mut(id) {
@@ -212,7 +214,9 @@ fn walk(
                         placed.drawn = Some(size);
                     }
                 } else if seen.insert(*id) {
-                    let Ok(form) = doc.get_object(*id).and_then(Object::as_stream) else { continue };
+                    let Ok(form) = doc.get_object(*id).and_then(Object::as_stream) else {
+                        continue;
+                    };
                     let matrix = form
                         .dict
                         .get(b"Matrix")
@@ -224,7 +228,8 @@ fn walk(
                         _ => IDENTITY,
                     };
                     let body = stream_bytes(form, "form", opts)?;
-                    let form_res = form.dict.get(b"Resources").ok().and_then(|o| deref_dict(doc, o));
+                    let form_res =
+                        form.dict.get(b"Resources").ok().and_then(|o| deref_dict(doc, o));
                     let form_res = form_res.unwrap_or(res);
                     walk(doc, form_res, &body, concat(m, ctm), depth + 1, images, seen, opts)?;
                 }
@@ -265,7 +270,8 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
         Some(o) => o.as_dict().ok(),
         None => None,
     };
-    let parm = |key: &[u8]| parms.and_then(|p| p.get(key).ok()).and_then(|o| deref(doc, o).as_i64().ok());
+    let parm =
+        |key: &[u8]| parms.and_then(|p| p.get(key).ok()).and_then(|o| deref(doc, o).as_i64().ok());
     let bits = u16::try_from(bpc).map_err(|_| format!("bad BitsPerComponent {bpc}"))?;
     let mut facts = PageFacts {
         page: 1,
@@ -273,7 +279,11 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
         height,
         dpi: None,
         dpi_source: None,
-        colour: if space.colour == ColourMode::Grey && bits == 1 { ColourMode::Bilevel } else { space.colour },
+        colour: if space.colour == ColourMode::Grey && bits == 1 {
+            ColourMode::Bilevel
+        } else {
+            space.colour
+        },
         bits_per_sample: bits,
         compression: "none".into(),
         icc: space.icc,
@@ -316,7 +326,14 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
             let colors = parm(b"Colors").unwrap_or(1);
             let pbits = parm(b"BitsPerComponent").unwrap_or(8);
             let columns = parm(b"Columns").unwrap_or(1);
-            check_samples(&data, width, height, space.channels * bpc, predictor, colors * pbits * columns)?;
+            check_samples(
+                &data,
+                width,
+                height,
+                space.channels * bpc,
+                predictor,
+                colors * pbits * columns,
+            )?;
             facts.compression = "deflate".into();
         }
         [] => check_samples(&s.content, width, height, space.channels * bpc, 1, 0)?,
@@ -414,7 +431,11 @@ fn colour_space(doc: &Document, obj: Option<&Object>, mask: bool) -> Space {
 }
 
 /// The page's content streams, inflated within the limit and joined.
-fn page_content(doc: &Document, page: &Dictionary, opts: &InspectOptions) -> Result<Vec<u8>, String> {
+fn page_content(
+    doc: &Document,
+    page: &Dictionary,
+    opts: &InspectOptions,
+) -> Result<Vec<u8>, String> {
     let streams: Vec<&Object> = match page.get(b"Contents").ok().map(|o| deref(doc, o)) {
         None => Vec::new(),
         Some(Object::Array(a)) => a.iter().map(|o| deref(doc, o)).collect(),
@@ -471,7 +492,8 @@ fn number(doc: &Document, o: &Object) -> Option<f64> {
 
 /// Width and height (points) of a rectangle.
 fn rect(doc: &Document, o: &Object) -> Option<(f64, f64)> {
-    let v: Vec<f64> = deref(doc, o).as_array().ok()?.iter().filter_map(|o| number(doc, o)).collect();
+    let v: Vec<f64> =
+        deref(doc, o).as_array().ok()?.iter().filter_map(|o| number(doc, o)).collect();
     let [x0, y0, x1, y1] = v[..] else { return None };
     Some(((x1 - x0).abs(), (y1 - y0).abs()))
 }
@@ -543,6 +565,23 @@ mod tests {
         let p2 = &two.pages[1];
         assert_eq!((p2.page, p2.colour), (2, ColourMode::Rgb));
         assert!((p2.dpi.unwrap().x - 200.0).abs() < 0.5, "{:?}", p2.dpi);
+    }
+
+    #[test]
+    fn flate_image_over_the_inflate_limit_names_the_limit() {
+        let opts = super::InspectOptions { max_inflated_bytes: 1000, ..decode() };
+        let err = inspect_bytes(&fixture("img2pdf-flate-grey.pdf"), &opts).decode_error.unwrap();
+        assert!(err.contains("limits.max_inflated_bytes (1000 bytes)"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_xref_offset_is_a_decode_error() {
+        let mut bytes = fixture("img2pdf-jpx-300dpi.pdf");
+        // Object 2's entry in the main table: make its offset point one byte late.
+        let at = bytes.windows(13).rposition(|w| w == b"0000000815 00").unwrap();
+        bytes[at + 9] = b'6';
+        let err = inspect_bytes(&bytes, &decode()).decode_error.unwrap();
+        assert!(err.contains("cross-reference table is corrupt"), "{err}");
     }
 
     #[test]

@@ -183,7 +183,9 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
     let spp = tag_u32(d, Tag::SamplesPerPixel)?.unwrap_or(1).max(1);
     let planes = if tag_u32(d, Tag::PlanarConfiguration)? == Some(2) { spp } else { 1 };
     let bps = match d.find_tag(Tag::BitsPerSample).map_err(|e| e.to_string())? {
-        Some(v) => u32::from(v.into_u16_vec().map_err(|e| e.to_string())?.first().copied().unwrap_or(1)),
+        Some(v) => {
+            u32::from(v.into_u16_vec().map_err(|e| e.to_string())?.first().copied().unwrap_or(1))
+        }
         None => 1,
     };
     let per_plane = if tiled {
@@ -228,7 +230,9 @@ fn expect_len(got: u64, expected: u64) -> Result<(), String> {
     if got >= expected {
         Ok(())
     } else {
-        Err(format!("holds {got} bytes of samples, fewer than the {expected} it must: truncated or corrupt"))
+        Err(format!(
+            "holds {got} bytes of samples, fewer than the {expected} it must: truncated or corrupt"
+        ))
     }
 }
 
@@ -254,7 +258,8 @@ fn lzw_len(data: &[u8], expected: u64) -> Result<u64, String> {
 fn deflate_len(data: &[u8], expected: u64) -> Result<u64, String> {
     use std::io::Read;
     let mut reader = flate2::read::ZlibDecoder::new(data).take(expected);
-    std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| format!("Deflate data is corrupt: {e}"))
+    std::io::copy(&mut reader, &mut std::io::sink())
+        .map_err(|e| format!("Deflate data is corrupt: {e}"))
 }
 
 /// Bytes a PackBits chunk decodes to, up to `expected`.
@@ -547,6 +552,49 @@ mod tests {
         );
         assert!(err.contains("limits.max_pixels (1300)"), "{err}");
         assert_eq!(i.pages.len(), 1);
+    }
+
+    /// Every compression and layout the libtiff samples cover, with its facts.
+    #[test]
+    fn libtiff_samples_of_every_compression() {
+        let cases = [
+            ("deflate-grey-300dpi.tif", ColourMode::Grey, 8, "deflate"),
+            ("jpeg-ycbcr-300dpi.tif", ColourMode::Rgb, 8, "jpeg"),
+            ("planar-rgb-deflate.tif", ColourMode::Rgb, 8, "deflate"),
+            ("packbits-bilevel-300dpi.tif", ColourMode::Bilevel, 1, "packbits"),
+        ];
+        for (name, colour, bits, compression) in cases {
+            let i = inspect_bytes(&fixture(name), &decode());
+            assert_eq!(i.decode_error, None, "{name}");
+            let p = &i.pages[0];
+            assert_eq!(
+                (p.colour, p.bits_per_sample, p.compression.as_str()),
+                (colour, bits, compression),
+                "{name}"
+            );
+            assert_eq!(p.dpi, Some(Dpi { x: 300.0, y: 300.0 }), "{name}");
+        }
+        let mixed = inspect_bytes(&fixture("mixed-g4-lzw-2page.tif"), &decode());
+        let pages: Vec<_> = mixed.pages.iter().map(|p| (p.page, p.compression.as_str())).collect();
+        assert_eq!(pages, [(1, "ccitt-g4"), (2, "lzw")]);
+    }
+
+    #[test]
+    fn every_truncation_of_the_libtiff_samples_is_refused() {
+        for name in [
+            "deflate-grey-300dpi.tif",
+            "jpeg-ycbcr-300dpi.tif",
+            "planar-rgb-deflate.tif",
+            "mixed-g4-lzw-2page.tif",
+        ] {
+            let bytes = fixture(name);
+            for cut in (1..bytes.len()).step_by(97) {
+                assert!(
+                    inspect_bytes(&bytes[..cut], &decode()).decode_error.is_some(),
+                    "{name} cut at {cut}"
+                );
+            }
+        }
     }
 
     #[test]

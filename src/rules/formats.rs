@@ -52,15 +52,13 @@ fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
     if facts.decode_error.is_none() && matches!(facts.format, Some(Format::Pdf | Format::Ofd)) {
         let with_image: std::collections::BTreeSet<u32> =
             facts.pages.iter().map(|p| p.page).collect();
-        let bare: Vec<usize> =
-            (1..=total).filter(|n| !with_image.contains(&(*n as u32))).collect();
+        let bare: Vec<usize> = (1..=total).filter(|n| !with_image.contains(&(*n as u32))).collect();
         if !bare.is_empty() {
             let message = format!("no image, so no scan resolution, on {}", which(&bare, total));
             out.at(ctx, item, "resolution-missing", message);
         }
     }
-    let low: Vec<usize> =
-        pages_where(&facts.pages, |p| p.dpi.is_some_and(|d| d.min() < min(p)));
+    let low: Vec<usize> = pages_where(&facts.pages, |p| p.dpi.is_some_and(|d| d.min() < min(p)));
     if let Some(&first) = low.first() {
         let page = facts.pages.iter().find(|p| p.page as usize == first);
         let d = page.and_then(|p| p.dpi).unwrap_or(crate::facts::Dpi { x: 0.0, y: 0.0 });
