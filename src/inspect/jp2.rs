@@ -133,8 +133,11 @@ fn header(bytes: &[u8]) -> Result<Header, String> {
     Ok(header)
 }
 
+/// A box: its four-character type and its body.
+type JpBox<'a> = ([u8; 4], &'a [u8]);
+
 /// The boxes of `data`, each inside it.
-fn boxes(data: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, String> {
+fn boxes(data: &[u8]) -> Result<Vec<JpBox<'_>>, String> {
     let mut out = Vec::new();
     let mut at = 0usize;
     let cut = |at: usize| {

@@ -381,10 +381,8 @@ fn check_samples(
             data.len()
         ));
     }
-    if tagged {
-        if let Some(r) = (0..height as usize).find(|r| data[r * stride] > 4) {
-            return Err(format!("row {r} has an invalid PNG predictor tag: corrupt"));
-        }
+    if let Some(r) = (0..height as usize).find(|r| tagged && data[r * stride] > 4) {
+        return Err(format!("row {r} has an invalid PNG predictor tag: corrupt"));
     }
     Ok(())
 }

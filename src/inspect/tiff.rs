@@ -74,6 +74,14 @@ fn ifd_chain(bytes: &[u8]) -> Result<Vec<u64>, String> {
                 bytes.len()
             ));
         };
+        let entries = count.unwrap_or(0);
+        if let Some(tag) = value_outside(bytes, e, big, next, entries) {
+            return Err(format!(
+                "TIFF page {page}: the value of tag {tag} lies past the end of the file \
+                 ({} bytes); the file is truncated or corrupt",
+                bytes.len()
+            ));
+        }
         chain.push(next);
         next = following;
     }
@@ -81,6 +89,33 @@ fn ifd_chain(bytes: &[u8]) -> Result<Vec<u64>, String> {
         return Err("TIFF has no image directory: zero pages".into());
     }
     Ok(chain)
+}
+
+/// The first tag of the directory at `ifd` whose value is stored outside the entry and
+/// does not lie wholly inside the file (libtiff refuses such a directory too).
+fn value_outside(bytes: &[u8], e: Endian, big: bool, ifd: u64, entries: u64) -> Option<u16> {
+    let (head, size, inline) = if big { (8u64, 20u64, 8u64) } else { (2, 12, 4) };
+    for i in 0..entries {
+        let at = ifd + head + i * size;
+        let (tag, ty) = (e.u16(bytes, at)?, e.u16(bytes, at + 2)?);
+        let count = if big { e.u64(bytes, at + 4)? } else { u64::from(e.u32(bytes, at + 4)?) };
+        let unit: u64 = match ty {
+            1 | 2 | 6 | 7 => 1,
+            3 | 8 => 2,
+            4 | 9 | 11 | 13 => 4,
+            5 | 10 | 12 | 16 | 17 | 18 => 8,
+            _ => continue, // unknown types are skipped by readers
+        };
+        let len = count.saturating_mul(unit);
+        if len <= inline {
+            continue;
+        }
+        let value = if big { e.u64(bytes, at + 12)? } else { u64::from(e.u32(bytes, at + 8)?) };
+        if value.checked_add(len).is_none_or(|end| end > bytes.len() as u64) {
+            return Some(tag);
+        }
+    }
+    None
 }
 
 /// Decodes every page in order, pushing facts for each one fully decoded. Stops at the
@@ -127,12 +162,10 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
     if let Some(why) = over_pixel_limit("the page", width, height, opts) {
         return Err(why);
     }
-    match tag_u32(decoder, Tag::Compression)?.unwrap_or(1) {
-        c @ (1 | 4 | 5 | 7 | 8 | 32946 | 32773) => {
-            own_chunks(decoder, bytes, c, (width, height), opts)?;
-            return Ok(page);
-        }
-        _ => {}
+    let compression = tag_u32(decoder, Tag::Compression)?.unwrap_or(1);
+    if matches!(compression, 1 | 4 | 5 | 7 | 8 | 32946 | 32773) {
+        own_chunks(decoder, bytes, compression, (width, height), opts)?;
+        return Ok(page);
     }
     // The decoder has already checked that the offsets list covers the page.
     let (kind, chunks) = match decoder.get_chunk_type() {

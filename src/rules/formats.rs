@@ -58,7 +58,10 @@ fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
             out.at(ctx, item, "resolution-missing", message);
         }
     }
-    let low: Vec<usize> = pages_where(&facts.pages, |p| p.dpi.is_some_and(|d| d.min() < min(p)));
+    // Resolutions are compared at 0.1 dpi: units in metres or centimetres cannot state
+    // 200 dpi exactly (7874 px/m is 199.9996 dpi), and no contract means that.
+    let below = |p: &PageFacts| p.dpi.is_some_and(|d| (d.min() * 10.0).round() < min(p) * 10.0);
+    let low: Vec<usize> = pages_where(&facts.pages, below);
     if let Some(&first) = low.first() {
         let page = facts.pages.iter().find(|p| p.page as usize == first);
         let d = page.and_then(|p| p.dpi).unwrap_or(crate::facts::Dpi { x: 0.0, y: 0.0 });
