@@ -2,7 +2,8 @@
 //!
 //! One test binary (STYLE.md habit 18) with a module per concern: `generator` proves the
 //! synthetic test data is what it claims, `check` runs `vouch check` on it end to end,
-//! `sample` keeps the committed sample runnable and reproducible.
+//! `sample` keeps the committed sample runnable and reproducible, `formats` holds vouch's
+//! decoding to the reference tools and judges colour, compression and resolution.
 
 mod check;
 mod formats;
