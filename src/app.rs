@@ -41,6 +41,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
         Command::Sign(args) => sign_command(args),
         Command::Verify(args) => verify_command(args),
         Command::Catalogue(CatalogueCommand::Inspect(args)) => catalogue_inspect(args),
+        Command::Inspect(args) => {
+            let (bytes, code) = crate::inspect_cmd::run(&args)?;
+            print(&bytes)?;
+            Ok(code)
+        }
     }
 }
 

@@ -196,8 +196,8 @@ fn inspect_all(
                 }
                 let opts = InspectOptions {
                     decode: item.is_page_file(),
-                    max_pixels: cfg.profile.max_pixels,
                     algorithms: algorithms.iter().copied().collect(),
+                    ..cfg.profile.inspect_options()
                 };
                 let facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
                 bar.inc(item.size);

@@ -36,6 +36,8 @@ pub enum Command {
     /// Look at a catalogue the way `check` reads it.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
+    /// Decode single files completely and print their technical facts (exit 1 if damaged).
+    Inspect(InspectArgs),
 }
 
 /// `vouch catalogue ...`.
@@ -270,6 +272,20 @@ pub struct ManifestArgs {
     /// Worker threads [default: all cores].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+}
+
+/// `vouch inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files to inspect (JPEG, TIFF, PNG, JPEG 2000, PDF, OFD), each fully decoded.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Profile whose limits and JPEG resolution precedence apply.
+    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
+    pub profile: String,
 }
 
 #[cfg(test)]

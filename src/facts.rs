@@ -83,6 +83,16 @@ pub enum ColourMode {
 }
 
 impl ColourMode {
+    /// Every colour mode, for validating profiles.
+    pub const ALL: [ColourMode; 6] = [
+        ColourMode::Bilevel,
+        ColourMode::Grey,
+        ColourMode::Rgb,
+        ColourMode::Cmyk,
+        ColourMode::Palette,
+        ColourMode::Other,
+    ];
+
     /// The lowercase name used in profiles and reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -112,15 +122,22 @@ impl Dpi {
     }
 }
 
-/// Facts about one decoded page (a JPEG, a TIFF IFD, an image on a PDF page).
+/// Facts about one decoded page (a JPEG, a TIFF IFD, the image on a PDF or OFD page).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PageFacts {
+    /// Page number inside the file, from 1 (always 1 for single-image formats). A PDF or
+    /// OFD page that carries no image has no `PageFacts`, so numbers may skip.
+    pub page: u32,
     /// Pixel width.
     pub width: u32,
     /// Pixel height.
     pub height: u32,
     /// Resolution, `None` where the file carries no resolution metadata.
     pub dpi: Option<Dpi>,
+    /// Where `dpi` came from: `jfif`, `exif`, `tiff`, `png`, `jp2-capture`, `jp2-display`,
+    /// `pdf-page` (the image fills the MediaBox), `pdf-drawn` (its size on the page),
+    /// `ofd-drawn`, `ofd-page`; `None` with `dpi`. Units are converted to inches.
+    pub dpi_source: Option<String>,
     /// Colour mode.
     pub colour: ColourMode,
     /// Bits per sample (1 for bilevel, 8 for ordinary greyscale/colour).
@@ -128,6 +145,9 @@ pub struct PageFacts {
     /// Compression, lowercase: `none`, `jpeg`, `ccitt-g4`, `ccitt-g3`, `lzw`, `deflate`,
     /// `packbits`, `png`, `jpeg2000`, ...
     pub compression: String,
+    /// An ICC colour profile is embedded (JPEG APP2, TIFF tag 34675, PNG iCCP, JP2 `colr`
+    /// method 2, PDF ICCBased).
+    pub icc: bool,
 }
 
 /// Everything inspection learned from one read of one file.
@@ -165,4 +185,46 @@ pub enum ReadErrorKind {
     NotFound,
     /// Any other error (permission, I/O).
     Other,
+}
+
+/// Per-file facts as the report lists them (`files` in report.json) and `vouch inspect`
+/// prints them: what each delivered file is, page by page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileFacts {
+    /// Path relative to the delivery root (`/`, `%XX`-escaped), or as given to `inspect`.
+    pub path: String,
+    /// Format by content; `null` where the file was not read.
+    pub format: Option<Format>,
+    /// Bytes.
+    pub size: u64,
+    /// Pages by the file's own structure.
+    pub pages: Option<u32>,
+    /// Facts per decoded page.
+    pub page_facts: Vec<PageFacts>,
+    /// Why the file could not be read or fully decoded; `null` when it decoded completely.
+    pub damage: Option<String>,
+}
+
+impl FileFacts {
+    /// The facts of `inspection` under `path`.
+    pub fn new(path: String, inspection: &Inspection) -> FileFacts {
+        FileFacts {
+            path,
+            format: inspection.format,
+            size: inspection.size,
+            pages: inspection.page_count,
+            page_facts: inspection.pages.clone(),
+            damage: inspection.read_error.clone().or_else(|| inspection.decode_error.clone()),
+        }
+    }
+}
+
+/// The facts of every inspected file (`None` facts are skipped), sorted by path.
+pub fn files_of<'a>(
+    items: impl Iterator<Item = (String, Option<&'a Inspection>)>,
+) -> Vec<FileFacts> {
+    let mut files: Vec<FileFacts> =
+        items.filter_map(|(path, f)| f.map(|f| FileFacts::new(path, f))).collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }

@@ -24,6 +24,7 @@ pub mod finding;
 pub mod fixity;
 pub mod guard;
 pub mod inspect;
+pub mod inspect_cmd;
 pub mod interrupt;
 pub mod manifest;
 pub mod output;

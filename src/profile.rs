@@ -6,8 +6,11 @@
 //! profiles are compiled into the binary from `profiles/`.
 
 use crate::error::ProfileError;
-use crate::facts::Format;
+use crate::facts::{ColourMode, Format};
 use crate::finding::Severity;
+use crate::inspect::{
+    DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_PIXELS, InspectOptions, JpegResolution,
+};
 use crate::rules::registry;
 use regex::Regex;
 use serde::Deserialize;
@@ -124,12 +127,20 @@ struct LayoutToml {
 #[serde(deny_unknown_fields)]
 struct FormatsToml {
     allowed: Vec<String>,
+    /// Colour mode -> bits per sample allowed; absent: any mode and depth.
+    colour: Option<BTreeMap<String, Vec<u16>>>,
+    /// Colour mode -> compressions allowed; absent: any compression.
+    compression: Option<BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ResolutionToml {
     min_dpi: f64,
+    #[serde(default)]
+    by_mode: BTreeMap<String, f64>,
+    #[serde(default)]
+    jpeg_precedence: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -137,17 +148,30 @@ struct ResolutionToml {
 struct LimitsToml {
     #[serde(default = "default_max_pixels")]
     max_pixels: u64,
+    #[serde(default = "default_max_inflated_bytes")]
+    max_inflated_bytes: u64,
 }
 
 impl Default for LimitsToml {
     fn default() -> Self {
-        LimitsToml { max_pixels: default_max_pixels() }
+        LimitsToml {
+            max_pixels: default_max_pixels(),
+            max_inflated_bytes: default_max_inflated_bytes(),
+        }
     }
 }
 
 fn default_max_pixels() -> u64 {
-    300_000_000
+    DEFAULT_MAX_PIXELS
 }
+
+fn default_max_inflated_bytes() -> u64 {
+    DEFAULT_MAX_INFLATED_BYTES
+}
+
+/// Compression names a profile may use (as `PageFacts::compression` spells them).
+pub const COMPRESSIONS: [&str; 8] =
+    ["none", "jpeg", "jpeg2000", "ccitt-g4", "ccitt-g3", "lzw", "deflate", "packbits"];
 
 /// Column headers that identify each catalogue field.
 #[derive(Clone, Debug)]
@@ -220,10 +244,21 @@ pub struct Profile {
     pub layout: Layout,
     /// Allowed formats.
     pub allowed_formats: BTreeSet<Format>,
-    /// Minimum resolution, dpi.
+    /// Minimum resolution, dpi, for colour modes without their own.
     pub min_dpi: f64,
+    /// Minimum resolution per colour mode (`resolution.by_mode`), over `min_dpi`.
+    pub min_dpi_by_mode: BTreeMap<ColourMode, f64>,
+    /// Colour modes allowed, each with its allowed bits per sample; `None`: any.
+    pub colour_modes: Option<BTreeMap<ColourMode, Vec<u16>>>,
+    /// Compressions allowed per colour mode; `None`: any. A mode missing from the map
+    /// allows none.
+    pub compressions: Option<BTreeMap<ColourMode, BTreeSet<String>>>,
+    /// Which JPEG resolution field wins (`resolution.jpeg_precedence`).
+    pub jpeg_resolution: JpegResolution,
     /// Decode limit, pixels per page.
     pub max_pixels: u64,
+    /// Decode limit, bytes one PDF stream or OFD entry may inflate to.
+    pub max_inflated_bytes: u64,
     severities: BTreeMap<&'static str, Severity>,
 }
 
@@ -258,6 +293,22 @@ impl Profile {
         self.layout.junk.iter().any(|re| re.is_match(&name))
     }
 
+    /// The minimum resolution for a page of colour mode `mode`.
+    pub fn min_dpi_for(&self, mode: ColourMode) -> f64 {
+        self.min_dpi_by_mode.get(&mode).copied().unwrap_or(self.min_dpi)
+    }
+
+    /// Inspection options this profile sets (limits, JPEG resolution precedence), to be
+    /// completed with what the caller decides (`decode`, `algorithms`).
+    pub fn inspect_options(&self) -> InspectOptions {
+        InspectOptions {
+            max_pixels: self.max_pixels,
+            max_inflated_bytes: self.max_inflated_bytes,
+            jpeg_resolution: self.jpeg_resolution,
+            ..InspectOptions::default()
+        }
+    }
+
     /// The severity this profile gives a rule id.
     pub fn severity(&self, rule: &str) -> Severity {
         self.severities.get(rule).copied().unwrap_or(Severity::Error)
@@ -290,6 +341,58 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
     if raw.limits.max_pixels == 0 {
         return Err(bad("limits.max_pixels", "must be > 0".into()));
     }
+    if raw.limits.max_inflated_bytes == 0 {
+        return Err(bad("limits.max_inflated_bytes", "must be > 0".into()));
+    }
+    let mut min_dpi_by_mode = BTreeMap::new();
+    for (mode, dpi) in &raw.resolution.by_mode {
+        let key = format!("resolution.by_mode.{mode}");
+        let m = colour_mode(mode).map_err(|p| bad(&key, p))?;
+        if !(dpi.is_finite() && *dpi >= 0.0) {
+            return Err(bad(&key, "must be a number ≥ 0".into()));
+        }
+        min_dpi_by_mode.insert(m, *dpi);
+    }
+    let jpeg_resolution = match raw.resolution.jpeg_precedence.as_deref() {
+        None | Some("jfif") => JpegResolution::JfifFirst,
+        Some("exif") => JpegResolution::ExifFirst,
+        Some(other) => {
+            return Err(bad(
+                "resolution.jpeg_precedence",
+                format!("is '{other}'; use \"jfif\" or \"exif\""),
+            ));
+        }
+    };
+    let colour_modes = match &raw.formats.colour {
+        None => None,
+        Some(table) => {
+            let mut out = BTreeMap::new();
+            for (mode, bits) in table {
+                let key = format!("formats.colour.{mode}");
+                out.insert(colour_mode(mode).map_err(|p| bad(&key, p))?, bits.clone());
+            }
+            Some(out)
+        }
+    };
+    let compressions = match &raw.formats.compression {
+        None => None,
+        Some(table) => {
+            let mut out = BTreeMap::new();
+            for (mode, names) in table {
+                let key = format!("formats.compression.{mode}");
+                let m = colour_mode(mode).map_err(|p| bad(&key, p))?;
+                if let Some(n) = names.iter().find(|n| !COMPRESSIONS.contains(&n.as_str())) {
+                    let known = COMPRESSIONS.join(", ");
+                    return Err(bad(
+                        &key,
+                        format!("names unknown compression '{n}'; known: {known}"),
+                    ));
+                }
+                out.insert(m, names.iter().cloned().collect());
+            }
+            Some(out)
+        }
+    };
     let severities =
         severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?;
     Ok(Profile {
@@ -311,7 +414,12 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         },
         allowed_formats,
         min_dpi: raw.resolution.min_dpi,
+        min_dpi_by_mode,
+        colour_modes,
+        compressions,
+        jpeg_resolution,
         max_pixels: raw.limits.max_pixels,
+        max_inflated_bytes: raw.limits.max_inflated_bytes,
         severities,
     })
 }
@@ -371,6 +479,13 @@ fn formats(names: &[String]) -> Result<BTreeSet<Format>, String> {
                 })
         })
         .collect()
+}
+
+fn colour_mode(name: &str) -> Result<ColourMode, String> {
+    ColourMode::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
+        let known: Vec<_> = ColourMode::ALL.iter().map(|m| m.name()).collect();
+        format!("names unknown colour mode '{name}'; known: {}", known.join(", "))
+    })
 }
 
 const FORMATS: [Format; 6] =
@@ -434,6 +549,33 @@ mod tests {
         let bad = BUILTIN[0].1.replace("arrangement = \"item\"", "arrangement = \"box\"");
         let err = Profile::parse(&bad, "x.toml").unwrap_err().to_string();
         assert!(err.contains("box") && err.contains("item"), "{err}");
+    }
+
+    #[test]
+    fn dat31_colour_compression_and_limits() {
+        let p = Profile::load("dat31").unwrap();
+        assert_eq!(p.min_dpi_for(ColourMode::Bilevel), 300.0);
+        assert_eq!(p.min_dpi_for(ColourMode::Grey), 200.0);
+        let comp = p.compressions.as_ref().unwrap();
+        assert_eq!(comp[&ColourMode::Bilevel].iter().collect::<Vec<_>>(), ["ccitt-g4"]);
+        assert!(!comp[&ColourMode::Grey].contains("ccitt-g4"));
+        assert!(comp[&ColourMode::Rgb].contains("jpeg2000"));
+        assert_eq!(p.colour_modes.as_ref().unwrap()[&ColourMode::Grey], [8]);
+        assert_eq!(p.jpeg_resolution, JpegResolution::JfifFirst);
+        assert_eq!(p.max_inflated_bytes, DEFAULT_MAX_INFLATED_BYTES);
+    }
+
+    #[test]
+    fn unknown_colour_mode_or_compression_is_an_error_naming_the_key() {
+        let src = BUILTIN[0].1.replace("bilevel = [\"ccitt-g4\"]", "bilevel = [\"g4\"]");
+        let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("formats.compression.bilevel") && err.contains("'g4'"), "{err}");
+        let src = BUILTIN[0].1.replace("bilevel = 300", "blevel = 300");
+        let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("resolution.by_mode.blevel"), "{err}");
+        let src = BUILTIN[0].1.replace("jpeg_precedence = \"jfif\"", "jpeg_precedence = \"xmp\"");
+        let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("jpeg_precedence"), "{err}");
     }
 
     #[test]

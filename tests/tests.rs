@@ -2,10 +2,12 @@
 //!
 //! One test binary (STYLE.md habit 18) with a module per concern: `generator` proves the
 //! synthetic test data is what it claims, `check` runs `vouch check` on it end to end,
-//! `sample` keeps the committed sample runnable and reproducible.
+//! `sample` keeps the committed sample runnable and reproducible, `formats` holds vouch's
+//! decoding to the reference tools and judges colour, compression and resolution.
 
 mod catalogue;
 mod check;
+mod formats;
 mod generator;
 mod interrupt;
 mod manifests;

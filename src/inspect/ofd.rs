@@ -1,14 +1,22 @@
-//! OFD (GB/T 33190) identification: a ZIP package whose entries include `OFD.xml`.
+//! OFD (GB/T 33190): a ZIP package of XML parts and resources, rooted at `OFD.xml`.
 //!
-//! Only the entry names are needed, so the ZIP central directory is read by hand (about
-//! sixty lines) instead of adding the `zip` crate, which would pull in compression
-//! back-ends we never use and would decompress nothing here anyway. The central directory
-//! sits at the end of the package, so reading it also proves the package is complete: a
-//! truncated OFD loses it and is reported, instead of passing unverified. Parsing the OFD
-//! page list comes with a later issue; until then `page_count` stays `None`.
+//! Identification needs only the entry names, so the central directory is read by hand
+//! ([`is_ofd`], used by sniffing; it also tells a truncated package from a plain ZIP).
+//! Inspection (issue #3) then opens the package with the `zip` crate and inflates every
+//! entry, which verifies each entry's CRC-32 (within `limits.max_inflated_bytes`); parses
+//! `OFD.xml` and each document's `Document.xml` (`roxmltree`: no DTD fetching, no entity
+//! expansion beyond its limits); counts the pages in each document's page list (what
+//! `page-count-mismatch` compares); and, when decoding, parses every page's content,
+//! resolves every `ImageObject` through the document's resource files to its media file,
+//! and decodes that file by its content like a delivered file. The effective resolution
+//! comes from the image's pixel size and the size it is drawn at: its `CTM` (in mm), else
+//! its `Boundary`, else the page's `PhysicalBox`. A page's facts are its largest image's.
 
-use super::Decoded;
 use super::endian::Endian::Little;
+use super::{Decoded, InspectOptions, examine, sniff};
+use crate::facts::{Format, PageFacts};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 
 const EOCD_SIG: u32 = 0x0605_4b50;
 const EOCD_LEN: usize = 22;
@@ -17,6 +25,7 @@ const ZIP64_EOCD_SIG: u32 = 0x0606_4b50;
 const CENTRAL_SIG: u32 = 0x0201_4b50;
 const LOCAL_SIG: u32 = 0x0403_4b50;
 const ROOT_DOCUMENT: &[u8] = b"OFD.xml";
+const ROOT: &str = "OFD.xml";
 
 /// Whether a ZIP package is an OFD. A package whose central directory is damaged still
 /// counts when its first entry is `OFD.xml`, so that [`inspect`] can report the damage.
@@ -27,12 +36,251 @@ pub(crate) fn is_ofd(bytes: &[u8]) -> bool {
     }
 }
 
-/// OFD facts: only the package structure is checked for now.
-pub(crate) fn inspect(bytes: &[u8]) -> Decoded {
-    let error = central_directory_names(bytes).err().map(|why| {
-        format!("OFD package (ZIP) is damaged: {why}; the file is truncated or corrupt")
-    });
-    Decoded { page_count: None, pages: Vec::new(), error }
+/// OFD facts: the package verified, the pages counted, and every page image decoded if
+/// asked.
+pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
+    if let Err(why) = central_directory_names(bytes) {
+        return Decoded::failed(format!(
+            "OFD package (ZIP) is damaged: {why}; the file is truncated or corrupt"
+        ));
+    }
+    let package = match Package::read(bytes, opts) {
+        Ok(p) => p,
+        Err(why) => return Decoded::failed(format!("OFD package (ZIP) is damaged: {why}")),
+    };
+    let documents = match package.documents() {
+        Ok(d) => d,
+        Err(why) => return Decoded::failed(format!("OFD structure is invalid: {why}")),
+    };
+    let total: usize = documents.iter().map(|d| d.pages.len()).sum();
+    let mut decoded = Decoded {
+        page_count: Some(u32::try_from(total).unwrap_or(u32::MAX)),
+        ..Decoded::default()
+    };
+    if total == 0 {
+        decoded.error = Some("OFD has no pages: its documents' page lists are empty".into());
+        return decoded;
+    }
+    if opts.decode {
+        let mut n = 0u32;
+        'docs: for doc in &documents {
+            for page in &doc.pages {
+                n += 1;
+                match package.page(doc, page, opts) {
+                    Ok(Some(mut facts)) => {
+                        facts.page = n;
+                        decoded.pages.push(facts);
+                    }
+                    Ok(None) => {}
+                    Err(why) => {
+                        decoded.error = Some(format!("OFD page {n} of {total} ({page}): {why}"));
+                        break 'docs;
+                    }
+                }
+            }
+        }
+    }
+    decoded
+}
+
+/// Every entry of the package, inflated and CRC-checked, by name.
+struct Package {
+    entries: BTreeMap<String, Vec<u8>>,
+}
+
+/// One document of the package: where it lives, its page area and resources.
+struct Document {
+    /// Page content files, in page order.
+    pages: Vec<String>,
+    /// Default page size, mm.
+    physical: Option<(f64, f64)>,
+    /// Resource id -> media file path in the package.
+    media: BTreeMap<String, String>,
+}
+
+impl Package {
+    fn read(bytes: &[u8], opts: &InspectOptions) -> Result<Package, String> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        let mut entries = BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).map_err(|e| format!("entry {}: {e}", i + 1))?;
+            if entry.is_dir() {
+                continue;
+            }
+            let name = entry.name().map_err(|e| format!("entry {}: {e}", i + 1))?.into_owned();
+            let mut data = Vec::new();
+            (&mut entry)
+                .take(opts.max_inflated_bytes.saturating_add(1))
+                .read_to_end(&mut data)
+                .map_err(|e| format!("entry '{name}' cannot be read: {e}"))?;
+            if data.len() as u64 > opts.max_inflated_bytes {
+                return Err(super::over_inflate_limit(&format!("entry '{name}'"), opts));
+            }
+            // Reading to the end is what makes the crate compare the CRC; a short read
+            // (size in the header larger than the data) must not pass either.
+            if data.len() as u64 != entry.size() {
+                return Err(format!("entry '{name}' is shorter than its header says"));
+            }
+            entries.insert(name, data);
+        }
+        Ok(Package { entries })
+    }
+
+    fn xml(&self, path: &str) -> Result<roxmltree::Document<'_>, String> {
+        let bytes = self.entries.get(path).ok_or_else(|| format!("'{path}' is missing"))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| format!("'{path}' is not UTF-8"))?;
+        roxmltree::Document::parse(text)
+            .map_err(|e| format!("'{path}' is not well-formed XML: {e}"))
+    }
+
+    /// The documents `OFD.xml` names, with their page lists and resources.
+    fn documents(&self) -> Result<Vec<Document>, String> {
+        let root = self.xml(ROOT)?;
+        let roots: Vec<String> = elements(&root, "DocRoot").map(|n| text(n).to_string()).collect();
+        if roots.is_empty() {
+            return Err("OFD.xml names no document (DocRoot)".into());
+        }
+        roots.iter().map(|r| self.document(&resolve("", r))).collect()
+    }
+
+    fn document(&self, path: &str) -> Result<Document, String> {
+        let xml = self.xml(path)?;
+        let dir = path.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
+        let pages = elements(&xml, "Page")
+            .map(|p| {
+                p.attribute("BaseLoc")
+                    .map(|b| resolve(&dir, b))
+                    .ok_or_else(|| format!("a page of '{path}' has no BaseLoc"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let physical = elements(&xml, "PageArea")
+            .next()
+            .and_then(|a| a.children().find(|c| c.tag_name().name() == "PhysicalBox"))
+            .and_then(|b| size(text(b)));
+        let mut media = BTreeMap::new();
+        let res_files = elements(&xml, "DocumentRes").chain(elements(&xml, "PublicRes"));
+        for res in res_files.map(|r| resolve(&dir, text(r))).collect::<Vec<_>>() {
+            let rx = self.xml(&res)?;
+            let res_dir = res.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
+            let base = rx.root_element().attribute("BaseLoc").unwrap_or("");
+            let base_dir = if base.is_empty() {
+                res_dir.clone()
+            } else {
+                format!("{}/", resolve(&res_dir, base).trim_end_matches('/'))
+            };
+            for m in elements(&rx, "MultiMedia") {
+                let (Some(id), Some(file)) =
+                    (m.attribute("ID"), m.children().find(|c| c.tag_name().name() == "MediaFile"))
+                else {
+                    continue;
+                };
+                media.insert(id.to_string(), resolve(&base_dir, text(file)));
+            }
+        }
+        Ok(Document { pages, physical, media })
+    }
+
+    /// Decodes every image of one page; the facts of its largest one.
+    fn page(
+        &self,
+        doc: &Document,
+        path: &str,
+        opts: &InspectOptions,
+    ) -> Result<Option<PageFacts>, String> {
+        let xml = self.xml(path)?;
+        let physical = elements(&xml, "Area")
+            .next()
+            .and_then(|a| a.children().find(|c| c.tag_name().name() == "PhysicalBox"))
+            .and_then(|b| size(text(b)))
+            .or(doc.physical);
+        let mut best: Option<(f64, PageFacts)> = None;
+        let images: Vec<_> = elements(&xml, "ImageObject").collect();
+        let count = images.len();
+        for obj in images {
+            let id = obj.attribute("ResourceID").ok_or("an ImageObject has no ResourceID")?;
+            let file = doc
+                .media
+                .get(id)
+                .ok_or_else(|| format!("image resource {id} is not in the document's resources"))?;
+            let bytes = self
+                .entries
+                .get(file)
+                .ok_or_else(|| format!("image file '{file}' (resource {id}) is missing"))?;
+            let format = sniff::sniff(bytes);
+            if !matches!(format, Format::Jpeg | Format::Tiff | Format::Png | Format::Jp2) {
+                return Err(format!("image file '{file}' is not an image vouch can decode"));
+            }
+            let d = examine(format, bytes, opts);
+            if let Some(why) = d.error {
+                return Err(format!("image file '{file}': {why}"));
+            }
+            let Some(mut facts) = d.pages.into_iter().next() else { continue };
+            let ctm = obj.attribute("CTM").and_then(|c| {
+                let v = numbers(c);
+                (v.len() == 6).then(|| (v[0].hypot(v[1]), v[2].hypot(v[3])))
+            });
+            let drawn = ctm.or_else(|| obj.attribute("Boundary").and_then(size));
+            let (mm, source) = match (drawn, physical) {
+                (Some(d), _) => (Some(d), "ofd-drawn"),
+                (None, Some(p)) if count == 1 => (Some(p), "ofd-page"),
+                _ => (None, ""),
+            };
+            facts.dpi = mm.and_then(|(w, h)| {
+                super::dots_per_inch(
+                    f64::from(facts.width) / (w / 25.4),
+                    f64::from(facts.height) / (h / 25.4),
+                    1.0,
+                )
+            });
+            facts.dpi_source = facts.dpi.map(|_| source.to_string());
+            let area = mm.map_or(0.0, |(w, h)| w * h);
+            if best.as_ref().is_none_or(|(a, _)| area > *a) {
+                best = Some((area, facts));
+            }
+        }
+        Ok(best.map(|(_, f)| f))
+    }
+}
+
+/// Elements named `local` (any namespace prefix), in document order.
+fn elements<'a, 'i>(
+    doc: &'a roxmltree::Document<'i>,
+    local: &'static str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+    doc.descendants().filter(move |n| n.is_element() && n.tag_name().name() == local)
+}
+
+fn text<'a>(n: roxmltree::Node<'a, '_>) -> &'a str {
+    n.text().unwrap_or("").trim()
+}
+
+fn numbers(s: &str) -> Vec<f64> {
+    s.split_whitespace().filter_map(|v| v.parse::<f64>().ok()).collect()
+}
+
+/// Width and height of an OFD box `x y w h` (mm).
+fn size(s: &str) -> Option<(f64, f64)> {
+    let v = numbers(s);
+    let [_, _, w, h] = v[..] else { return None };
+    (w > 0.0 && h > 0.0).then_some((w, h))
+}
+
+/// A path inside the package: `loc` relative to folder `dir`, or absolute from the root
+/// with a leading `/`; `.` and `..` resolved.
+fn resolve(dir: &str, loc: &str) -> String {
+    let joined =
+        if let Some(abs) = loc.strip_prefix('/') { abs.to_string() } else { format!("{dir}{loc}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// Names of the entries the central directory lists, in order.
@@ -148,7 +396,58 @@ pub(crate) mod tests {
         let names = central_directory_names(&z).unwrap();
         assert_eq!(names, vec![&b"Doc_0/Document.xml"[..], b"OFD.xml"]);
         assert!(is_ofd(&z));
-        assert_eq!(inspect(&z).error, None);
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        super::super::testutil::fixture(name)
+    }
+
+    #[test]
+    fn hand_assembled_ofd_decodes_both_pages() {
+        let d = inspect(&fixture("scan-2page.ofd"), &InspectOptions::default());
+        assert_eq!(d.error, None);
+        assert_eq!((d.page_count, d.pages.len()), (Some(2), 2));
+        let p: Vec<_> = d.pages.iter().map(|p| (p.page, p.compression.as_str())).collect();
+        assert_eq!(p, [(1, "jpeg"), (2, "ccitt-g4")]);
+        for page in &d.pages {
+            let dpi = page.dpi.unwrap();
+            assert!((dpi.x - 300.0).abs() < 0.01 && (dpi.y - 300.0).abs() < 0.01, "{dpi:?}");
+            assert_eq!(page.dpi_source.as_deref(), Some("ofd-drawn"));
+        }
+        // Without decoding, the page list alone is counted.
+        let opts = InspectOptions { decode: false, ..InspectOptions::default() };
+        let quick = inspect(&fixture("scan-2page.ofd"), &opts);
+        assert_eq!((quick.error, quick.page_count, quick.pages.len()), (None, Some(2), 0));
+    }
+
+    #[test]
+    fn a_stored_entry_with_a_bad_crc_is_damage() {
+        let z = zip(&[("OFD.xml", b"<ofd:OFD/>")]);
+        // The hand-made ZIP stores CRC 0; the real CRC of the content differs.
+        let err = inspect(&z, &InspectOptions::default()).error.unwrap();
+        assert!(err.contains("damaged") && err.contains("OFD.xml"), "{err}");
+    }
+
+    #[test]
+    fn missing_image_and_inflate_limit_are_named() {
+        let mut bytes = fixture("scan-2page.ofd");
+        // Rename the JPEG's entry (in both headers) so the resource points at nothing.
+        let name = b"Doc_0/Res/Image_3.jpg";
+        while let Some(at) = bytes.windows(name.len()).position(|w| w == name) {
+            bytes[at + 16] = b'X';
+        }
+        let err = inspect(&bytes, &InspectOptions::default()).error.unwrap();
+        assert!(err.contains("OFD page 1 of 2") && err.contains("missing"), "{err}");
+        let small = InspectOptions { max_inflated_bytes: 100, ..InspectOptions::default() };
+        let err = inspect(&fixture("scan-2page.ofd"), &small).error.unwrap();
+        assert!(err.contains("limits.max_inflated_bytes (100 bytes)"), "{err}");
+    }
+
+    #[test]
+    fn paths_resolve_relative_and_absolute() {
+        assert_eq!(resolve("Doc_0/", "Pages/Page_0/Content.xml"), "Doc_0/Pages/Page_0/Content.xml");
+        assert_eq!(resolve("Doc_0/Res/", "../Pages/p.xml"), "Doc_0/Pages/p.xml");
+        assert_eq!(resolve("Doc_0/", "/Doc_0/Res/a.jpg"), "Doc_0/Res/a.jpg");
     }
 
     #[test]
@@ -162,7 +461,7 @@ pub(crate) mod tests {
         let z = zip(&[("OFD.xml", b"<ofd/>"), ("Doc_0/Document.xml", b"<a/>")]);
         let cut = &z[..z.len() - 30];
         assert!(is_ofd(cut));
-        let err = inspect(cut).error.unwrap();
+        let err = inspect(cut, &InspectOptions::default()).error.unwrap();
         assert!(err.contains("damaged"), "{err}");
     }
 

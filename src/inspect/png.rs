@@ -53,12 +53,15 @@ fn facts(info: &png::Info<'_>) -> PageFacts {
         .filter(|d| d.unit == Unit::Meter)
         .and_then(|d| dots_per_inch(f64::from(d.xppu), f64::from(d.yppu), 0.0254));
     PageFacts {
+        page: 1,
         width: info.width,
         height: info.height,
         dpi,
+        dpi_source: dpi.map(|_| "png".to_string()),
         colour,
         bits_per_sample: info.bit_depth as u16,
         compression: "deflate".to_string(),
+        icc: info.icc_profile.is_some(),
     }
 }
 

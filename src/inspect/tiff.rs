@@ -7,9 +7,18 @@
 //! at one chunk, and planar images get every plane checked (`read_image` reads only the
 //! first). Every IFD counts as a page, including reduced-resolution (thumbnail) IFDs;
 //! deliveries under the usual specifications have none.
+//!
+//! The delivered compressions are decoded by our own paths from the raw chunks, with the
+//! crate reading only the tags (issue #3): JPEG (7) chunks go through [`super::jpeg`]
+//! with their tables, so JPEG-in-TIFF is as strictly checked as a JPEG file (the crate's
+//! decoder fills a cut chunk with grey); CCITT G4 (4) chunks must hold every row
+//! ([`super::ccitt`]; the crate pads a strip that ends early with white rows); none, LZW,
+//! Deflate and PackBits chunks must decode to every byte of the whole chunk, edge tiles'
+//! padding included, as libtiff decodes them (the crate reads only rows inside the
+//! image). Other compressions go through the crate's `read_chunk`.
 
 use super::endian::Endian;
-use super::{Decoded, InspectOptions, dots_per_inch, over_pixel_limit};
+use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
 use crate::facts::{ColourMode, Dpi, PageFacts};
 use std::collections::HashSet;
 use std::io::Cursor;
@@ -65,6 +74,14 @@ fn ifd_chain(bytes: &[u8]) -> Result<Vec<u64>, String> {
                 bytes.len()
             ));
         };
+        let entries = count.unwrap_or(0);
+        if let Some(tag) = value_outside(bytes, e, big, next, entries) {
+            return Err(format!(
+                "TIFF page {page}: the value of tag {tag} lies past the end of the file \
+                 ({} bytes); the file is truncated or corrupt",
+                bytes.len()
+            ));
+        }
         chain.push(next);
         next = following;
     }
@@ -72,6 +89,33 @@ fn ifd_chain(bytes: &[u8]) -> Result<Vec<u64>, String> {
         return Err("TIFF has no image directory: zero pages".into());
     }
     Ok(chain)
+}
+
+/// The first tag of the directory at `ifd` whose value is stored outside the entry and
+/// does not lie wholly inside the file (libtiff refuses such a directory too).
+fn value_outside(bytes: &[u8], e: Endian, big: bool, ifd: u64, entries: u64) -> Option<u16> {
+    let (head, size, inline) = if big { (8u64, 20u64, 8u64) } else { (2, 12, 4) };
+    for i in 0..entries {
+        let at = ifd + head + i * size;
+        let (tag, ty) = (e.u16(bytes, at)?, e.u16(bytes, at + 2)?);
+        let count = if big { e.u64(bytes, at + 4)? } else { u64::from(e.u32(bytes, at + 4)?) };
+        let unit: u64 = match ty {
+            1 | 2 | 6 | 7 => 1,
+            3 | 8 => 2,
+            4 | 9 | 11 | 13 => 4,
+            5 | 10 | 12 | 16 | 17 | 18 => 8,
+            _ => continue, // unknown types are skipped by readers
+        };
+        let len = count.saturating_mul(unit);
+        if len <= inline {
+            continue;
+        }
+        let value = if big { e.u64(bytes, at + 12)? } else { u64::from(e.u32(bytes, at + 8)?) };
+        if value.checked_add(len).is_none_or(|end| end > bytes.len() as u64) {
+            return Some(tag);
+        }
+    }
+    None
 }
 
 /// Decodes every page in order, pushing facts for each one fully decoded. Stops at the
@@ -91,7 +135,9 @@ fn decode_pages(
         if n > 1 {
             decoder.next_image().map_err(|e| page_err(n, &e))?;
         }
-        out.push(decode_page(&mut decoder, opts).map_err(|e| page_err(n, &e))?);
+        let mut page = decode_page(&mut decoder, bytes, opts).map_err(|e| page_err(n, &e))?;
+        page.page = u32::try_from(n).unwrap_or(u32::MAX);
+        out.push(page);
     }
     Ok(())
 }
@@ -108,12 +154,18 @@ fn limits(opts: &InspectOptions) -> Limits {
 /// Facts of the current page, then a full decode of every chunk.
 fn decode_page<R: std::io::Read + std::io::Seek>(
     decoder: &mut Decoder<R>,
+    bytes: &[u8],
     opts: &InspectOptions,
 ) -> Result<PageFacts, String> {
     let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
     let page = facts(decoder, width, height)?;
     if let Some(why) = over_pixel_limit("the page", width, height, opts) {
         return Err(why);
+    }
+    let compression = tag_u32(decoder, Tag::Compression)?.unwrap_or(1);
+    if matches!(compression, 1 | 4 | 5 | 7 | 8 | 32946 | 32773) {
+        own_chunks(decoder, bytes, compression, (width, height), opts)?;
+        return Ok(page);
     }
     // The decoder has already checked that the offsets list covers the page.
     let (kind, chunks) = match decoder.get_chunk_type() {
@@ -128,6 +180,155 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
     Ok(page)
 }
 
+/// Decodes every chunk of a page from the raw bytes (compressions none, G4, LZW, JPEG,
+/// Deflate, PackBits): each must produce every row of its whole chunk, edge tiles
+/// included (the crate reads only the rows inside the image, so damage in an edge tile's
+/// padding went unseen, where libtiff reports it).
+fn own_chunks<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+    bytes: &[u8],
+    compression: u32,
+    (width, height): (u32, u32),
+    opts: &InspectOptions,
+) -> Result<(), String> {
+    let tiled = matches!(d.get_chunk_type(), ChunkType::Tile);
+    let (kind, offsets, counts) = if tiled {
+        ("tile", Tag::TileOffsets, Tag::TileByteCounts)
+    } else {
+        ("strip", Tag::StripOffsets, Tag::StripByteCounts)
+    };
+    let list = |d: &mut Decoder<R>, tag: Tag| -> Result<Vec<u64>, String> {
+        d.find_tag_unsigned_vec::<u64>(tag)
+            .map_err(|e| format!("tag {tag:?}: {e}"))?
+            .ok_or_else(|| format!("tag {tag:?} is missing"))
+    };
+    let (offsets, counts) = (list(d, offsets)?, list(d, counts)?);
+    // Rows and columns each chunk codes: whole tiles, or strips of RowsPerStrip rows.
+    let (cw, ch) = if tiled {
+        let w = tag_u32(d, Tag::TileWidth)?.ok_or("TileWidth is missing")?;
+        (w, tag_u32(d, Tag::TileLength)?.ok_or("TileLength is missing")?)
+    } else {
+        (width, tag_u32(d, Tag::RowsPerStrip)?.unwrap_or(height).clamp(1, height.max(1)))
+    };
+    if cw == 0 || ch == 0 {
+        return Err(format!("{kind} size {cw} × {ch}"));
+    }
+    let spp = tag_u32(d, Tag::SamplesPerPixel)?.unwrap_or(1).max(1);
+    let planes = if tag_u32(d, Tag::PlanarConfiguration)? == Some(2) { spp } else { 1 };
+    let bps = match d.find_tag(Tag::BitsPerSample).map_err(|e| e.to_string())? {
+        Some(v) => {
+            u32::from(v.into_u16_vec().map_err(|e| e.to_string())?.first().copied().unwrap_or(1))
+        }
+        None => 1,
+    };
+    let per_plane = if tiled {
+        width.div_ceil(cw) as usize * height.div_ceil(ch) as usize
+    } else {
+        height.div_ceil(ch) as usize
+    };
+    let chunks = per_plane * planes as usize;
+    if offsets.len() < chunks || counts.len() < chunks {
+        return Err(format!("the page needs {chunks} {kind}s but lists {}", offsets.len()));
+    }
+    let lsb_first = tag_u32(d, Tag::FillOrder)? == Some(2);
+    let tables = match d.find_tag(Tag::JPEGTables).map_err(|e| e.to_string())? {
+        Some(v) => Some(v.into_u8_vec().map_err(|e| format!("JPEGTables: {e}"))?),
+        None => None,
+    };
+    let row_bytes = (u64::from(cw) * u64::from(bps) * u64::from(spp / planes)).div_ceil(8);
+    for (i, (&off, &len)) in offsets.iter().zip(&counts).take(chunks).enumerate() {
+        let data = usize::try_from(off)
+            .ok()
+            .zip(usize::try_from(len).ok())
+            .and_then(|(o, l)| bytes.get(o..o.checked_add(l)?))
+            .ok_or_else(|| {
+                format!("{kind} {i} lies past the end of the file: truncated or corrupt")
+            })?;
+        let rows = if tiled { ch } else { ch.min(height - (i % per_plane) as u32 * ch) };
+        let expected = row_bytes.saturating_mul(u64::from(rows));
+        let result = match compression {
+            1 => expect_len(data.len() as u64, expected),
+            4 => ccitt::check_g4(data, cw, rows, lsb_first),
+            5 => lzw_len(data, expected).and_then(|n| expect_len(n, expected)),
+            7 => jpeg_chunk(tables.as_deref(), data, opts),
+            8 | 32946 => deflate_len(data, expected).and_then(|n| expect_len(n, expected)),
+            _ => packbits_len(data, expected).and_then(|n| expect_len(n, expected)),
+        };
+        result.map_err(|e| format!("{kind} {i}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn expect_len(got: u64, expected: u64) -> Result<(), String> {
+    if got >= expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "holds {got} bytes of samples, fewer than the {expected} it must: truncated or corrupt"
+        ))
+    }
+}
+
+/// Bytes an LZW chunk decodes to, stopping once `expected` are out (as libtiff does).
+fn lzw_len(data: &[u8], expected: u64) -> Result<u64, String> {
+    let mut decoder =
+        weezl::decode::Configuration::with_tiff_size_switch(weezl::BitOrder::Msb, 8).build();
+    let (mut buf, mut input, mut out) = (vec![0u8; 1 << 16], data, 0u64);
+    while out < expected {
+        let r = decoder.decode_bytes(input, &mut buf);
+        input = &input[r.consumed_in..];
+        out += r.consumed_out as u64;
+        match r.status {
+            Ok(weezl::LzwStatus::Ok) => {}
+            Ok(weezl::LzwStatus::Done | weezl::LzwStatus::NoProgress) => break,
+            Err(e) => return Err(format!("LZW data is corrupt: {e}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Bytes a Deflate (zlib) chunk decodes to, up to `expected`.
+fn deflate_len(data: &[u8], expected: u64) -> Result<u64, String> {
+    use std::io::Read;
+    let mut reader = flate2::read::ZlibDecoder::new(data).take(expected);
+    std::io::copy(&mut reader, &mut std::io::sink())
+        .map_err(|e| format!("Deflate data is corrupt: {e}"))
+}
+
+/// Bytes a PackBits chunk decodes to, up to `expected`.
+fn packbits_len(data: &[u8], expected: u64) -> Result<u64, String> {
+    let (mut at, mut out) = (0usize, 0u64);
+    while out < expected {
+        let Some(&n) = data.get(at) else { break };
+        let n = n as i8;
+        at += 1;
+        if n >= 0 {
+            let len = n as usize + 1;
+            if at + len > data.len() {
+                break;
+            }
+            at += len;
+            out += len as u64;
+        } else if n != -128 {
+            if at >= data.len() {
+                break;
+            }
+            at += 1;
+            out += (1 - i64::from(n)) as u64;
+        }
+    }
+    Ok(out)
+}
+
+/// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG.
+fn jpeg_chunk(tables: Option<&[u8]>, data: &[u8], opts: &InspectOptions) -> Result<(), String> {
+    let stream = match tables {
+        Some(t) if t.len() >= 4 && data.len() >= 2 => [&t[..t.len() - 2], &data[2..]].concat(),
+        _ => data.to_vec(),
+    };
+    jpeg::decode(&stream, opts).map(drop)
+}
+
 /// Compression, colour, bit depth and resolution from the page's tags.
 fn facts<R: std::io::Read + std::io::Seek>(
     d: &mut Decoder<R>,
@@ -140,13 +341,18 @@ fn facts<R: std::io::Read + std::io::Seek>(
         Some(v) => v.into_u16_vec().map_err(|e| e.to_string())?.first().copied().unwrap_or(1),
         None => 1, // the TIFF 6.0 default
     };
+    let dpi = resolution(d)?;
+    let icc = d.find_tag(Tag::IccProfile).map_err(|e| e.to_string())?.is_some();
     Ok(PageFacts {
+        page: 1,
         width,
         height,
-        dpi: resolution(d)?,
+        dpi,
+        dpi_source: dpi.map(|_| "tiff".to_string()),
         colour: colour(photometric, bits),
         bits_per_sample: bits,
         compression: compression_name(compression),
+        icc,
     })
 }
 
@@ -379,6 +585,49 @@ mod tests {
         );
         assert!(err.contains("limits.max_pixels (1300)"), "{err}");
         assert_eq!(i.pages.len(), 1);
+    }
+
+    /// Every compression and layout the libtiff samples cover, with its facts.
+    #[test]
+    fn libtiff_samples_of_every_compression() {
+        let cases = [
+            ("deflate-grey-300dpi.tif", ColourMode::Grey, 8, "deflate"),
+            ("jpeg-ycbcr-300dpi.tif", ColourMode::Rgb, 8, "jpeg"),
+            ("planar-rgb-deflate.tif", ColourMode::Rgb, 8, "deflate"),
+            ("packbits-bilevel-300dpi.tif", ColourMode::Bilevel, 1, "packbits"),
+        ];
+        for (name, colour, bits, compression) in cases {
+            let i = inspect_bytes(&fixture(name), &decode());
+            assert_eq!(i.decode_error, None, "{name}");
+            let p = &i.pages[0];
+            assert_eq!(
+                (p.colour, p.bits_per_sample, p.compression.as_str()),
+                (colour, bits, compression),
+                "{name}"
+            );
+            assert_eq!(p.dpi, Some(Dpi { x: 300.0, y: 300.0 }), "{name}");
+        }
+        let mixed = inspect_bytes(&fixture("mixed-g4-lzw-2page.tif"), &decode());
+        let pages: Vec<_> = mixed.pages.iter().map(|p| (p.page, p.compression.as_str())).collect();
+        assert_eq!(pages, [(1, "ccitt-g4"), (2, "lzw")]);
+    }
+
+    #[test]
+    fn every_truncation_of_the_libtiff_samples_is_refused() {
+        for name in [
+            "deflate-grey-300dpi.tif",
+            "jpeg-ycbcr-300dpi.tif",
+            "planar-rgb-deflate.tif",
+            "mixed-g4-lzw-2page.tif",
+        ] {
+            let bytes = fixture(name);
+            for cut in (1..bytes.len()).step_by(97) {
+                assert!(
+                    inspect_bytes(&bytes[..cut], &decode()).decode_error.is_some(),
+                    "{name} cut at {cut}"
+                );
+            }
+        }
     }
 
     #[test]

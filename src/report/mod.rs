@@ -93,6 +93,7 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
         sample: draw_sample(ctx),
         bundle: Vec::new(),
         findings,
+        files: crate::facts::files_of(ctx.items().map(|(i, f)| (i.rel.escaped(), f))),
     }
 }
 

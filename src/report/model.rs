@@ -51,6 +51,8 @@ pub struct Report {
     pub bundle: Vec<BundleFile>,
     /// Every finding, sorted by path then rule.
     pub findings: Vec<Finding>,
+    /// Technical facts of every inspected file, sorted by path.
+    pub files: Vec<crate::facts::FileFacts>,
 }
 
 /// Tool name and version.

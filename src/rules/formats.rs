@@ -38,20 +38,38 @@ fn extension(ctx: &Context, out: &mut Out, item: &Item, format: Format) {
     }
 }
 
+/// Resolution of every decoded page against the minimum for its colour mode. A PDF or
+/// OFD page that decoded but carries no image has no resolution at all: for a scanned
+/// delivery that is `resolution-missing` too (fail closed), saying why.
 fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
-    let min = ctx.profile.min_dpi;
-    let total = facts.pages.len();
+    let min = |p: &PageFacts| ctx.profile.min_dpi_for(p.colour);
+    let total = facts.page_count.map_or(facts.pages.len(), |n| n as usize).max(1);
     let missing: Vec<usize> = pages_where(&facts.pages, |p| p.dpi.is_none());
     if !missing.is_empty() {
         let message = format!("no resolution metadata on {}", which(&missing, total));
         out.at(ctx, item, "resolution-missing", message);
     }
-    let low: Vec<usize> = pages_where(&facts.pages, |p| p.dpi.is_some_and(|d| d.min() < min));
+    if facts.decode_error.is_none() && matches!(facts.format, Some(Format::Pdf | Format::Ofd)) {
+        let with_image: std::collections::BTreeSet<u32> =
+            facts.pages.iter().map(|p| p.page).collect();
+        let bare: Vec<usize> = (1..=total).filter(|n| !with_image.contains(&(*n as u32))).collect();
+        if !bare.is_empty() {
+            let message = format!("no image, so no scan resolution, on {}", which(&bare, total));
+            out.at(ctx, item, "resolution-missing", message);
+        }
+    }
+    // Resolutions are compared at 0.1 dpi: units in metres or centimetres cannot state
+    // 200 dpi exactly (7874 px/m is 199.9996 dpi), and no contract means that.
+    let below = |p: &PageFacts| p.dpi.is_some_and(|d| (d.min() * 10.0).round() < min(p) * 10.0);
+    let low: Vec<usize> = pages_where(&facts.pages, below);
     if let Some(&first) = low.first() {
-        let d = facts.pages[first - 1].dpi.unwrap_or(crate::facts::Dpi { x: 0.0, y: 0.0 });
+        let page = facts.pages.iter().find(|p| p.page as usize == first);
+        let d = page.and_then(|p| p.dpi).unwrap_or(crate::facts::Dpi { x: 0.0, y: 0.0 });
+        let floor = page.map_or(ctx.profile.min_dpi, min);
+        let mode = page.map_or("", |p| p.colour.name());
         let at = if total == 1 { String::new() } else { format!(" (page {first})") };
         let message = format!(
-            "{}×{} dpi{at}, below the profile's minimum of {min} dpi on {}",
+            "{}×{} dpi{at}, below the profile's minimum of {floor} dpi for {mode} pages on {}",
             round(d.x),
             round(d.y),
             which(&low, total)
@@ -60,9 +78,9 @@ fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
     }
 }
 
-/// 1-based numbers of the pages matching `pred`.
+/// Page numbers (from 1, as the file numbers them) of the pages matching `pred`.
 fn pages_where(pages: &[PageFacts], pred: impl Fn(&PageFacts) -> bool) -> Vec<usize> {
-    pages.iter().enumerate().filter(|(_, p)| pred(p)).map(|(i, _)| i + 1).collect()
+    pages.iter().filter(|p| pred(p)).map(|p| p.page as usize).collect()
 }
 
 /// "the page", or "pages 2, 5 of 9".

@@ -8,6 +8,7 @@
 pub mod registry;
 
 mod catalogue;
+mod colour;
 mod files;
 mod formats;
 mod hashes;
@@ -96,6 +97,7 @@ pub fn evaluate(ctx: &Context) -> Vec<Finding> {
     pages::check(ctx, &mut out);
     files::check(ctx, &mut out);
     formats::check(ctx, &mut out);
+    colour::check(ctx, &mut out);
     hashes::check(ctx, &mut out);
     finding::sort(&mut out.findings);
     out.findings
