@@ -197,6 +197,10 @@ pub struct FileFacts {
     pub format: Option<Format>,
     /// Bytes.
     pub size: u64,
+    /// SHA-256 of the bytes read, so the signed report pins every file; `null` where the
+    /// file could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// Pages by the file's own structure.
     pub pages: Option<u32>,
     /// Facts per decoded page.
@@ -212,6 +216,7 @@ impl FileFacts {
             path,
             format: inspection.format,
             size: inspection.size,
+            sha256: inspection.sha256.clone(),
             pages: inspection.page_count,
             page_facts: inspection.pages.clone(),
             damage: inspection.read_error.clone().or_else(|| inspection.decode_error.clone()),
