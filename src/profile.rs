@@ -32,6 +32,8 @@ struct ProfileToml {
     limits: LimitsToml,
     #[serde(default)]
     severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    readback: crate::readback::config::ReadbackToml,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +130,8 @@ pub struct Profile {
     pub min_dpi: f64,
     /// Decode limit, pixels per page.
     pub max_pixels: u64,
+    /// Readback sampling of stored media (`[readback]`, optional).
+    pub readback: crate::readback::config::Readback,
     severities: BTreeMap<&'static str, Severity>,
 }
 
@@ -199,6 +203,7 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
     }
     let severities =
         severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?;
+    let readback = raw.readback.validate().map_err(|(k, p)| bad(&k, p))?;
     Ok(Profile {
         name: raw.name,
         title: raw.title,
@@ -223,6 +228,7 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         allowed_formats,
         min_dpi: raw.resolution.min_dpi,
         max_pixels: raw.limits.max_pixels,
+        readback,
         severities,
     })
 }
