@@ -42,8 +42,14 @@ pub struct State {
     pub due_on: Date,
 }
 
-/// Every registered medium's state, in ledger order; `Err` names a line with a bad date.
-pub fn states(entries: &[&ledger::Entry], cfg: &Readback) -> anyhow::Result<Vec<State>> {
+/// Every registered medium's state as of `until`, in ledger order: media written later and
+/// tests dated later are left out, so asking about a past date gives the answer that was
+/// right then. `Err` names a line with a bad date.
+pub fn states(
+    entries: &[&ledger::Entry],
+    cfg: &Readback,
+    until: Date,
+) -> anyhow::Result<Vec<State>> {
     let mut out: Vec<State> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for e in entries {
@@ -51,11 +57,17 @@ pub fn states(entries: &[&ledger::Entry], cfg: &Readback) -> anyhow::Result<Vec<
         match &e.event {
             Event::Medium(m) => {
                 let written = ledger::parse_date(&at("written"), &m.written)?;
+                if written > until {
+                    continue;
+                }
                 index.insert(m.id.clone(), out.len());
                 out.push(new_state(m, written, cfg));
             }
             Event::Readback(r) => {
                 let date = ledger::parse_date(&at("date"), &r.date)?;
+                if date > until {
+                    continue;
+                }
                 let Some(s) = index.get(&r.id).map(|&i| &mut out[i]) else { continue };
                 s.tests += 1;
                 if s.last_test.is_none_or(|d| d <= date) {
@@ -246,7 +258,7 @@ pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
     };
     let ledger = Ledger::read(&args.ledger, false)?;
     let entries: Vec<_> = ledger.entries().collect();
-    let states = states(&entries, &profile.readback)?;
+    let states = states(&entries, &profile.readback, on)?;
     let seed = args.seed.unwrap_or_else(|| default_seed(on, &ledger));
     let p = plan(&states, on, &profile.readback, seed);
     let text = match args.format {
@@ -255,4 +267,132 @@ pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
     };
     crate::app::print(text.as_bytes())?;
     Ok(crate::exit::Code::Accepted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{Entry, ManifestPin, Readback as Test};
+
+    fn entry(seq: u64, event: Event) -> Entry {
+        let (prev, time, operator, tool) =
+            (String::new(), String::new(), String::new(), String::new());
+        Entry { seq, prev, time, operator, tool, event }
+    }
+
+    fn medium(id: &str, t: MediaType, written: &str) -> Event {
+        let manifest = ManifestPin { path: "m".into(), sha256: "0".repeat(64), entries: 1 };
+        Event::Medium(Medium {
+            id: id.into(),
+            media_type: t,
+            written: written.into(),
+            label: None,
+            manifest,
+        })
+    }
+
+    fn tested(id: &str, date: &str, result: &str) -> Event {
+        Event::Readback(Test {
+            id: id.into(),
+            date: date.into(),
+            result: result.into(),
+            rate: 0.1,
+            seed: 1,
+            files_sampled: 1,
+            files_listed: 10,
+            bytes_read: 1,
+            counts: BTreeMap::new(),
+            manifest_sha256: "0".repeat(64),
+            report: None,
+        })
+    }
+
+    /// Ten years of media: magnetic M1–M5, optical O1–O4, some tested, one failed.
+    fn ledger() -> Vec<Entry> {
+        use MediaType::{Magnetic as M, Optical as O};
+        let events = [
+            medium("M1", M, "2016-03-15"),
+            medium("O1", O, "2016-06-01"),
+            medium("M2", M, "2018-01-10"),
+            tested("M1", "2018-03-01", "pass"),
+            medium("O2", O, "2019-09-09"),
+            medium("M3", M, "2020-05-20"),
+            tested("O1", "2020-05-30", "pass"),
+            tested("M2", "2020-01-05", "pass"),
+            medium("M4", M, "2022-11-30"),
+            medium("O3", O, "2023-07-01"),
+            tested("M1", "2022-02-01", "pass"),
+            medium("M5", M, "2024-02-29"),
+            medium("O4", O, "2025-12-31"),
+            tested("M3", "2024-06-01", "fail"),
+        ];
+        events.into_iter().enumerate().map(|(i, e)| entry(i as u64 + 1, e)).collect()
+    }
+
+    fn due_ids(on: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let entries = ledger();
+        let refs: Vec<&Entry> = entries.iter().collect();
+        let cfg = Readback::default();
+        let s = states(&refs, &cfg, on.parse().unwrap()).unwrap();
+        let p = plan(&s, on.parse().unwrap(), &cfg, 42);
+        let ids = |t: MediaType| {
+            p.types
+                .iter()
+                .find(|x| x.media_type == t)
+                .map_or(vec![], |x| x.due.iter().map(|d| d.id.clone()).collect())
+        };
+        let recovery = p.recovery.iter().map(|r| r.id.clone()).collect();
+        (ids(MediaType::Magnetic), ids(MediaType::Optical), recovery)
+    }
+
+    #[test]
+    fn due_lists_over_ten_years() {
+        // (on, magnetic due, optical due), most overdue first.
+        let table: &[(&str, &[&str], &[&str])] = &[
+            ("2017-01-01", &[], &[]),
+            ("2018-03-14", &[], &[]),
+            ("2018-03-15", &[], &[]), // M1 was tested 2018-03-01, before its due date
+            ("2020-01-10", &[], &[]), // M2 tested 2020-01-05, ahead of time
+            ("2020-06-01", &["M1"], &[]), // O1 due 2020-06-01 but tested 2020-05-30
+            ("2022-01-05", &["M1", "M2"], &[]), // M1's 2022-02-01 test is still ahead
+            ("2023-09-09", &["M2", "M3"], &["O2"]),
+            ("2024-02-01", &["M2", "M3", "M1"], &["O2"]),
+            ("2024-11-30", &["M2", "M1", "M4"], &["O2", "O1"]),
+            ("2026-02-27", &["M2", "M1", "M4"], &["O2", "O1"]),
+            ("2026-02-28", &["M2", "M1", "M4", "M5"], &["O2", "O1"]), // 2024-02-29 + 24 months
+            ("2026-06-01", &["M2", "M1", "M4", "M5", "M3"], &["O2", "O1"]),
+            ("2027-07-01", &["M2", "M1", "M4", "M5", "M3"], &["O2", "O1", "O3"]),
+        ];
+        for (on, magnetic, optical) in table {
+            let (m, o, _) = due_ids(on);
+            let (m, o): (Vec<&str>, Vec<&str>) =
+                (m.iter().map(String::as_str).collect(), o.iter().map(String::as_str).collect());
+            assert_eq!((m, o), (magnetic.to_vec(), optical.to_vec()), "on {on}");
+        }
+        assert_eq!(due_ids("2019-01-01").2, Vec::<String>::new());
+        assert_eq!(due_ids("2024-06-01").2, vec!["M3".to_string()]);
+    }
+
+    #[test]
+    fn the_proposal_takes_the_rate_least_recently_tested_first() {
+        let entries = ledger();
+        let refs: Vec<&Entry> = entries.iter().collect();
+        let cfg = Readback::default();
+        let on: Date = "2024-11-30".parse().unwrap();
+        let p = plan(&states(&refs, &cfg, on).unwrap(), on, &cfg, 42);
+        let magnetic = &p.types[0];
+        assert_eq!(magnetic.media, 5);
+        assert_eq!(magnetic.sample, ["M2"], "10% of 5 is one medium: the longest untested");
+        let on: Date = "2017-01-01".parse().unwrap();
+        let early = plan(&states(&refs, &cfg, on).unwrap(), on, &cfg, 42);
+        assert!(early.types.iter().all(|t| t.sample.is_empty()), "nothing due, nothing proposed");
+    }
+
+    #[test]
+    fn a_leap_day_is_due_on_the_last_day_of_february() {
+        let d: Date = "2024-02-29".parse().unwrap();
+        assert_eq!(add_months(d, 24).to_string(), "2026-02-28");
+        assert_eq!(add_months(d, 48).to_string(), "2028-02-29");
+        assert_eq!(add_months("2023-08-31".parse().unwrap(), 12).to_string(), "2024-08-31");
+    }
 }

@@ -347,3 +347,100 @@ pub fn parse_date(what: &str, text: &str) -> anyhow::Result<jiff::civil::Date> {
 pub fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn medium(id: &str) -> Event {
+        Event::Medium(Medium {
+            id: id.into(),
+            media_type: MediaType::Optical,
+            written: "2020-01-31".into(),
+            label: None,
+            manifest: ManifestPin { path: "/m.txt".into(), sha256: "ab".repeat(32), entries: 3 },
+        })
+    }
+
+    fn ledger_of(n: usize, key: Option<&minisign::SecretKey>) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("media.jsonl");
+        for i in 0..n {
+            append(&path, "tester", key, |_| Ok(medium(&format!("M{i}")))).unwrap();
+        }
+        (dir, path)
+    }
+
+    fn lines(path: &Path) -> Vec<String> {
+        std::fs::read_to_string(path).unwrap().lines().map(str::to_owned).collect()
+    }
+
+    fn first_bad(text: &str) -> Option<u64> {
+        parse(text.as_bytes()).err().map(|b| b.line)
+    }
+
+    #[test]
+    fn appends_chain_and_read_back() {
+        let (_d, path) = ledger_of(3, None);
+        let l = Ledger::read(&path, false).unwrap();
+        assert_eq!(l.lines.len(), 3);
+        assert_eq!(l.lines[0].entry.prev, GENESIS);
+        assert_eq!(l.lines[2].entry.prev, l.lines[1].sha256);
+        assert_eq!(l.medium("M1").map(|(n, _)| n), Some(2));
+    }
+
+    #[test]
+    fn edits_deletions_reorders_and_torn_lines_are_named() {
+        let (_d, path) = ledger_of(4, None);
+        let l = lines(&path);
+        let join = |v: &[String]| v.iter().map(|s| format!("{s}\n")).collect::<String>();
+        let mut edited = l.clone();
+        edited[1] = edited[1].replace("M1", "M9");
+        assert_eq!(first_bad(&join(&edited)), Some(3), "an edit breaks the next line's prev");
+        let deleted = [l[0].clone(), l[2].clone(), l[3].clone()];
+        assert_eq!(first_bad(&join(&deleted)), Some(2));
+        let reordered = [l[0].clone(), l[2].clone(), l[1].clone(), l[3].clone()];
+        assert_eq!(first_bad(&join(&reordered)), Some(2));
+        let torn = format!("{}{}", join(&l[..3]), &l[3][..40]);
+        let err = parse(torn.as_bytes()).unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(err.problem.contains("incomplete"), "{}", err.problem);
+        assert_eq!(first_bad(&join(&l)), None);
+    }
+
+    #[test]
+    fn appending_to_a_torn_ledger_is_refused_and_changes_nothing() {
+        let (_d, path) = ledger_of(2, None);
+        let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"entry\":{\"seq\":3").unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let err = append(&path, "t", None, |_| Ok(medium("X"))).unwrap_err().to_string();
+        assert!(err.contains("line 3") && err.contains("incomplete"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn signatures_catch_an_edit_of_the_last_line() {
+        let pair = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        let (_d, path) = ledger_of(3, Some(&pair.sk));
+        let keys = vec![(PathBuf::from("k.pub"), pair.pk.clone())];
+        let ok = verify::verify(&path, &keys).unwrap();
+        assert!(ok.is_valid() && ok.signatures == 3, "{ok:?}");
+        let mut l = lines(&path);
+        l[2] = l[2].replace("\"M2\"", "\"M7\"");
+        std::fs::write(&path, l.iter().map(|s| format!("{s}\n")).collect::<String>()).unwrap();
+        assert!(verify::verify(&path, &[]).unwrap().is_valid(), "the chain alone cannot see it");
+        let bad = verify::verify(&path, &keys).unwrap();
+        assert_eq!(bad.broken.map(|b| b.line), Some(3));
+        let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        let foreign = verify::verify(&path, &[(PathBuf::from("o.pub"), other.pk)]).unwrap();
+        assert_eq!(foreign.broken.map(|b| b.line), Some(1));
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(parse_date("--on", "2024-02-29").is_ok());
+        assert!(parse_date("--on", "2023-02-29").is_err());
+        assert!(parse_date("--on", "29.02.2024").is_err());
+    }
+}

@@ -530,3 +530,101 @@ fn human(
     };
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::readback::reader::tests::Fake;
+
+    /// A manifest of `files` (path, bytes) under a stand-in root, and the fake medium.
+    fn setup(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Manifest, Fake) {
+        let dir = tempfile::tempdir().unwrap();
+        let text: String = files
+            .iter()
+            .map(|(p, b)| format!("{}  {p}\n", crate::report::bundle::sha256_hex(b)))
+            .collect();
+        let path = dir.path().join("accepted-manifest-sha256.txt");
+        std::fs::write(&path, text).unwrap();
+        let root = Path::new("/medium");
+        let opts = manifest::Options { base: Some(root), ..Default::default() };
+        let m = Manifest::read(&path, root, opts).unwrap();
+        let mut fake = Fake::default();
+        for (p, b) in files {
+            fake.files.insert(p.to_string(), (b.clone(), None));
+        }
+        (dir, m, fake)
+    }
+
+    fn rules(t: &Tested) -> Vec<(String, String)> {
+        t.findings.iter().map(|f| (f.path.clone().unwrap(), f.rule.clone())).collect()
+    }
+
+    #[test]
+    fn an_io_error_part_way_is_reported_with_its_offset_and_the_next_file_is_read() {
+        let files: Vec<(&str, Vec<u8>)> =
+            vec![("A/1", vec![1; 5000]), ("A/2", vec![2; 3 << 20]), ("B/1", vec![3; 7000])];
+        let (_d, m, mut fake) = setup(&files);
+        fake.files.get_mut("A/2").unwrap().1 = Some(1_500_000);
+        let p = Profile::load("dat31").unwrap();
+        let t = test(&m, &fake, &p, 1.0, 1, "test", |_| {});
+        assert_eq!(rules(&t), [("A/2".to_string(), "readback-io-error".to_string())]);
+        assert!(
+            t.findings[0].message.contains("at byte 1500000 of 3145728"),
+            "{}",
+            t.findings[0].message
+        );
+        let status: Vec<_> =
+            t.files.iter().map(|f| (f.path.as_str(), f.status, f.bytes_read)).collect();
+        assert_eq!(
+            status,
+            [("A/1", "ok", 5000), ("A/2", "io-error", 1_500_000), ("B/1", "ok", 7000)]
+        );
+        assert_eq!(t.findings[0].record.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn changed_and_missing_files_are_findings() {
+        let files: Vec<(&str, Vec<u8>)> =
+            vec![("a", vec![1; 10]), ("b", vec![2; 10]), ("c", vec![3; 10])];
+        let (_d, m, mut fake) = setup(&files);
+        fake.files.get_mut("a").unwrap().0[3] = 9;
+        fake.files.remove("c");
+        let p = Profile::load("dat31").unwrap();
+        let t = test(&m, &fake, &p, 1.0, 1, "test", |_| {});
+        let want = [("a", "readback-mismatch"), ("c", "readback-missing")];
+        assert_eq!(rules(&t), want.map(|(a, b)| (a.to_string(), b.to_string())));
+        assert_eq!(t.sample.files_sampled, 3);
+    }
+
+    #[test]
+    fn a_file_far_below_the_median_is_slow() {
+        let row = |path: &str, mib_s: f64| FileRow {
+            path: path.into(),
+            record: None,
+            status: "ok",
+            size: Some(8 << 20),
+            bytes_read: 8 << 20,
+            seconds: 8.0 / mib_s,
+            mib_s: Some(mib_s),
+            cache: Some(Cache::Dropped),
+            noatime: true,
+        };
+        let mut files = vec![row("a", 100.0), row("b", 90.0), row("c", 20.0), row("d", 110.0)];
+        let mut findings = Vec::new();
+        let p = Profile::load("dat31").unwrap();
+        let info = mark_slow(&mut files, &mut findings, &p);
+        assert_eq!(info.median_mib_s, Some(95.0));
+        assert_eq!(info.slow_below_mib_s, Some(23.75));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            (findings[0].path.as_deref(), findings[0].rule.as_str()),
+            (Some("c"), "readback-slow")
+        );
+        assert_eq!(files[2].status, "slow");
+        let mut two = vec![row("a", 100.0), row("b", 1.0)];
+        assert!(
+            mark_slow(&mut two, &mut Vec::new(), &p).median_mib_s.is_none(),
+            "too few to judge"
+        );
+    }
+}
