@@ -7,6 +7,7 @@
 mod check;
 mod generator;
 mod manifests;
+mod media;
 mod report;
 mod sample;
 mod support;
