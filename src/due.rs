@@ -256,7 +256,7 @@ pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
         Some(text) => ledger::parse_date("--on", text)?,
         None => ledger::today(),
     };
-    let ledger = Ledger::read(&args.ledger, false)?;
+    let ledger = Ledger::read(&args.ledger)?;
     let entries: Vec<_> = ledger.entries().collect();
     let states = states(&entries, &profile.readback, on)?;
     let seed = args.seed.unwrap_or_else(|| default_seed(on, &ledger));

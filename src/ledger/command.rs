@@ -83,7 +83,7 @@ fn verify(args: VerifyArgs) -> anyhow::Result<Code> {
 
 fn export(args: ExportArgs) -> anyhow::Result<Code> {
     let profile = Profile::load(&args.profile)?;
-    let ledger = super::Ledger::read(&args.ledger, false)?;
+    let ledger = super::Ledger::read(&args.ledger)?;
     let entries: Vec<_> = ledger.entries().collect();
     let bytes = match args.format {
         ExportFormat::Csv => super::export::render_csv(&entries, &profile.readback)?,

@@ -225,17 +225,14 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Reads and checks a ledger; a missing file is an empty ledger only if `may_be_new`.
-    pub fn read(path: &Path, may_be_new: bool) -> anyhow::Result<Ledger> {
-        let bytes = match std::fs::read(path) {
-            Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            other => other.with_context(|| {
-                format!(
-                    "reading ledger '{}' (register a medium with `vouch media add`)",
-                    path.display()
-                )
-            })?,
-        };
+    /// Reads and checks a ledger (its chain, not its signatures).
+    pub fn read(path: &Path) -> anyhow::Result<Ledger> {
+        let bytes = std::fs::read(path).with_context(|| {
+            format!(
+                "reading ledger '{}' (register a medium with `vouch media add`)",
+                path.display()
+            )
+        })?;
         let lines = parse(&bytes).map_err(|b| broken_error(path, &b))?;
         Ok(Ledger { path: path.to_path_buf(), lines })
     }
@@ -382,7 +379,7 @@ mod tests {
     #[test]
     fn appends_chain_and_read_back() {
         let (_d, path) = ledger_of(3, None);
-        let l = Ledger::read(&path, false).unwrap();
+        let l = Ledger::read(&path).unwrap();
         assert_eq!(l.lines.len(), 3);
         assert_eq!(l.lines[0].entry.prev, GENESIS);
         assert_eq!(l.lines[2].entry.prev, l.lines[1].sha256);

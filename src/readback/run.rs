@@ -66,7 +66,7 @@ pub fn command(args: SampleArgs) -> anyhow::Result<Code> {
 fn prepare(args: &SampleArgs) -> anyhow::Result<Setup> {
     let profile = Profile::load(&args.profile)?;
     let rate = check_rate(args.rate, &profile)?;
-    let ledger = Ledger::read(&args.ledger, false)?;
+    let ledger = Ledger::read(&args.ledger)?;
     let Some((line, registered)) = ledger.medium(&args.id) else {
         bail!(
             "medium '{}' is not registered in ledger '{}': register it with `vouch media add`",
