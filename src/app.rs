@@ -46,6 +46,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
             print(&bytes)?;
             Ok(code)
         }
+        Command::Media(args) => crate::media::command(args),
+        Command::Ledger(args) => crate::ledger::command::command(args),
+        Command::Due(args) => crate::due::command(args),
+        Command::Sample(args) => crate::readback::command(args),
     }
 }
 
@@ -215,7 +219,7 @@ pub(crate) fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-fn default_operator() -> String {
+pub(crate) fn default_operator() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))

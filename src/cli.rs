@@ -38,6 +38,14 @@ pub enum Command {
     Catalogue(CatalogueCommand),
     /// Decode single files completely and print their technical facts (exit 1 if damaged).
     Inspect(InspectArgs),
+    /// Register a stored medium and the manifest it must match in the media ledger.
+    Media(crate::media::MediaArgs),
+    /// Check the media ledger's chain and signatures, or export the media register.
+    Ledger(crate::ledger::command::LedgerArgs),
+    /// List the stored media due for a readback test, and propose which to test.
+    Due(crate::due::DueArgs),
+    /// Read back a sample of a stored medium and verify it against its manifest.
+    Sample(crate::readback::SampleArgs),
 }
 
 /// `vouch catalogue ...`.

@@ -35,6 +35,8 @@ struct ProfileToml {
     limits: LimitsToml,
     #[serde(default)]
     severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    readback: crate::readback::config::ReadbackToml,
 }
 
 #[derive(Deserialize)]
@@ -259,6 +261,8 @@ pub struct Profile {
     pub max_pixels: u64,
     /// Decode limit, bytes one PDF stream or OFD entry may inflate to.
     pub max_inflated_bytes: u64,
+    /// Readback sampling of stored media (`[readback]`, optional).
+    pub readback: crate::readback::config::Readback,
     severities: BTreeMap<&'static str, Severity>,
 }
 
@@ -395,6 +399,7 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
     };
     let severities =
         severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?;
+    let readback = raw.readback.validate().map_err(|(k, p)| bad(&k, p))?;
     Ok(Profile {
         name: raw.name,
         title: raw.title,
@@ -420,6 +425,7 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         jpeg_resolution,
         max_pixels: raw.limits.max_pixels,
         max_inflated_bytes: raw.limits.max_inflated_bytes,
+        readback,
         severities,
     })
 }

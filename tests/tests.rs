@@ -11,6 +11,7 @@ mod formats;
 mod generator;
 mod interrupt;
 mod manifests;
+mod media;
 mod report;
 mod sample;
 mod support;

@@ -30,7 +30,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
 }
 
 /// A cell as written: formula-looking text gets a leading `'`.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_string(),

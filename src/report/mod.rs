@@ -12,6 +12,7 @@ pub mod json;
 pub mod junit;
 mod markup;
 pub mod model;
+pub mod readback;
 pub mod sample;
 
 use crate::finding::{Finding, Severity};

@@ -38,6 +38,7 @@ const NAMING: &str = "naming: folders and files named exactly by the catalogue's
 const CATALOGUE: &str =
     "a usable catalogue: every row with a valid code and page count, items covering each volume";
 const MEDIA: &str = "a clean, readable carrier: every file readable, no system junk";
+const STORED: &str = "stored media stay readable: periodic machine-read tests, recovery on failure";
 
 /// Every rule vouch can report, in the order `vouch rules` lists them.
 pub const RULES: &[RuleInfo] = &[
@@ -179,6 +180,30 @@ pub const RULES: &[RuleInfo] = &[
     rule("file-name-encoding", Error, "the file name is not valid UTF-8", MEDIA),
     rule("file-symlink", Error, "a symbolic link inside the delivery (never followed)", MEDIA),
     rule("dir-unexpected", Error, "a folder where the layout expects none", ORDER),
+    rule(
+        "readback-mismatch",
+        Error,
+        "a file read back from a stored medium differs from its accepted manifest",
+        STORED,
+    ),
+    rule(
+        "readback-missing",
+        Error,
+        "a file of the accepted manifest is not on the stored medium",
+        STORED,
+    ),
+    rule(
+        "readback-io-error",
+        Error,
+        "a file on the stored medium could not be read to its end (the offset reached is given)",
+        STORED,
+    ),
+    rule(
+        "readback-slow",
+        Warning,
+        "a file read far slower than the medium's median: an early sign of a failing medium",
+        STORED,
+    ),
 ];
 
 /// Looks a rule up by id.
