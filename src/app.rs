@@ -83,11 +83,13 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
             args.accepted_algorithm
         },
         profile,
+        journal: out.as_ref().map(|dir| dir.join(crate::journal::FILE_NAME)),
+        resume: args.resume,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,
     };
-    let check::Checked { mut report, accepted } = check::run(&cfg)?;
+    let check::Checked { mut report, accepted, journal } = check::run(&cfg)?;
     let (bytes, written) = match &out {
         Some(dir) => {
             let w = bundle::write_signed(
@@ -109,6 +111,10 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         }
         None => (json::render(&report)?, None),
     };
+    // The report of a complete run is written: its journal has served.
+    if let Some(journal) = journal {
+        journal.finish()?;
+    }
     match args.format {
         OutputFormat::Json => print(&bytes)?,
         OutputFormat::Human => {

@@ -9,6 +9,7 @@ use crate::digest::Algorithm;
 use crate::facts::Inspection;
 use crate::fixity::{self, Hashed};
 use crate::inspect::{self, InspectOptions};
+use crate::journal;
 use crate::manifest::{self, Manifest};
 use crate::plan::{self, Plan};
 use crate::profile::Profile;
@@ -42,6 +43,11 @@ pub struct Config {
     pub manifest_algorithm: Option<Algorithm>,
     /// Algorithms of the accepted manifests to write.
     pub accepted_algorithms: Vec<Algorithm>,
+    /// Where to keep the journal of completed inspections (the report folder's
+    /// `journal.jsonl`); `None` runs without one.
+    pub journal: Option<PathBuf>,
+    /// Continue from the journal instead of starting afresh.
+    pub resume: bool,
     /// Worker threads.
     pub jobs: usize,
     /// Who runs the check.
@@ -66,6 +72,10 @@ pub struct Checked {
     pub report: Report,
     /// The accepted manifests (`accepted-manifest-<alg>.txt`, bytes), for the bundle.
     pub accepted: Vec<Attachment>,
+    /// The journal of a complete run: remove it ([`journal::Writer::finish`]) once the
+    /// report is written. `None` when there is none or the run is incomplete (then it
+    /// stays for `--resume`).
+    pub journal: Option<journal::Writer>,
 }
 
 /// Runs the whole check and returns the report.
@@ -86,7 +96,18 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         .flat_map(|m| m.algorithms())
         .chain(cfg.accepted_algorithms.iter().copied())
         .collect();
-    let facts = inspect_all(&root, &plan, cfg, &algorithms)?;
+    let (journal, previous) = match &cfg.journal {
+        Some(path) => {
+            let fp = fingerprint(cfg, &catalogue, &algorithms);
+            let (w, p) = journal::open(path, &fp, cfg.resume)?;
+            (Some(w), p)
+        }
+        None => (None, journal::Previous::default()),
+    };
+    if cfg.resume && cfg.progress {
+        eprintln!("vouch: resuming: {} files already inspected", previous.len());
+    }
+    let facts = inspect_all(&root, &plan, cfg, &algorithms, (journal.as_ref(), &previous))?;
     let ctx = Context {
         profile: &cfg.profile,
         catalogue: &catalogue,
@@ -113,7 +134,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
             "interrupted: {missed} of {} files were not inspected",
             plan.items.iter().filter(|i| i.is_inspected()).count()
         ));
-        return Ok(Checked { report, accepted: Vec::new() });
+        return Ok(Checked { report, accepted: Vec::new(), journal: None });
     }
     let accepted = cfg
         .accepted_algorithms
@@ -122,7 +143,22 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
             Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(&plan, &facts, alg)?))
         })
         .collect::<anyhow::Result<_>>()?;
-    Ok(Checked { report, accepted })
+    Ok(Checked { report, accepted, journal })
+}
+
+/// What shapes the facts of a file: a journal written under another fingerprint cannot
+/// be resumed from.
+fn fingerprint(cfg: &Config, catalogue: &Catalogue, algorithms: &BTreeSet<Algorithm>) -> String {
+    let algs: Vec<&str> = algorithms.iter().map(|a| a.name()).collect();
+    let items = catalogue.items.as_ref().map_or("", |i| i.sha256.as_str());
+    let text = format!(
+        "vouch {}\nprofile {}\ncatalogue {}\nitems {items}\nalgorithms {}",
+        env!("CARGO_PKG_VERSION"),
+        cfg.profile.sha256,
+        catalogue.sha256,
+        algs.join(",")
+    );
+    crate::digest::digest_all(text.as_bytes(), &[Algorithm::Sha256])[&Algorithm::Sha256].clone()
 }
 
 /// Reads the catalogue and every manifest: the inputs that, when unusable, stop the run.
@@ -173,13 +209,15 @@ fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
         .collect()
 }
 
-/// Inspects every regular file of the plan in parallel, each read once. The result has
-/// one slot per plan item, `None` where the item is not inspected.
+/// Inspects every regular file of the plan in parallel, each read once; files the journal
+/// already holds unchanged are not read again. The result has one slot per plan item,
+/// `None` where the item is not inspected (or the run was interrupted first).
 fn inspect_all(
     root: &Path,
     plan: &Plan,
     cfg: &Config,
     algorithms: &BTreeSet<Algorithm>,
+    (journal, previous): (Option<&journal::Writer>, &journal::Previous),
 ) -> anyhow::Result<Vec<Option<Inspection>>> {
     let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
     let bar = crate::progress::bar(total, cfg.progress);
@@ -199,7 +237,14 @@ fn inspect_all(
                     algorithms: algorithms.iter().copied().collect(),
                     ..cfg.profile.inspect_options()
                 };
+                if let Some(done) = previous.get(&item.rel, item.size, item.mtime_ns) {
+                    bar.inc(item.size);
+                    return Some(done.clone());
+                }
                 let facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
+                if let Some(j) = journal {
+                    j.record(&item.rel, item.size, item.mtime_ns, &facts);
+                }
                 bar.inc(item.size);
                 Some(facts)
             })

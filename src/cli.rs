@@ -143,6 +143,10 @@ pub struct CheckArgs {
     /// for several [default: sha256].
     #[arg(long, value_enum, value_name = "ALGORITHM")]
     pub accepted_algorithm: Vec<crate::digest::Algorithm>,
+    /// Continue an interrupted check from the journal in the report folder (`--out`),
+    /// reading only the files not yet inspected or changed since.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
     /// Write the report bundle (report.json) into this folder (outside the delivery).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -4,11 +4,11 @@
 //! rules (which judge them). An `Inspection` is small on purpose: pixels are dropped before
 //! it is returned, so memory stays bounded however many files a delivery holds.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A file format, identified by content (magic bytes), never by extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// JPEG (JFIF/EXIF), `FF D8 FF`.
@@ -65,7 +65,7 @@ impl fmt::Display for Format {
 }
 
 /// Colour mode of a page image.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ColourMode {
     /// 1 bit per pixel, black and white.
@@ -107,7 +107,7 @@ impl ColourMode {
 }
 
 /// Resolution in dots per inch, converted from whatever unit the file used.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dpi {
     /// Horizontal.
     pub x: f64,
@@ -123,7 +123,7 @@ impl Dpi {
 }
 
 /// Facts about one decoded page (a JPEG, a TIFF IFD, the image on a PDF or OFD page).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PageFacts {
     /// Page number inside the file, from 1 (always 1 for single-image formats). A PDF or
     /// OFD page that carries no image has no `PageFacts`, so numbers may skip.
@@ -151,7 +151,7 @@ pub struct PageFacts {
 }
 
 /// Everything inspection learned from one read of one file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inspection {
     /// Bytes read.
     pub size: u64,
@@ -178,7 +178,7 @@ pub struct Inspection {
 }
 
 /// Kinds of read error the rules tell apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReadErrorKind {
     /// The file was listed by the walk but was gone when it was opened.

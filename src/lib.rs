@@ -27,6 +27,7 @@ pub mod guard;
 pub mod inspect;
 pub mod inspect_cmd;
 pub mod interrupt;
+pub mod journal;
 pub mod ledger;
 pub mod manifest;
 pub mod media;

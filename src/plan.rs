@@ -51,6 +51,8 @@ pub struct Item {
     pub kind: Kind,
     /// Size in bytes (regular files).
     pub size: u64,
+    /// Modification time, ns since the epoch (regular files).
+    pub mtime_ns: i128,
     /// Index of the catalogue record this entry falls in, if any.
     pub record: Option<usize>,
     /// What it is to the layout.
@@ -134,7 +136,8 @@ pub fn build(
         if let Some(r) = record {
             plan.by_record[r].push(plan.items.len());
         }
-        plan.items.push(Item { rel: entry.rel, kind: entry.kind, size: entry.size, record, role });
+        let Entry { rel, kind, size, mtime_ns } = entry;
+        plan.items.push(Item { rel, kind, size, mtime_ns, record, role });
     }
     plan
 }

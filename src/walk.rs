@@ -32,6 +32,9 @@ pub struct Entry {
     pub kind: Kind,
     /// Size in bytes (regular files; 0 otherwise).
     pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch (regular files; 0 otherwise):
+    /// with the size, how a resumed run knows a file is unchanged.
+    pub mtime_ns: i128,
 }
 
 /// A place the walk could not list or stat.
@@ -73,17 +76,26 @@ pub fn walk(root: &Path, descend: impl Fn(&OsStr) -> bool) -> Listing {
         if kind == Kind::Dir && !descend(entry.file_name()) {
             it.skip_current_dir();
         }
-        let size = match (kind, entry.metadata()) {
-            (Kind::File, Ok(m)) => m.len(),
+        let (size, mtime_ns) = match (kind, entry.metadata()) {
+            (Kind::File, Ok(m)) => (m.len(), mtime_of(&m)),
             (Kind::File, Err(e)) => {
                 out.errors.push(WalkError { rel: rel.clone(), message: e.to_string() });
-                0
+                (0, 0)
             }
-            _ => 0,
+            _ => (0, 0),
         };
-        out.entries.push(Entry { rel, kind, size });
+        out.entries.push(Entry { rel, kind, size, mtime_ns });
     }
     out
+}
+
+/// Modification time in nanoseconds since the epoch (negative before it; 0 if unknown).
+fn mtime_of(m: &std::fs::Metadata) -> i128 {
+    let Ok(t) = m.modified() else { return 0 };
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> RelPath {

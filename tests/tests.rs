@@ -13,6 +13,7 @@ mod interrupt;
 mod manifests;
 mod media;
 mod report;
+mod resume;
 mod sample;
 mod support;
 mod util;

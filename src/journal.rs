@@ -1,0 +1,194 @@
+//! Journal: what a long check has already established, kept on disk as the run goes.
+//!
+//! A delivery of terabytes takes hours; a power cut, a `kill -9` or Ctrl-C must not cost
+//! them. Every completed inspection (path, size, mtime, facts, digests) is appended to
+//! `journal.jsonl` in the report folder as one line, written whole. `vouch check
+//! --resume` reuses the entries whose file is unchanged (same size and mtime) and reads
+//! only the rest, so the resumed run's report equals an uninterrupted one's. The first
+//! line fingerprints everything that shapes the facts (vouch's version, the profile, the
+//! catalogue, the digest algorithms): a journal of another configuration is refused, not
+//! half-trusted. A torn last line (the process died mid-write) is dropped.
+
+use crate::facts::Inspection;
+use crate::relpath::RelPath;
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The journal's file name in the report folder.
+pub const FILE_NAME: &str = "journal.jsonl";
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    vouch_journal: u32,
+    fingerprint: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Line {
+    path: String,
+    size: u64,
+    mtime_ns: i128,
+    facts: Inspection,
+}
+
+/// Entries of an earlier run, by escaped path.
+#[derive(Default)]
+pub struct Previous {
+    entries: HashMap<String, (u64, i128, Inspection)>,
+}
+
+impl Previous {
+    /// The earlier facts of a file, if it is unchanged since (same size and mtime).
+    pub fn get(&self, rel: &RelPath, size: u64, mtime_ns: i128) -> Option<&Inspection> {
+        match self.entries.get(&rel.escaped()) {
+            Some((s, m, facts)) if *s == size && *m == mtime_ns => Some(facts),
+            _ => None,
+        }
+    }
+
+    /// How many entries were read.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Appends completed inspections, one whole line per write.
+pub struct Writer {
+    path: PathBuf,
+    file: Mutex<Option<std::fs::File>>,
+}
+
+/// Opens the journal at `path`. With `resume`, reads its entries (refusing another
+/// configuration's journal) and continues it; otherwise starts it afresh.
+pub fn open(path: &Path, fingerprint: &str, resume: bool) -> anyhow::Result<(Writer, Previous)> {
+    let previous = if resume { read(path, fingerprint)? } else { (Previous::default(), 0) };
+    let (previous, good_len) = previous;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(!resume)
+        .open(path)
+        .with_context(|| format!("opening the journal '{}'", path.display()))?;
+    if resume && good_len > 0 {
+        // Drop a torn last line, so the next line starts on a line of its own.
+        file.set_len(good_len).with_context(|| format!("trimming '{}'", path.display()))?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))?;
+    } else {
+        let header = Header { vouch_journal: 1, fingerprint: fingerprint.to_string() };
+        let mut line = serde_json::to_vec(&header)?;
+        line.push(b'\n');
+        file.write_all(&line).with_context(|| format!("writing '{}'", path.display()))?;
+    }
+    Ok((Writer { path: path.to_path_buf(), file: Mutex::new(Some(file)) }, previous))
+}
+
+/// Reads a journal: its entries and the byte length of its complete lines.
+fn read(path: &Path, fingerprint: &str) -> anyhow::Result<(Previous, u64)> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("--resume: there is no journal '{}' to resume from", path.display())
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading '{}'", path.display())),
+    };
+    let mut lines = bytes.split_inclusive(|&b| b == b'\n');
+    let header: Option<Header> = lines.next().and_then(|l| serde_json::from_slice(l).ok());
+    match header {
+        Some(h) if h.vouch_journal == 1 && h.fingerprint == fingerprint => {}
+        Some(_) => bail!(
+            "--resume: the journal '{}' was written by another vouch version, profile, \
+             catalogue or set of manifests; run without --resume to start afresh",
+            path.display()
+        ),
+        None => bail!("--resume: '{}' is not a vouch journal", path.display()),
+    }
+    let mut previous = Previous::default();
+    let mut good_len = bytes.len() - lines.clone().map(<[u8]>::len).sum::<usize>();
+    for raw in lines {
+        // Only whole, parseable lines count; anything after a torn one is dropped.
+        let Some(line) =
+            raw.strip_suffix(b"\n").and_then(|l| serde_json::from_slice::<Line>(l).ok())
+        else {
+            break;
+        };
+        good_len += raw.len();
+        previous.entries.insert(line.path, (line.size, line.mtime_ns, line.facts));
+    }
+    Ok((previous, good_len as u64))
+}
+
+impl Writer {
+    /// Appends one completed inspection. A write error (disk full) stops journaling with
+    /// a warning; the check itself goes on.
+    pub fn record(&self, rel: &RelPath, size: u64, mtime_ns: i128, facts: &Inspection) {
+        let line = Line { path: rel.escaped(), size, mtime_ns, facts: facts.clone() };
+        let Ok(mut bytes) = serde_json::to_vec(&line) else { return };
+        bytes.push(b'\n');
+        let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(file) = guard.as_mut()
+            && let Err(e) = file.write_all(&bytes)
+        {
+            eprintln!(
+                "vouch: journal '{}' not written ({e}); a resume would redo this run",
+                self.path.display()
+            );
+            *guard = None;
+        }
+    }
+
+    /// Removes the journal once its run is complete and its report written.
+    pub fn finish(self) -> anyhow::Result<()> {
+        drop(self.file);
+        std::fs::remove_file(&self.path)
+            .with_context(|| format!("removing the finished journal '{}'", self.path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(size: u64) -> Inspection {
+        Inspection { size, sha256: Some("ab".repeat(32)), ..Inspection::default() }
+    }
+
+    #[test]
+    fn resumes_unchanged_entries_and_drops_a_torn_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let (w, prev) = open(&path, "fp", false).unwrap();
+        assert!(prev.is_empty());
+        w.record(&RelPath::new("a/0001.jpg"), 3, 7, &facts(3));
+        w.record(&RelPath::new("a/0002.jpg"), 4, 8, &facts(4));
+        drop(w);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"{\"path\":\"a/0003.jpg\",\"si");
+        std::fs::write(&path, &bytes).unwrap();
+        let (w, prev) = open(&path, "fp", true).unwrap();
+        assert_eq!(prev.len(), 2);
+        assert_eq!(prev.get(&RelPath::new("a/0001.jpg"), 3, 7), Some(&facts(3)));
+        assert_eq!(prev.get(&RelPath::new("a/0002.jpg"), 4, 9), None, "mtime changed");
+        w.record(&RelPath::new("a/0003.jpg"), 5, 9, &facts(5));
+        drop(w);
+        let (_, prev) = open(&path, "fp", true).unwrap();
+        assert_eq!(prev.len(), 3, "the torn line was trimmed before appending");
+    }
+
+    #[test]
+    fn another_configuration_s_journal_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        drop(open(&path, "fp", false).unwrap());
+        let err = open(&path, "other", true).err().unwrap().to_string();
+        assert!(err.contains("without --resume"), "{err}");
+    }
+}
