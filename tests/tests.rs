@@ -16,4 +16,5 @@ mod report;
 mod resume;
 mod sample;
 mod support;
+mod trees;
 mod util;
