@@ -85,6 +85,7 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         profile,
         journal: out.as_ref().map(|dir| dir.join(crate::journal::FILE_NAME)),
         resume: args.resume,
+        sample_seed: args.sample_seed,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,

@@ -48,6 +48,8 @@ pub struct Config {
     pub journal: Option<PathBuf>,
     /// Continue from the journal instead of starting afresh.
     pub resume: bool,
+    /// Seed of the contact-sheet sample (default: derived from the inputs).
+    pub sample_seed: Option<u64>,
     /// Worker threads.
     pub jobs: usize,
     /// Who runs the check.
@@ -122,6 +124,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         operator: cfg.operator.clone(),
         delivery: cfg.delivery.display().to_string(),
         seconds: started.elapsed().as_secs_f64(),
+        sample_seed: cfg.sample_seed,
     };
     let mut report = report::build(&ctx, findings, run);
     let missed = plan.items.iter().zip(&facts).filter(|(i, f)| i.is_inspected() && f.is_none());

@@ -143,6 +143,11 @@ pub struct CheckArgs {
     /// for several [default: sha256].
     #[arg(long, value_enum, value_name = "ALGORITHM")]
     pub accepted_algorithm: Vec<crate::digest::Algorithm>,
+    /// Seed of the contact-sheet sample of report.html (e.g. drawn at the handover
+    /// meeting, so no one can know the pages in advance) [default: derived from the
+    /// digests of the inputs, so a rerun draws the same pages].
+    #[arg(long, value_name = "N")]
+    pub sample_seed: Option<u64>,
     /// Continue an interrupted check from the journal in the report folder (`--out`),
     /// reading only the files not yet inspected or changed since.
     #[arg(long, requires = "out")]

@@ -37,6 +37,25 @@ struct ProfileToml {
     severity: BTreeMap<String, Severity>,
     #[serde(default)]
     readback: crate::readback::config::ReadbackToml,
+    #[serde(default)]
+    report: ReportToml,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportToml {
+    #[serde(default = "default_sample_rate")]
+    sample_rate: f64,
+}
+
+impl Default for ReportToml {
+    fn default() -> Self {
+        ReportToml { sample_rate: default_sample_rate() }
+    }
+}
+
+fn default_sample_rate() -> f64 {
+    crate::report::sample::DEFAULT_RATE
 }
 
 #[derive(Deserialize)]
@@ -263,6 +282,8 @@ pub struct Profile {
     pub max_inflated_bytes: u64,
     /// Readback sampling of stored media (`[readback]`, optional).
     pub readback: crate::readback::config::Readback,
+    /// Fraction of page files drawn for the report's contact sheet (`[report]`).
+    pub sample_rate: f64,
     severities: BTreeMap<&'static str, Severity>,
 }
 
@@ -400,6 +421,13 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
     let severities =
         severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?;
     let readback = raw.readback.validate().map_err(|(k, p)| bad(&k, p))?;
+    let sample_rate = raw.report.sample_rate;
+    if !(sample_rate.is_finite() && (0.0..=1.0).contains(&sample_rate)) {
+        return Err(bad(
+            "report.sample_rate",
+            "must be a fraction from 0 to 1 (0.05 is 5%)".into(),
+        ));
+    }
     Ok(Profile {
         name: raw.name,
         title: raw.title,
@@ -426,6 +454,7 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         max_pixels: raw.limits.max_pixels,
         max_inflated_bytes: raw.limits.max_inflated_bytes,
         readback,
+        sample_rate,
         severities,
     })
 }

@@ -410,3 +410,16 @@ fn luminance(path: &Path) -> (f64, f64, f64) {
     let dark = lum.iter().filter(|&&l| l < 128.0).count() as f64 / n;
     (mean, var, dark)
 }
+
+#[test]
+fn the_contact_sheet_draw_follows_the_profile_rate_and_a_given_seed() {
+    let f = Fixture::new();
+    let profile = vouch::profile::BUILTIN[0].1.replace("sample_rate = 0.05", "sample_rate = 1.0");
+    std::fs::write(f.path("all.toml"), profile).unwrap();
+    f.check("out", &["--sample-seed", "7", "--profile", "all.toml"]);
+    let report = json(&f.path("out/report.json"));
+    assert_eq!(report["sample"]["seed"], 7);
+    assert_eq!(report["sample"]["seed_source"], "given with --sample-seed");
+    assert_eq!(report["sample"]["rate"], 1.0);
+    assert_eq!(report["sample"]["pages"].as_array().unwrap().len(), 2, "every page file");
+}

@@ -32,6 +32,9 @@ pub struct RunInfo {
     pub delivery: String,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Seed of the contact-sheet draw, when given (`--sample-seed`, e.g. drawn at the
+    /// handover meeting); otherwise derived from the inputs.
+    pub sample_seed: Option<u64>,
 }
 
 /// Builds the report of a completed run.
@@ -91,7 +94,7 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
         },
         counts,
         records,
-        sample: draw_sample(ctx),
+        sample: draw_sample(ctx, run.sample_seed),
         bundle: Vec::new(),
         findings,
         files: crate::facts::files_of(ctx.items().map(|(i, f)| (i.rel.escaped(), f))),
@@ -99,7 +102,7 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
 }
 
 /// Draws the contact-sheet sample from the plan's page files (see [`sample`]).
-fn draw_sample(ctx: &Context) -> Sample {
+fn draw_sample(ctx: &Context, seed: Option<u64>) -> Sample {
     let pages: Vec<_> = ctx
         .plan
         .items
@@ -110,13 +113,20 @@ fn draw_sample(ctx: &Context) -> Sample {
     let digests = std::iter::once(ctx.profile.sha256.as_str())
         .chain(std::iter::once(ctx.catalogue.sha256.as_str()))
         .chain(ctx.manifests.iter().map(|m| m.sha256.as_str()));
-    let seed = sample::seed_from_inputs(digests);
+    let (seed, seed_source) = match seed {
+        Some(s) => (s, "given with --sample-seed".to_string()),
+        None => (
+            sample::seed_from_inputs(digests),
+            "sha256 of the profile, catalogue and manifest digests".to_string(),
+        ),
+    };
     let paths: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
-    let drawn = sample::select(&paths, sample::DEFAULT_RATE, seed);
+    let rate = ctx.profile.sample_rate;
+    let drawn = sample::select(&paths, rate, seed);
     Sample {
-        rate: sample::DEFAULT_RATE,
+        rate,
         seed,
-        seed_source: "sha256 of the profile, catalogue and manifest digests".into(),
+        seed_source,
         population: pages.len() as u64,
         pages: drawn
             .into_iter()
