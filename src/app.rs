@@ -16,6 +16,7 @@ use crate::report::{bundle, human, json, model::Verdict};
 use crate::rules::registry::RULES;
 use anyhow::bail;
 use std::io::Write;
+use std::path::Path;
 
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<Code> {
@@ -65,7 +66,35 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         bail!("--signature-name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
     }
     let key = args.sign_key.as_deref().map(crate::sign::load_secret_key).transpose()?;
-    let cfg = Config {
+    let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
+    let cfg = check_config(args, profile, out.as_deref());
+    let check::Checked { mut report, accepted, journal } = check::run(&cfg)?;
+    let (bytes, written) = match &out {
+        Some(dir) => {
+            let signer = signer.as_deref();
+            let (json, line) = write_bundle(dir, &mut report, &accepted, key.as_ref(), signer)?;
+            (json, Some(line))
+        }
+        None => (json::render(&report)?, None),
+    };
+    // The report of a complete run is written: its journal has served.
+    if let Some(journal) = journal {
+        journal.finish()?;
+    }
+    match format {
+        OutputFormat::Json => print(&bytes)?,
+        OutputFormat::Human => print(human::render(&report, quiet, written.as_deref()).as_bytes())?,
+    }
+    Ok(match report.verdict {
+        Verdict::Accepted => Code::Accepted,
+        Verdict::Rejected => Code::Rejected,
+        Verdict::Incomplete => Code::Interrupted,
+    })
+}
+
+/// The validated configuration of a check (STYLE.md habit 7: raw flags in, `Config` out).
+fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config {
+    Config {
         delivery: args.delivery,
         catalogue: args.catalogue,
         catalogue_options: catalogue::Options {
@@ -83,50 +112,31 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
             args.accepted_algorithm
         },
         profile,
-        journal: out.as_ref().map(|dir| dir.join(crate::journal::FILE_NAME)),
+        journal: out.map(|dir| dir.join(crate::journal::FILE_NAME)),
         resume: args.resume,
         sample_seed: args.sample_seed,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,
-    };
-    let check::Checked { mut report, accepted, journal } = check::run(&cfg)?;
-    let (bytes, written) = match &out {
-        Some(dir) => {
-            let w = bundle::write_signed(
-                dir,
-                &mut report,
-                &accepted,
-                key.as_ref(),
-                args.signature_name.as_deref(),
-            )?;
-            let resigned = w.signature.as_deref().and_then(|p| p.file_name());
-            for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
-                eprintln!(
-                    "vouch: removed '{old}' from '{}': it signed an earlier report",
-                    dir.display()
-                );
-            }
-            let line = human::bundle_line(dir, &report, w.signature.as_deref());
-            (w.json, Some(line))
-        }
-        None => (json::render(&report)?, None),
-    };
-    // The report of a complete run is written: its journal has served.
-    if let Some(journal) = journal {
-        journal.finish()?;
     }
-    match args.format {
-        OutputFormat::Json => print(&bytes)?,
-        OutputFormat::Human => {
-            print(human::render(&report, args.quiet, written.as_deref()).as_bytes())?
-        }
+}
+
+/// Writes and signs the bundle; returns report.json's bytes and the summary's line
+/// saying where the bundle went.
+fn write_bundle(
+    dir: &Path,
+    report: &mut crate::report::model::Report,
+    accepted: &[bundle::Attachment],
+    key: Option<&minisign::SecretKey>,
+    signer: Option<&str>,
+) -> anyhow::Result<(Vec<u8>, String)> {
+    let w = bundle::write_signed(dir, report, accepted, key, signer)?;
+    let resigned = w.signature.as_deref().and_then(|p| p.file_name());
+    for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
+        eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());
     }
-    Ok(match report.verdict {
-        Verdict::Accepted => Code::Accepted,
-        Verdict::Rejected => Code::Rejected,
-        Verdict::Incomplete => Code::Interrupted,
-    })
+    let line = human::bundle_line(dir, report, w.signature.as_deref());
+    Ok((w.json, line))
 }
 
 fn rules_command(args: RulesArgs) -> anyhow::Result<Code> {
