@@ -347,86 +347,21 @@ fn invalid(origin: &str, src: &str, key: &str, problem: String) -> ProfileError 
     ProfileError::Invalid { file: origin.to_string(), at, key: key.to_string(), problem }
 }
 
+/// Builds the error for a bad value at a dotted key.
+type Bad<'a> = &'a dyn Fn(&str, String) -> ProfileError;
+
 fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, ProfileError> {
     let bad = |key: &str, problem: String| invalid(origin, src, key, problem);
     if raw.schema != 1 {
         return Err(bad("schema", format!("is {}; this vouch reads profile schema 1", raw.schema)));
     }
-    let page = compile("layout.page", &raw.layout.page).map_err(|p| bad("layout.page", p))?;
-    if !page.capture_names().any(|n| n == Some("page")) {
-        return Err(bad("layout.page", "needs a named group `(?P<page>[0-9]+)`".into()));
-    }
-    let ancillary = compile_all("layout.ancillary", &raw.layout.ancillary)
-        .map_err(|p| bad("layout.ancillary", p))?;
-    let junk = compile_all("layout.junk", &raw.layout.junk).map_err(|p| bad("layout.junk", p))?;
-    let allowed_formats = formats(&raw.formats.allowed).map_err(|p| bad("formats.allowed", p))?;
-    if !(raw.resolution.min_dpi.is_finite() && raw.resolution.min_dpi >= 0.0) {
-        return Err(bad("resolution.min_dpi", "must be a number ≥ 0".into()));
-    }
-    if raw.limits.max_pixels == 0 {
-        return Err(bad("limits.max_pixels", "must be > 0".into()));
-    }
-    if raw.limits.max_inflated_bytes == 0 {
-        return Err(bad("limits.max_inflated_bytes", "must be > 0".into()));
-    }
-    let mut min_dpi_by_mode = BTreeMap::new();
-    for (mode, dpi) in &raw.resolution.by_mode {
-        let key = format!("resolution.by_mode.{mode}");
-        let m = colour_mode(mode).map_err(|p| bad(&key, p))?;
-        if !(dpi.is_finite() && *dpi >= 0.0) {
-            return Err(bad(&key, "must be a number ≥ 0".into()));
-        }
-        min_dpi_by_mode.insert(m, *dpi);
-    }
-    let jpeg_resolution = match raw.resolution.jpeg_precedence.as_deref() {
-        None | Some("jfif") => JpegResolution::JfifFirst,
-        Some("exif") => JpegResolution::ExifFirst,
-        Some(other) => {
-            return Err(bad(
-                "resolution.jpeg_precedence",
-                format!("is '{other}'; use \"jfif\" or \"exif\""),
-            ));
-        }
-    };
-    let colour_modes = match &raw.formats.colour {
-        None => None,
-        Some(table) => {
-            let mut out = BTreeMap::new();
-            for (mode, bits) in table {
-                let key = format!("formats.colour.{mode}");
-                out.insert(colour_mode(mode).map_err(|p| bad(&key, p))?, bits.clone());
-            }
-            Some(out)
-        }
-    };
-    let compressions = match &raw.formats.compression {
-        None => None,
-        Some(table) => {
-            let mut out = BTreeMap::new();
-            for (mode, names) in table {
-                let key = format!("formats.compression.{mode}");
-                let m = colour_mode(mode).map_err(|p| bad(&key, p))?;
-                if let Some(n) = names.iter().find(|n| !COMPRESSIONS.contains(&n.as_str())) {
-                    let known = COMPRESSIONS.join(", ");
-                    return Err(bad(
-                        &key,
-                        format!("names unknown compression '{n}'; known: {known}"),
-                    ));
-                }
-                out.insert(m, names.iter().cloned().collect());
-            }
-            Some(out)
-        }
-    };
-    let severities =
-        severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?;
-    let readback = raw.readback.validate().map_err(|(k, p)| bad(&k, p))?;
+    let (min_dpi_by_mode, jpeg_resolution) = resolution(&raw.resolution, &bad)?;
+    let (colour_modes, compressions) = colour_and_compression(&raw.formats, &bad)?;
+    limits(&raw.limits, &bad)?;
     let sample_rate = raw.report.sample_rate;
     if !(sample_rate.is_finite() && (0.0..=1.0).contains(&sample_rate)) {
-        return Err(bad(
-            "report.sample_rate",
-            "must be a fraction from 0 to 1 (0.05 is 5%)".into(),
-        ));
+        let problem = "must be a fraction from 0 to 1 (0.05 is 5%)".into();
+        return Err(bad("report.sample_rate", problem));
     }
     Ok(Profile {
         name: raw.name,
@@ -434,18 +369,8 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         origin: origin.to_string(),
         sha256: hex::encode(Sha256::digest(src.as_bytes())),
         catalogue: catalogue_spec(raw.catalogue, &bad)?,
-        layout: Layout {
-            page,
-            multipage_extensions: raw
-                .layout
-                .multipage_extensions
-                .iter()
-                .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
-                .collect(),
-            ancillary,
-            junk,
-        },
-        allowed_formats,
+        layout: layout(raw.layout, &bad)?,
+        allowed_formats: formats(&raw.formats.allowed).map_err(|p| bad("formats.allowed", p))?,
         min_dpi: raw.resolution.min_dpi,
         min_dpi_by_mode,
         colour_modes,
@@ -453,16 +378,101 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         jpeg_resolution,
         max_pixels: raw.limits.max_pixels,
         max_inflated_bytes: raw.limits.max_inflated_bytes,
-        readback,
+        readback: raw.readback.validate().map_err(|(k, p)| bad(&k, p))?,
         sample_rate,
-        severities,
+        severities: severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?,
     })
 }
 
-fn catalogue_spec(
-    raw: CatalogueToml,
-    bad: &dyn Fn(&str, String) -> ProfileError,
-) -> Result<CatalogueSpec, ProfileError> {
+fn layout(raw: LayoutToml, bad: Bad) -> Result<Layout, ProfileError> {
+    let page = compile("layout.page", &raw.page).map_err(|p| bad("layout.page", p))?;
+    if !page.capture_names().any(|n| n == Some("page")) {
+        return Err(bad("layout.page", "needs a named group `(?P<page>[0-9]+)`".into()));
+    }
+    Ok(Layout {
+        page,
+        multipage_extensions: raw
+            .multipage_extensions
+            .iter()
+            .map(|e| e.trim_start_matches('.').to_ascii_lowercase())
+            .collect(),
+        ancillary: compile_all("layout.ancillary", &raw.ancillary)
+            .map_err(|p| bad("layout.ancillary", p))?,
+        junk: compile_all("layout.junk", &raw.junk).map_err(|p| bad("layout.junk", p))?,
+    })
+}
+
+type ByMode<T> = BTreeMap<ColourMode, T>;
+/// Allowed bits per sample, and allowed compressions, per colour mode (`None`: any).
+type ColourRules = (Option<ByMode<Vec<u16>>>, Option<ByMode<BTreeSet<String>>>);
+
+fn resolution(
+    raw: &ResolutionToml,
+    bad: Bad,
+) -> Result<(ByMode<f64>, JpegResolution), ProfileError> {
+    if !(raw.min_dpi.is_finite() && raw.min_dpi >= 0.0) {
+        return Err(bad("resolution.min_dpi", "must be a number ≥ 0".into()));
+    }
+    let mut by_mode = BTreeMap::new();
+    for (mode, dpi) in &raw.by_mode {
+        let key = format!("resolution.by_mode.{mode}");
+        let m = colour_mode(mode).map_err(|p| bad(&key, p))?;
+        if !(dpi.is_finite() && *dpi >= 0.0) {
+            return Err(bad(&key, "must be a number ≥ 0".into()));
+        }
+        by_mode.insert(m, *dpi);
+    }
+    let jpeg = match raw.jpeg_precedence.as_deref() {
+        None | Some("jfif") => JpegResolution::JfifFirst,
+        Some("exif") => JpegResolution::ExifFirst,
+        Some(other) => {
+            let problem = format!("is '{other}'; use \"jfif\" or \"exif\"");
+            return Err(bad("resolution.jpeg_precedence", problem));
+        }
+    };
+    Ok((by_mode, jpeg))
+}
+
+/// The `[formats.colour]` and `[formats.compression]` tables, keyed by colour mode.
+fn colour_and_compression(raw: &FormatsToml, bad: Bad) -> Result<ColourRules, ProfileError> {
+    let by_mode = |table: &str, mode: &str| {
+        let key = format!("formats.{table}.{mode}");
+        colour_mode(mode).map_err(|p| bad(&key, p))
+    };
+    let colour = match &raw.colour {
+        None => None,
+        Some(table) => Some(
+            table
+                .iter()
+                .map(|(mode, bits)| Ok((by_mode("colour", mode)?, bits.clone())))
+                .collect::<Result<_, ProfileError>>()?,
+        ),
+    };
+    let Some(table) = &raw.compression else { return Ok((colour, None)) };
+    let mut compression = BTreeMap::new();
+    for (mode, names) in table {
+        let m = by_mode("compression", mode)?;
+        if let Some(n) = names.iter().find(|n| !COMPRESSIONS.contains(&n.as_str())) {
+            let known = COMPRESSIONS.join(", ");
+            let problem = format!("names unknown compression '{n}'; known: {known}");
+            return Err(bad(&format!("formats.compression.{mode}"), problem));
+        }
+        compression.insert(m, names.iter().cloned().collect());
+    }
+    Ok((colour, Some(compression)))
+}
+
+fn limits(raw: &LimitsToml, bad: Bad) -> Result<(), ProfileError> {
+    if raw.max_pixels == 0 {
+        return Err(bad("limits.max_pixels", "must be > 0".into()));
+    }
+    if raw.max_inflated_bytes == 0 {
+        return Err(bad("limits.max_inflated_bytes", "must be > 0".into()));
+    }
+    Ok(())
+}
+
+fn catalogue_spec(raw: CatalogueToml, bad: Bad) -> Result<CatalogueSpec, ProfileError> {
     if raw.id.is_empty() || raw.pages.is_empty() {
         return Err(bad("catalogue.id", "and `catalogue.pages` need at least one header".into()));
     }
