@@ -126,24 +126,35 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         seconds: started.elapsed().as_secs_f64(),
         sample_seed: cfg.sample_seed,
     };
-    let mut report = report::build(&ctx, findings, run);
-    let missed = plan.items.iter().zip(&facts).filter(|(i, f)| i.is_inspected() && f.is_none());
+    let report = report::build(&ctx, findings, run);
+    conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)
+}
+
+/// Marks a run cut short as `incomplete`, or renders the accepted manifests of a
+/// complete one.
+fn conclude(
+    mut report: Report,
+    plan: &Plan,
+    facts: &[Option<Inspection>],
+    algorithms: &[Algorithm],
+    journal: Option<journal::Writer>,
+) -> anyhow::Result<Checked> {
+    let inspected = plan.items.iter().filter(|i| i.is_inspected()).count();
+    let missed = plan.items.iter().zip(facts).filter(|(i, f)| i.is_inspected() && f.is_none());
     let missed = missed.count();
     if missed > 0 {
         // Fail closed: a run cut short vouches for nothing, and writes no accepted
-        // manifest (a partial one would later pass for the reference).
+        // manifest (a partial one would later pass for the reference). The journal
+        // stays, for --resume.
         report.verdict = Verdict::Incomplete;
-        report.incomplete = Some(format!(
-            "interrupted: {missed} of {} files were not inspected",
-            plan.items.iter().filter(|i| i.is_inspected()).count()
-        ));
+        report.incomplete =
+            Some(format!("interrupted: {missed} of {inspected} files were not inspected"));
         return Ok(Checked { report, accepted: Vec::new(), journal: None });
     }
-    let accepted = cfg
-        .accepted_algorithms
+    let accepted = algorithms
         .iter()
         .map(|&alg| {
-            Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(&plan, &facts, alg)?))
+            Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(plan, facts, alg)?))
         })
         .collect::<anyhow::Result<_>>()?;
     Ok(Checked { report, accepted, journal })
