@@ -64,7 +64,7 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     if let Some(name) = args.signature_name.as_deref().filter(|n| !bundle::is_valid_signer(n)) {
         bail!("--signature-name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
     }
-    let key = args.sign_key.as_deref().map(crate::sign::load_secret_key).transpose()?;
+    let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
     let cfg = Config {
         delivery: args.delivery,
         catalogue: args.catalogue,
@@ -180,7 +180,7 @@ fn profiles_command(args: ProfilesArgs) -> anyhow::Result<Code> {
 }
 
 fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
-    let k = crate::sign::keygen(&args.out_dir, &args.name, args.no_password)?;
+    let k = crate::sign::keygen(&args.out_dir, &args.name, args.algorithm, args.no_password)?;
     let text = format!(
         "key {}\nsecret key: {} (keep it; mode 0600)\npublic key: {} (hand it to whoever verifies)\n",
         k.id,
