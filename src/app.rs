@@ -65,7 +65,7 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     if let Some(name) = args.signature_name.as_deref().filter(|n| !bundle::is_valid_signer(n)) {
         bail!("--signature-name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
     }
-    let key = args.sign_key.as_deref().map(crate::sign::load_secret_key).transpose()?;
+    let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
     let cfg = check_config(args, profile, out.as_deref());
     let check::Checked { mut report, accepted, journal } = check::run(&cfg)?;
@@ -127,7 +127,7 @@ fn write_bundle(
     dir: &Path,
     report: &mut crate::report::model::Report,
     accepted: &[bundle::Attachment],
-    key: Option<&minisign::SecretKey>,
+    key: Option<&crate::sign::SigningKey>,
     signer: Option<&str>,
 ) -> anyhow::Result<(Vec<u8>, String)> {
     let w = bundle::write_signed(dir, report, accepted, key, signer)?;
@@ -190,7 +190,7 @@ fn profiles_command(args: ProfilesArgs) -> anyhow::Result<Code> {
 }
 
 fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
-    let k = crate::sign::keygen(&args.out_dir, &args.name, args.no_password)?;
+    let k = crate::sign::keygen(&args.out_dir, &args.name, args.algorithm, args.no_password)?;
     let text = format!(
         "key {}\nsecret key: {} (keep it; mode 0600)\npublic key: {} (hand it to whoever verifies)\n",
         k.id,

@@ -27,7 +27,7 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Write a manifest of a folder, or verify a folder against one (fixity only).
     Manifest(ManifestArgs),
-    /// Make a minisign (Ed25519) key pair for signing reports.
+    /// Make a key pair for signing reports: minisign (Ed25519), or SM2 with --algorithm sm2.
     Keygen(KeygenArgs),
     /// Sign an existing report bundle, e.g. as the second party.
     Sign(SignArgs),
@@ -167,11 +167,12 @@ pub struct CheckArgs {
     /// Who runs the check, for the report [default: $USER].
     #[arg(long, value_name = "NAME")]
     pub operator: Option<String>,
-    /// Sign report.json with this minisign secret key (needs --out). A password is read
-    /// from VOUCH_KEY_PASSWORD or the terminal before the check starts.
+    /// Sign report.json with this secret key, minisign or SM2 PEM (needs --out). A password
+    /// is read from VOUCH_KEY_PASSWORD or the terminal before the check starts.
     #[arg(long, value_name = "KEY", requires = "out")]
     pub sign_key: Option<PathBuf>,
-    /// Write the signature as report.json.NAME.minisig instead of report.json.minisig.
+    /// Write the signature as report.json.NAME.minisig (SM2: report.json.NAME.sm2.sig)
+    /// instead of report.json.minisig (report.json.sm2.sig).
     #[arg(long, value_name = "NAME", requires = "sign_key")]
     pub signature_name: Option<String>,
 }
@@ -181,7 +182,10 @@ pub struct CheckArgs {
 #[command(after_help = "\
 Writes DIR/NAME.key (secret, mode 0600, password-protected) and DIR/NAME.pub (hand this to
 whoever verifies). The password is read from the terminal, or from VOUCH_KEY_PASSWORD for
-scripts. The files are minisign's format: `minisign -Vm report.json -p NAME.pub` verifies.")]
+scripts. The files are minisign's format: `minisign -Vm report.json -p NAME.pub` verifies.
+With --algorithm sm2: DIR/NAME.key.pem (PKCS#8, encrypted with scrypt + AES-256-CBC) and
+DIR/NAME.pub.pem; signatures are SM2 over SM3 with the default ID 1234567812345678 that
+OpenSSL 3 verifies (see the README).")]
 pub struct KeygenArgs {
     /// Folder to write the key pair into.
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -189,6 +193,10 @@ pub struct KeygenArgs {
     /// Base name of the key files.
     #[arg(long, value_name = "NAME", default_value = "vouch")]
     pub name: String,
+    /// Signature algorithm: minisign (Ed25519), or sm2 (SM2 over SM3, GB/T 32918) for
+    /// archives that must use national algorithms.
+    #[arg(long, value_enum, default_value_t = crate::sign::Algorithm::Minisign)]
+    pub algorithm: crate::sign::Algorithm,
     /// Do not protect the secret key with a password (for unattended signing only).
     #[arg(long)]
     pub no_password: bool,
@@ -198,16 +206,17 @@ pub struct KeygenArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Each party signs the same report.json into its own file: the first as report.json.minisig,
-a second with --signature-name (e.g. vendor -> report.json.vendor.minisig). A bundle whose
-files no longer match report.json's hash list is not signed.")]
+a second with --signature-name (e.g. vendor -> report.json.vendor.minisig). An SM2 key
+signs into report.json.sm2.sig (report.json.vendor.sm2.sig). A bundle whose files no longer
+match report.json's hash list is not signed.")]
 pub struct SignArgs {
     /// The report folder (written by `vouch check --out`).
     #[arg(value_name = "REPORT_DIR")]
     pub dir: PathBuf,
-    /// The minisign secret key to sign with.
+    /// The secret key to sign with: minisign, or SM2 (PEM); the file says which.
     #[arg(long, value_name = "KEY")]
     pub sign_key: PathBuf,
-    /// Write report.json.NAME.minisig instead of report.json.minisig.
+    /// Write report.json.NAME.minisig (SM2: report.json.NAME.sm2.sig) instead.
     #[arg(long, value_name = "NAME")]
     pub signature_name: Option<String>,
 }
@@ -220,8 +229,8 @@ pub struct VerifyArgs {
     /// The report folder.
     #[arg(value_name = "REPORT_DIR")]
     pub dir: PathBuf,
-    /// A signer's public key; repeat for each party. Every signature must verify with one
-    /// of them and each of them must have signed.
+    /// A signer's public key, minisign or SM2 (PEM); repeat for each party. Every
+    /// signature must verify with one of them and each of them must have signed.
     #[arg(long, short = 'p', value_name = "KEY")]
     pub public_key: Vec<PathBuf>,
     /// Check only the files against report.json's hash list, no signature.

@@ -6,13 +6,15 @@
 //! signature file must verify against one of the given keys, and every given key must
 //! have signed; a signature by an unknown key, a changed report.json or a missing
 //! signature is a failure. Without keys the signatures cannot be trusted, so checking the
-//! hash list alone must be asked for by name (`--hashes-only`).
+//! hash list alone must be asked for by name (`--hashes-only`). minisign and SM2 keys
+//! and signatures mix freely: a signature file's name says its algorithm, and only keys of
+//! that algorithm can verify it (an SM2 signature names no key, so each SM2 key is tried).
 
 use crate::report::bundle::{self, REPORT_JSON};
 use crate::report::model::BundleFile;
-use crate::sign;
+use crate::sign::{self, Algorithm, PublicKey};
 use anyhow::{Context, bail};
-use minisign::{PublicKey, SignatureBox};
+use minisign::SignatureBox;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -70,7 +72,7 @@ pub fn verify(dir: &Path, keys: &[PathBuf], hashes_only: bool) -> anyhow::Result
     })?;
     let keys = keys
         .iter()
-        .map(|p| Ok((p.clone(), sign::load_public_key(p)?)))
+        .map(|p| Ok((p.clone(), sign::load_verifying_key(p)?)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut checks = check_hashes(dir, &report);
     let mut notes = unlisted(dir, &report)?;
@@ -189,7 +191,7 @@ fn check_signatures(
         if !used {
             let detail = format!(
                 "key {} signed nothing in this folder: its signature is missing or was replaced",
-                sign::key_id(pk.keynum())
+                pk.id()
             );
             checks.push(Check::fail(&path.display().to_string(), detail));
         }
@@ -204,23 +206,39 @@ fn check_signature(
     report: &[u8],
     keys: &[(PathBuf, PublicKey)],
 ) -> (Check, Option<usize>) {
-    let text = match std::fs::read_to_string(dir.join(name)) {
-        Ok(t) => t,
+    let bytes = match std::fs::read(dir.join(name)) {
+        Ok(b) => b,
         Err(e) => return (Check::fail(name, format!("cannot be read: {e}")), None),
     };
-    let sig = match SignatureBox::from_string(&text) {
+    match bundle::signature_algorithm(name) {
+        Some(Algorithm::Sm2) => check_sm2(name, &bytes, report, keys),
+        _ => check_minisign(name, &bytes, report, keys),
+    }
+}
+
+fn check_minisign(
+    name: &str,
+    bytes: &[u8],
+    report: &[u8],
+    keys: &[(PathBuf, PublicKey)],
+) -> (Check, Option<usize>) {
+    let sig = match std::str::from_utf8(bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|text| SignatureBox::from_string(text).map_err(|e| e.to_string()))
+    {
         Ok(s) => s,
         Err(e) => return (Check::fail(name, format!("not a minisign signature: {e}")), None),
     };
     let id = sign::key_id(sig.keynum());
-    let Some(k) = keys.iter().position(|(_, pk)| pk.keynum() == sig.keynum()) else {
+    let Some((k, pk)) = keys.iter().enumerate().find_map(|(k, (_, pk))| match pk {
+        PublicKey::Minisign(pk) if pk.keynum() == sig.keynum() => Some((k, pk)),
+        _ => None,
+    }) else {
         let why = format!("signed by key {id}, which is none of the given --public-key keys");
         return (Check::fail(name, why), None);
     };
     let key_file = keys[k].0.display();
-    let result =
-        minisign::verify(&keys[k].1, &sig, std::io::Cursor::new(report), true, false, false);
-    match result {
+    match minisign::verify(pk, &sig, std::io::Cursor::new(report), true, false, false) {
         Ok(()) => {
             let comment = sig.trusted_comment().unwrap_or_default().replace('\t', " ");
             let detail = format!("signed by key {id} ({key_file}); {comment}");
@@ -234,6 +252,52 @@ fn check_signature(
             (Check::fail(name, detail), Some(k))
         }
     }
+}
+
+/// An SM2 signature names no key: it passes if one of the given SM2 keys verifies it.
+fn check_sm2(
+    name: &str,
+    der: &[u8],
+    report: &[u8],
+    keys: &[(PathBuf, PublicKey)],
+) -> (Check, Option<usize>) {
+    let sm2_keys: Vec<(usize, &PathBuf, &sm2::PublicKey)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (path, pk))| match pk {
+            PublicKey::Sm2(pk) => Some((k, path, pk.as_ref())),
+            PublicKey::Minisign(_) => None,
+        })
+        .collect();
+    if sm2_keys.is_empty() {
+        let why = "an SM2 signature, but no SM2 --public-key (PEM) was given to check it";
+        return (Check::fail(name, why), None);
+    }
+    let mut why = String::new();
+    for &(k, path, pk) in &sm2_keys {
+        match sign::sm2::verify(pk, report, der) {
+            Ok(()) => {
+                let detail = format!(
+                    "SM2/SM3 signature by key {} ({}), ID {}",
+                    sign::sm2::key_id(pk),
+                    path.display(),
+                    sign::sm2::DIST_ID
+                );
+                return (Check::pass(name, detail), Some(k));
+            }
+            Err(e) => why = e,
+        }
+    }
+    let tried: Vec<String> = sm2_keys
+        .iter()
+        .map(|(_, p, pk)| format!("{} {}", sign::sm2::key_id(pk), p.display()))
+        .collect();
+    let detail = format!(
+        "{REPORT_JSON} does not match this SM2 signature with any given SM2 key ({}): {why}; \
+         report.json or the signature changed after signing, or another key made it",
+        tried.join(", ")
+    );
+    (Check::fail(name, detail), None)
 }
 
 /// The b3sum-style text: one line per check, notes, report.json's digest, verdict last.

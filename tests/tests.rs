@@ -15,6 +15,7 @@ mod media;
 mod report;
 mod resume;
 mod sample;
+mod sm2;
 mod support;
 mod trees;
 mod util;

@@ -3,14 +3,16 @@
 //! report.json is the record that gets signed, so it must pin everything else: the other
 //! files (report.html, findings.csv, junit.xml, later the accepted manifests) are
 //! rendered first, their SHA-256 go into `report.bundle`, and only then is report.json
-//! rendered. Signatures (`report.json.minisig`, `report.json.NAME.minisig`) sign
-//! report.json and so cover the whole bundle; if a transfer strips them, the hash list
+//! rendered. Signatures (`report.json.minisig`, `report.json.NAME.minisig`, and SM2's
+//! `report.json.sm2.sig`, `report.json.NAME.sm2.sig`) sign report.json and so cover the
+//! whole bundle; if a transfer strips them, the hash list
 //! still shows which file changed. Files are written atomically, report.json last.
 
 use super::html::{self, ContactItem};
 use super::model::{BundleFile, Report};
 use super::{csv, json, junit};
 use crate::output;
+use crate::sign::Algorithm;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -106,14 +108,14 @@ pub fn write_signed(
     dir: &Path,
     report: &mut Report,
     attachments: &[Attachment],
-    key: Option<&minisign::SecretKey>,
+    key: Option<&crate::sign::SigningKey>,
     signer: Option<&str>,
 ) -> anyhow::Result<Written> {
     let contact = html::sample_items(report);
     let bundle = render(report, &contact, attachments)?;
     let removed = write(dir, &bundle)?;
     let signature =
-        key.map(|k| crate::sign::sign_into(dir, signer, k, &bundle.json)).transpose()?;
+        key.map(|k| crate::sign::sign_with(dir, signer, k, &bundle.json)).transpose()?;
     Ok(Written { json: bundle.json, signature, removed })
 }
 
@@ -122,21 +124,40 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// The signature file of a signer: `report.json.minisig`, or `report.json.NAME.minisig`.
-pub fn signature_name(signer: Option<&str>) -> String {
-    match signer {
-        None => format!("{REPORT_JSON}.minisig"),
-        Some(name) => format!("{REPORT_JSON}.{name}.minisig"),
+/// The suffix of a signature file of `algorithm`.
+fn signature_suffix(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::Minisign => ".minisig",
+        Algorithm::Sm2 => ".sm2.sig",
     }
+}
+
+/// The signature file of a signer: `report.json.minisig` or `report.json.NAME.minisig`
+/// for minisign, `report.json.sm2.sig` or `report.json.NAME.sm2.sig` for SM2.
+pub fn signature_name(signer: Option<&str>, algorithm: Algorithm) -> String {
+    let suffix = signature_suffix(algorithm);
+    match signer {
+        None => format!("{REPORT_JSON}{suffix}"),
+        Some(name) => format!("{REPORT_JSON}.{name}{suffix}"),
+    }
+}
+
+/// The algorithm of a signature file of report.json, if `name` is one (see
+/// [`signature_name`]).
+pub fn signature_algorithm(name: &str) -> Option<Algorithm> {
+    // SM2 first: `report.json.sm2.sig` must not parse as anything else.
+    [Algorithm::Sm2, Algorithm::Minisign].into_iter().find(|&a| {
+        match name.strip_prefix(REPORT_JSON).and_then(|r| r.strip_suffix(signature_suffix(a))) {
+            Some("") => true,
+            Some(middle) => middle.strip_prefix('.').is_some_and(is_valid_signer),
+            None => false,
+        }
+    })
 }
 
 /// Whether a file name is a signature of report.json (see [`signature_name`]).
 pub fn is_signature_name(name: &str) -> bool {
-    match name.strip_prefix(REPORT_JSON).and_then(|r| r.strip_suffix(".minisig")) {
-        Some("") => true,
-        Some(middle) => middle.strip_prefix('.').is_some_and(is_valid_signer),
-        None => false,
-    }
+    signature_algorithm(name).is_some()
 }
 
 /// A signer name usable in a file name: 1–64 of `A-Z a-z 0-9 _ -`.
@@ -151,8 +172,17 @@ mod tests {
 
     #[test]
     fn signature_names_round_trip() {
-        assert_eq!(signature_name(None), "report.json.minisig");
-        assert_eq!(signature_name(Some("vendor")), "report.json.vendor.minisig");
+        let (mini, sm2) = (Algorithm::Minisign, Algorithm::Sm2);
+        assert_eq!(signature_name(None, mini), "report.json.minisig");
+        assert_eq!(signature_name(Some("vendor"), mini), "report.json.vendor.minisig");
+        assert_eq!(signature_name(None, sm2), "report.json.sm2.sig");
+        assert_eq!(signature_name(Some("vendor"), sm2), "report.json.vendor.sm2.sig");
+        assert_eq!(signature_algorithm("report.json.sm2.sig"), Some(sm2));
+        assert_eq!(signature_algorithm("report.json.vendor.sm2.sig"), Some(sm2));
+        assert_eq!(signature_algorithm("report.json.sm2.minisig"), Some(mini));
+        assert!(!is_signature_name("report.json.sig"));
+        assert!(!is_signature_name("report.json..sm2.sig"));
+        assert!(!is_signature_name("report.json.a/b.sm2.sig"));
         assert!(is_signature_name("report.json.minisig"));
         assert!(is_signature_name("report.json.vendor.minisig"));
         assert!(!is_signature_name("report.json"));
