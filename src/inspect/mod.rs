@@ -11,6 +11,7 @@ mod endian;
 mod exif;
 mod jp2;
 mod jpeg;
+mod jpeg_bits;
 mod jpeg_scan;
 mod ofd;
 mod pdf;
@@ -24,6 +25,8 @@ mod testutil;
 use crate::digest::{self, Algorithm};
 use crate::facts::{Dpi, Format, Inspection, PageFacts, ReadErrorKind};
 use std::path::Path;
+
+pub use jpeg_scan::ReducedImage;
 
 /// What inspection should do beyond reading and hashing.
 #[derive(Clone, Debug)]
@@ -129,6 +132,17 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     inspection.pages = decoded.pages;
     inspection.decode_error = decoded.error;
     inspection
+}
+
+/// Fully verifies one JPEG (as `inspect_bytes` does) and returns its facts with its first
+/// component (luma) at 1/8 scale, made from the DC coefficients in the same walk; for
+/// image-quality checks. `inspect_bytes` drops that image; this keeps it.
+pub fn jpeg_reduced(
+    bytes: &[u8],
+    opts: &InspectOptions,
+) -> Result<(PageFacts, ReducedImage), String> {
+    guarded(|| jpeg::decode_reduced(bytes, opts))
+        .unwrap_or_else(|why| Err(format!("decoder panicked: {why}")))
 }
 
 /// Hands the bytes to the module for their format.
