@@ -80,6 +80,7 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         },
         profile,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
+        depth: args.depth,
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,
     };

@@ -44,6 +44,8 @@ pub struct Config {
     pub accepted_algorithms: Vec<Algorithm>,
     /// Worker threads.
     pub jobs: usize,
+    /// Full decode of page files, or headers only (`--depth`).
+    pub depth: inspect::Depth,
     /// Who runs the check.
     pub operator: String,
     /// Show a progress bar (if stderr is a terminal).
@@ -101,6 +103,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         operator: cfg.operator.clone(),
         delivery: cfg.delivery.display().to_string(),
         seconds: started.elapsed().as_secs_f64(),
+        depth: cfg.depth,
     };
     let mut report = report::build(&ctx, findings, run);
     let missed = plan.items.iter().zip(&facts).filter(|(i, f)| i.is_inspected() && f.is_none());
@@ -197,6 +200,7 @@ fn inspect_all(
                 let opts = InspectOptions {
                     decode: item.is_page_file(),
                     algorithms: algorithms.iter().copied().collect(),
+                    depth: cfg.depth,
                     ..cfg.profile.inspect_options()
                 };
                 let facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);

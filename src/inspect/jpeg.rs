@@ -77,7 +77,7 @@ fn decode_with(
         return Err(why);
     }
     check_ends_with_eoi(bytes)?;
-    let image = jpeg_scan::verify(bytes, reduced)?;
+    let image = if opts.pixels() || reduced { jpeg_scan::verify(bytes, reduced)? } else { None };
     let (first, second) = match opts.jpeg_resolution {
         JpegResolution::JfifFirst => ((header.jfif, "jfif"), (header.exif, "exif")),
         JpegResolution::ExifFirst => ((header.exif, "exif"), (header.jfif, "jfif")),

@@ -31,6 +31,8 @@ pub struct RunInfo {
     pub delivery: String,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// How deep page files were checked.
+    pub depth: crate::inspect::Depth,
 }
 
 /// Builds the report of a completed run.
@@ -80,6 +82,7 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
             })
             .collect(),
         verdict: Verdict::of(&findings),
+        depth: run.depth,
         incomplete: None,
         totals: Totals {
             records: ctx.catalogue.records.len() as u64,
