@@ -116,6 +116,7 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
         resume: args.resume,
         sample_seed: args.sample_seed,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
+        depth: args.depth,
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,
     }

@@ -52,6 +52,8 @@ pub struct Config {
     pub sample_seed: Option<u64>,
     /// Worker threads.
     pub jobs: usize,
+    /// Full decode of page files, or headers only (`--depth`).
+    pub depth: inspect::Depth,
     /// Who runs the check.
     pub operator: String,
     /// Show a progress bar (if stderr is a terminal).
@@ -125,6 +127,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         delivery: cfg.delivery.display().to_string(),
         seconds: started.elapsed().as_secs_f64(),
         sample_seed: cfg.sample_seed,
+        depth: cfg.depth,
     };
     let report = report::build(&ctx, findings, run);
     conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)
@@ -166,11 +169,12 @@ fn fingerprint(cfg: &Config, catalogue: &Catalogue, algorithms: &BTreeSet<Algori
     let algs: Vec<&str> = algorithms.iter().map(|a| a.name()).collect();
     let items = catalogue.items.as_ref().map_or("", |i| i.sha256.as_str());
     let text = format!(
-        "vouch {}\nprofile {}\ncatalogue {}\nitems {items}\nalgorithms {}",
+        "vouch {}\nprofile {}\ncatalogue {}\nitems {items}\nalgorithms {}\ndepth {:?}",
         env!("CARGO_PKG_VERSION"),
         cfg.profile.sha256,
         catalogue.sha256,
-        algs.join(",")
+        algs.join(","),
+        cfg.depth
     );
     crate::digest::digest_all(text.as_bytes(), &[Algorithm::Sha256])[&Algorithm::Sha256].clone()
 }
@@ -249,6 +253,7 @@ fn inspect_all(
                 let opts = InspectOptions {
                     decode: item.is_page_file(),
                     algorithms: algorithms.iter().copied().collect(),
+                    depth: cfg.depth,
                     ..cfg.profile.inspect_options()
                 };
                 if let Some(done) = previous.get(&item.rel, item.size, item.mtime_ns) {

@@ -96,7 +96,8 @@ pub enum OutputFormat {
 /// `vouch check`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Every file is read once and fully decoded; the delivery is never written to.
+Every file is read once and fully decoded (--depth quick: headers only); the delivery
+is never written to.
 Memory: about jobs × (largest file + its decoded page).
 
 Example:
@@ -161,6 +162,12 @@ pub struct CheckArgs {
     /// Worker threads for reading and decoding [default: all cores].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+    /// How deep page files are checked: `full` decodes every page's image data (what
+    /// acceptance needs); `quick` computes digests and reads structure and metadata
+    /// (headers, tags, page trees) only, so damaged image data goes unnoticed. The report
+    /// says which ran (`depth`).
+    #[arg(long, value_enum, default_value_t = crate::inspect::Depth::Full)]
+    pub depth: crate::inspect::Depth,
     /// Print only the verdict line; no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -7,6 +7,7 @@
 
 mod catalogue;
 mod check;
+mod depth;
 mod formats;
 mod generator;
 mod interrupt;

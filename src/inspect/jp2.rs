@@ -63,7 +63,9 @@ fn decode(bytes: &[u8], header: &Header, opts: &InspectOptions) -> Result<PageFa
     let bits = u16::from(image.original_bit_depth());
     let channels = image.color_space().num_channels();
     let icc = header.icc || matches!(image.color_space(), ColorSpace::Icc { .. });
-    drop(image.decode().map_err(|e| corrupt(&e))?);
+    if opts.pixels() {
+        drop(image.decode().map_err(|e| corrupt(&e))?);
+    }
     let colour = match (header.palette, channels) {
         (true, _) => ColourMode::Palette,
         (false, 1) if bits == 1 => ColourMode::Bilevel,

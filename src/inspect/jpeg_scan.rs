@@ -1,13 +1,12 @@
-//! JPEG completeness: walk every scan's entropy-coded data to its end and count blocks.
+//! JPEG integrity: walk every scan's entropy-coded data to its end and count blocks.
 //!
 //! Why our own walk (issue #3): `zune-jpeg`, even in strict mode, fills the rest of a
 //! scan with grey when it meets a marker early, so a file cut in the middle of its image
 //! data and then closed with `FF D9` (what a failed copy or a careless repair produces)
 //! decodes without an error. `jpeg-decoder` pads with zero bits the same way. libjpeg
-//! (through `jpeginfo`) only warns ("premature end of data segment"). A binding to
-//! libjpeg-turbo would need its warnings hooked and a C build in CI; decoding only the
-//! Huffman symbols is about 400 lines, needs no IDCT, and answers exactly the question
-//! acceptance asks: does every scan hold every block it must, with nothing left over?
+//! (through `jpeginfo`) only warns ("premature end of data segment"). Decoding only the
+//! Huffman symbols needs no IDCT and answers exactly the question acceptance asks: does
+//! every scan hold every block it must, with nothing left over?
 //!
 //! For each scan this decodes every Huffman symbol of every block (baseline, extended
 //! and progressive, incl. successive-approximation refinement with its correction bits),
@@ -17,181 +16,26 @@
 //! must have been fully coded: in a baseline image each component appears in a scan, in
 //! a progressive one every coefficient reaches the last successive-approximation bit.
 //! A progressive file cut between two scans and closed with `FF D9` is thereby caught too.
-//! Only the bits are walked; pixels are `zune-jpeg`'s job.
+//!
+//! Since issue #7 this walk is the whole proof that a JPEG decodes: every coefficient of
+//! every block is entropy-decoded here, which is all a decoder can find wrong with the
+//! data (the IDCT, upsampling and colour conversion that follow cannot fail on a stream
+//! that passed). So it also refuses what libjpeg refuses or warns about outside the
+//! entropy data: a missing quantization table, sample precision other than 8 bits, bad
+//! segment lengths, sequential scans with progressive parameters, more than 10 blocks per
+//! MCU, AC bands before their DC, and a coefficient run past the end of a block. The DC
+//! coefficients it decodes on the way are, dequantized, the image at 1/8 scale
+//! ([`ReducedImage`]), kept only when asked for.
 
-/// A Huffman table as a fast 9-bit lookup plus the canonical per-length limits.
-#[derive(Clone)]
-struct Huffman {
-    /// For a 9-bit prefix: (code length, symbol), length 0 when the code is longer.
-    fast: Vec<(u8, u8)>,
-    /// Largest code of each length 1..=16 (`-1` where there is none).
-    maxcode: [i32; 17],
-    /// Index into `values` of the first code of each length, minus that code.
-    delta: [i32; 17],
-    values: Vec<u8>,
-}
-
-const FAST_BITS: u32 = 9;
-
-impl Huffman {
-    /// Builds a table from a DHT's 16 counts and its symbols.
-    fn new(counts: &[u8; 16], values: &[u8]) -> Result<Huffman, String> {
-        let mut fast = vec![(0u8, 0u8); 1 << FAST_BITS];
-        let (mut maxcode, mut delta) = ([-1i32; 17], [0i32; 17]);
-        let (mut code, mut k) = (0i32, 0usize);
-        for len in 1..=16usize {
-            let n = usize::from(counts[len - 1]);
-            delta[len] = k as i32 - code;
-            for _ in 0..n {
-                let symbol = *values.get(k).ok_or("a Huffman table lists too few symbols")?;
-                if len as u32 <= FAST_BITS {
-                    let shift = FAST_BITS - len as u32;
-                    let first = (code as usize) << shift;
-                    for slot in &mut fast[first..first + (1 << shift)] {
-                        *slot = (len as u8, symbol);
-                    }
-                }
-                code += 1;
-                k += 1;
-            }
-            if n > 0 {
-                maxcode[len] = code - 1;
-            }
-            if code > (1 << len) {
-                return Err("a Huffman table has more codes than fit their lengths".into());
-            }
-            code <<= 1;
-        }
-        Ok(Huffman { fast, maxcode, delta, values: values[..k].to_vec() })
-    }
-}
-
-/// Bits of one entropy-coded segment: unstuffs `FF 00`, stops at a marker, and refuses to
-/// hand out a bit that is not in the file.
-struct Bits<'a> {
-    data: &'a [u8],
-    pos: usize,
-    acc: u64,
-    /// Bits held in `acc`, counting the fill bits after the data ends.
-    n: u32,
-    /// Of those, fill bits (ones) that stand for nothing in the file.
-    fill: u32,
-    /// Position of the marker (its first `FF`) that ends the segment, or the end of file.
-    end: Option<usize>,
-}
-
-impl<'a> Bits<'a> {
-    fn new(data: &'a [u8], pos: usize) -> Self {
-        Bits { data, pos, acc: 0, n: 0, fill: 0, end: None }
-    }
-
-    fn refill(&mut self) {
-        while self.n <= 56 {
-            let byte = if self.end.is_some() {
-                self.fill += 8;
-                0xFF
-            } else {
-                match self.data.get(self.pos) {
-                    None => {
-                        self.end = Some(self.pos);
-                        continue;
-                    }
-                    Some(0xFF) => match self.data.get(self.pos + 1) {
-                        Some(0x00) => {
-                            self.pos += 2;
-                            0xFF
-                        }
-                        _ => {
-                            self.end = Some(self.pos);
-                            continue;
-                        }
-                    },
-                    Some(&b) => {
-                        self.pos += 1;
-                        b
-                    }
-                }
-            };
-            self.acc |= u64::from(byte) << (56 - self.n);
-            self.n += 8;
-        }
-    }
-
-    fn real(&self) -> u32 {
-        self.n - self.fill
-    }
-
-    /// The next `k` (≤ 16) bits without consuming them (fill bits past the end).
-    fn peek(&mut self, k: u32) -> u32 {
-        if self.n < k {
-            self.refill();
-        }
-        (self.acc >> (64 - k)) as u32
-    }
-
-    fn consume(&mut self, k: u32) -> Result<(), Short> {
-        if self.n < k {
-            self.refill();
-        }
-        if k > self.real() {
-            return Err(Short);
-        }
-        self.acc <<= k;
-        self.n -= k;
-        Ok(())
-    }
-
-    fn bits(&mut self, k: u32) -> Result<u32, Short> {
-        if k == 0 {
-            return Ok(0);
-        }
-        let v = self.peek(k);
-        self.consume(k)?;
-        Ok(v)
-    }
-
-    fn decode(&mut self, t: &Huffman) -> Result<u8, Short> {
-        let (len, symbol) = t.fast[self.peek(FAST_BITS) as usize];
-        if len > 0 {
-            self.consume(u32::from(len))?;
-            return Ok(symbol);
-        }
-        let code16 = self.peek(16) as i32;
-        for len in (FAST_BITS as usize + 1)..=16 {
-            let code = code16 >> (16 - len);
-            if code <= t.maxcode[len] {
-                self.consume(len as u32)?;
-                return Ok(t.values[(code + t.delta[len]) as usize]);
-            }
-        }
-        // No code matches: corrupt data, or fill bits past the end (truncated).
-        Err(Short)
-    }
-
-    /// At the end of a scan or restart interval: only padding (< 8 bits) may remain, and
-    /// a marker must follow. Returns the marker's position.
-    fn finish(&mut self) -> Result<usize, String> {
-        self.refill();
-        match self.end {
-            Some(end) if self.real() < 8 => Ok(end),
-            _ => Err(format!(
-                "JPEG image data is corrupt: extra data after the last block of a scan \
-                 (before byte {})",
-                self.pos
-            )),
-        }
-    }
-}
-
-/// Ran out of bits, or met a code no table holds.
-#[derive(Debug)]
-struct Short;
+use super::jpeg_bits::{Bits, Huffman, Short};
 
 #[derive(Clone, Copy, Debug)]
 struct Component {
     id: u8,
     h: usize,
     v: usize,
+    /// Quantization table selector.
+    tq: u8,
     /// Blocks across and down in the component's own (non-interleaved) grid.
     bw: usize,
     bh: usize,
@@ -214,13 +58,40 @@ struct Coverage {
     al: Vec<[Option<u8>; 64]>,
     /// Per component, per block (non-interleaved grid): coefficients known non-zero.
     nonzero: Vec<Vec<u64>>,
+    /// Per component: the DC step of its quantization table, latched at its first scan.
+    q0: Vec<Option<u16>>,
+    /// The first component's quantized DC coefficient per block, if the reduced image is
+    /// wanted.
+    dc: Option<Vec<i32>>,
 }
 
-/// Walks every scan of `bytes` (a whole JPEG) and checks completeness; see the module docs.
-pub(crate) fn verify(bytes: &[u8]) -> Result<(), String> {
-    let mut dc: [Option<Huffman>; 4] = Default::default();
-    let mut ac: [Option<Huffman>; 4] = Default::default();
-    let mut restart = 0usize;
+/// The first component of a JPEG at 1/8 scale, one pixel per 8×8 block, from the DC
+/// coefficients alone (as libjpeg's 1/8-scale decode): the luma of a YCbCr or greyscale
+/// image, made in the same walk that proves the image complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReducedImage {
+    /// Pixels across: the first component's blocks across.
+    pub width: u32,
+    /// Pixels down.
+    pub height: u32,
+    /// 8-bit samples, row by row.
+    pub pixels: Vec<u8>,
+}
+
+/// Definitions that marker segments set and later scans use.
+#[derive(Default)]
+struct Tables {
+    dc: [Option<Huffman>; 4],
+    ac: [Option<Huffman>; 4],
+    /// The DC step (first entry) of each defined quantization table.
+    quant: [Option<u16>; 4],
+    restart: usize,
+}
+
+/// Walks every scan of `bytes` (a whole JPEG) and checks completeness; see the module
+/// docs. With `reduced`, also returns the first component's 1/8-scale image.
+pub(crate) fn verify(bytes: &[u8], reduced: bool) -> Result<Option<ReducedImage>, String> {
+    let mut t = Tables::default();
     let mut frame: Option<Frame> = None;
     let mut cov: Option<Coverage> = None;
     let mut at = 2;
@@ -250,26 +121,28 @@ pub(crate) fn verify(bytes: &[u8]) -> Result<(), String> {
             .ok_or("JPEG is truncated inside a marker segment")?;
         at += 2 + seg.len();
         match marker {
-            0xC4 => read_dht(seg, &mut dc, &mut ac)?,
+            0xC4 => read_dht(seg, &mut t)?,
+            0xDB => read_dqt(seg, &mut t.quant)?,
             0xDD => {
-                restart = usize::from(u16::from_be_bytes([
-                    *seg.first().ok_or("DRI is empty")?,
-                    *seg.get(1).ok_or("DRI is cut short")?,
-                ]));
+                let [r1, r0] = *seg else { return Err("DRI has the wrong length".into()) };
+                t.restart = usize::from(u16::from_be_bytes([r1, r0]));
             }
             0xC0..=0xC2 => {
                 if frame.is_some() {
                     return Err("JPEG has a second frame header (SOF)".into());
                 }
                 let f = read_sof(seg, marker == 0xC2)?;
+                let n = f.comps.len();
                 cov = Some(Coverage {
-                    scanned: vec![false; f.comps.len()],
-                    al: vec![[None; 64]; f.comps.len()],
+                    scanned: vec![false; n],
+                    al: vec![[None; 64]; n],
                     nonzero: if f.progressive {
                         f.comps.iter().map(|c| vec![0u64; c.bw * c.bh]).collect()
                     } else {
                         Vec::new()
                     },
+                    q0: vec![None; n],
+                    dc: reduced.then(|| vec![0; f.comps[0].bw * f.comps[0].bh]),
                 });
                 frame = Some(f);
             }
@@ -284,8 +157,9 @@ pub(crate) fn verify(bytes: &[u8]) -> Result<(), String> {
                 let (Some(f), Some(c)) = (&frame, &mut cov) else {
                     return Err("JPEG has image data (SOS) before its frame header".into());
                 };
-                let scan = Scan::read(seg, f, &dc, &ac)?;
-                at = scan.walk(bytes, at, f, c, restart)?;
+                let scan = Scan::read(seg, f, &t)?;
+                scan.latch_quant(f, c, &t)?;
+                at = scan.walk(bytes, at, f, c, t.restart)?;
             }
             _ => {}
         }
@@ -299,25 +173,30 @@ pub(crate) fn verify(bytes: &[u8]) -> Result<(), String> {
     let (Some(f), Some(c)) = (frame, cov) else {
         return Err("JPEG ends before any image data".into());
     };
-    complete(&f, &c)
+    complete(&f, &c)?;
+    Ok(c.dc.map(|dc| reduce(&f.comps[0], &dc, c.q0[0].unwrap_or(1))))
 }
 
-fn read_dht(
-    mut seg: &[u8],
-    dc: &mut [Option<Huffman>; 4],
-    ac: &mut [Option<Huffman>; 4],
-) -> Result<(), String> {
+/// Pixels from DC coefficients: `DC × Q / 8 + 128`, rounded as libjpeg's 1×1 IDCT.
+fn reduce(c: &Component, dc: &[i32], q0: u16) -> ReducedImage {
+    let pixels = dc
+        .iter()
+        .map(|&v| ((i64::from(v) * i64::from(q0) + 4) >> 3).saturating_add(128).clamp(0, 255) as u8)
+        .collect();
+    ReducedImage { width: c.bw as u32, height: c.bh as u32, pixels }
+}
+
+fn read_dht(mut seg: &[u8], t: &mut Tables) -> Result<(), String> {
     while !seg.is_empty() {
         let class_id = seg[0];
         let counts: [u8; 16] =
             seg.get(1..17).and_then(|c| c.try_into().ok()).ok_or("DHT is cut short")?;
         let n: usize = counts.iter().map(|&c| usize::from(c)).sum();
         let values = seg.get(17..17 + n).ok_or("DHT is cut short")?;
-        let table = Huffman::new(&counts, values)?;
         let id = usize::from(class_id & 0x0F);
         match (class_id >> 4, id) {
-            (0, 0..=3) => dc[id] = Some(table),
-            (1, 0..=3) => ac[id] = Some(table),
+            (0, 0..=3) => t.dc[id] = Some(Huffman::new(&counts, values, true)?),
+            (1, 0..=3) => t.ac[id] = Some(Huffman::new(&counts, values, false)?),
             _ => return Err(format!("DHT names table {class_id:#04x}, which does not exist")),
         }
         seg = &seg[17 + n..];
@@ -325,24 +204,46 @@ fn read_dht(
     Ok(())
 }
 
+/// Keeps each quantization table's DC step; refuses what libjpeg refuses.
+fn read_dqt(mut seg: &[u8], quant: &mut [Option<u16>; 4]) -> Result<(), String> {
+    while let Some(&pq_tq) = seg.first() {
+        let (pq, tq) = (pq_tq >> 4, usize::from(pq_tq & 15));
+        if pq > 1 || tq > 3 {
+            return Err(format!("DQT names table {pq_tq:#04x}, which does not exist"));
+        }
+        let size = 64 * (1 + usize::from(pq));
+        let q = seg.get(1..1 + size).ok_or("DQT is cut short")?;
+        quant[tq] = Some(if pq == 0 { u16::from(q[0]) } else { u16::from_be_bytes([q[0], q[1]]) });
+        seg = &seg[1 + size..];
+    }
+    Ok(())
+}
+
 fn read_sof(seg: &[u8], progressive: bool) -> Result<Frame, String> {
-    let [_, h1, h0, w1, w0, n, ..] = *seg else { return Err("SOF is cut short".into()) };
+    let [precision, h1, h0, w1, w0, n, ..] = *seg else { return Err("SOF is cut short".into()) };
+    if precision != 8 {
+        return Err(format!(
+            "JPEG sample precision is {precision} bits; only 8-bit JPEG can be verified"
+        ));
+    }
     let (height, width) =
         (usize::from(u16::from_be_bytes([h1, h0])), usize::from(u16::from_be_bytes([w1, w0])));
     if width == 0 || height == 0 {
         return Err("JPEG frame has zero width or height (DNL is not supported)".into());
     }
+    if !(1..=10).contains(&n) {
+        return Err(format!("JPEG frame has {n} components"));
+    }
+    if seg.len() != 6 + 3 * usize::from(n) {
+        return Err("SOF has the wrong length for its components".into());
+    }
     let mut comps = Vec::new();
-    for i in 0..usize::from(n) {
-        let c = seg.get(6 + 3 * i..9 + 3 * i).ok_or("SOF is cut short")?;
+    for c in seg[6..].chunks_exact(3) {
         let (h, v) = (usize::from(c[1] >> 4), usize::from(c[1] & 15));
         if !(1..=4).contains(&h) || !(1..=4).contains(&v) {
             return Err(format!("JPEG component {} has sampling factors {h}×{v}", c[0]));
         }
-        comps.push(Component { id: c[0], h, v, bw: 0, bh: 0 });
-    }
-    if comps.is_empty() {
-        return Err("JPEG frame has no components".into());
+        comps.push(Component { id: c[0], h, v, tq: c[2], bw: 0, bh: 0 });
     }
     let hmax = comps.iter().map(|c| c.h).max().unwrap_or(1);
     let vmax = comps.iter().map(|c| c.v).max().unwrap_or(1);
@@ -357,6 +258,7 @@ fn read_sof(seg: &[u8], progressive: bool) -> Result<Frame, String> {
 struct Scan<'t> {
     /// (frame component index, DC table, AC table).
     comps: Vec<(usize, Option<&'t Huffman>, Option<&'t Huffman>)>,
+    progressive: bool,
     ss: usize,
     se: usize,
     ah: u8,
@@ -364,17 +266,18 @@ struct Scan<'t> {
 }
 
 impl<'t> Scan<'t> {
-    fn read(
-        seg: &[u8],
-        f: &Frame,
-        dc: &'t [Option<Huffman>; 4],
-        ac: &'t [Option<Huffman>; 4],
-    ) -> Result<Scan<'t>, String> {
+    fn read(seg: &[u8], f: &Frame, t: &'t Tables) -> Result<Scan<'t>, String> {
         let n = usize::from(*seg.first().ok_or("SOS is empty")?);
-        let tail = seg.get(1 + 2 * n..4 + 2 * n).ok_or("SOS is cut short")?;
+        if !(1..=4).contains(&n) {
+            return Err(format!("SOS lists {n} components"));
+        }
+        if seg.len() != 4 + 2 * n {
+            return Err("SOS has the wrong length for its components".into());
+        }
+        let tail = &seg[1 + 2 * n..];
         let (ss, se, ah, al) =
             (usize::from(tail[0]), usize::from(tail[1]), tail[2] >> 4, tail[2] & 15);
-        let mut comps = Vec::new();
+        let mut comps: Vec<(usize, Option<&Huffman>, Option<&Huffman>)> = Vec::new();
         for i in 0..n {
             let (id, tables) = (seg[1 + 2 * i], seg[2 + 2 * i]);
             let index = f
@@ -382,24 +285,31 @@ impl<'t> Scan<'t> {
                 .iter()
                 .position(|c| c.id == id)
                 .ok_or_else(|| format!("SOS names component {id}, which the frame lacks"))?;
+            if comps.iter().any(|c| c.0 == index) {
+                return Err(format!("SOS names component {id} twice"));
+            }
             let (td, ta) = (usize::from(tables >> 4), usize::from(tables & 15));
             comps.push((
                 index,
-                dc.get(td).and_then(Option::as_ref),
-                ac.get(ta).and_then(Option::as_ref),
+                t.dc.get(td).and_then(Option::as_ref),
+                t.ac.get(ta).and_then(Option::as_ref),
             ));
         }
-        if comps.is_empty() || comps.len() > 4 {
-            return Err(format!("SOS lists {n} components"));
+        if n > 1 && comps.iter().map(|&(i, ..)| f.comps[i].h * f.comps[i].v).sum::<usize>() > 10 {
+            return Err("JPEG scan has more than 10 blocks per MCU".into());
         }
         if f.progressive {
             let bad = se > 63 || ss > se || (ss == 0 && se != 0) || (ss > 0 && n != 1);
-            if bad {
+            if bad || al > 13 {
                 return Err(format!("progressive scan has a bad spectral band {ss}..{se}"));
             }
+        } else if (ss, se, ah, al) != (0, 63, 0, 0) {
+            // libjpeg: "Invalid SOS parameters for sequential JPEG" (a warning).
+            return Err(format!(
+                "sequential scan has progressive parameters (band {ss}..{se}, Ah {ah}, Al {al})"
+            ));
         }
-        let (ss, se) = if f.progressive { (ss, se) } else { (0, 63) };
-        let scan = Scan { comps, ss, se, ah, al };
+        let scan = Scan { comps, progressive: f.progressive, ss, se, ah, al };
         for &(i, d, a) in &scan.comps {
             // Baseline needs both tables; progressive DC-first a DC table, AC scans an AC
             // table; DC refinement reads raw bits only.
@@ -413,6 +323,23 @@ impl<'t> Scan<'t> {
             }
         }
         Ok(scan)
+    }
+
+    /// Latches each component's quantization table at its first scan, as libjpeg does.
+    fn latch_quant(&self, f: &Frame, cov: &mut Coverage, t: &Tables) -> Result<(), String> {
+        for &(ci, ..) in &self.comps {
+            if cov.q0[ci].is_none() {
+                let c = &f.comps[ci];
+                let q = t.quant.get(usize::from(c.tq)).copied().flatten();
+                cov.q0[ci] = Some(q.ok_or_else(|| {
+                    format!(
+                        "JPEG component {} uses quantization table {}, never defined",
+                        c.id, c.tq
+                    )
+                })?);
+            }
+        }
+        Ok(())
     }
 
     /// Decodes every block of the scan starting at `at`; returns the position of the marker
@@ -436,6 +363,7 @@ impl<'t> Scan<'t> {
         let mcus_x = f.width.div_ceil(8 * f.hmax);
         let mut bits = Bits::new(bytes, at);
         let mut eobrun = 0u32;
+        let mut pred = [0i32; 4];
         let short = |done: usize| {
             format!(
                 "JPEG image data is corrupt or truncated: a scan ends after {done} of its \
@@ -451,25 +379,30 @@ impl<'t> Scan<'t> {
                 }
                 bits = Bits::new(bytes, end + 2);
                 eobrun = 0;
+                pred = [0; 4];
             }
             let res = if interleaved {
                 let (mx, my) = (m % mcus_x, m / mcus_x);
-                self.comps.iter().try_for_each(|&(ci, d, a)| {
+                self.comps.iter().zip(&mut pred).try_for_each(|(&(ci, d, a), pred)| {
                     let c = &f.comps[ci];
                     for v in 0..c.v {
                         for h in 0..c.h {
                             let (bx, by) = (mx * c.h + h, my * c.v + v);
                             let block = (bx < c.bw && by < c.bh).then(|| by * c.bw + bx);
-                            self.block(&mut bits, f, cov, &mut eobrun, ci, d, a, block)?;
+                            let at = Block { ci, dc: d, ac: a, index: block };
+                            self.block(&mut bits, cov, &mut eobrun, pred, at)?;
                         }
                     }
                     Ok(())
                 })
             } else {
                 let (ci, d, a) = self.comps[0];
-                self.block(&mut bits, f, cov, &mut eobrun, ci, d, a, Some(m))
+                let at = Block { ci, dc: d, ac: a, index: Some(m) };
+                self.block(&mut bits, cov, &mut eobrun, &mut pred[0], at)
             };
-            res.map_err(|_: Short| short(m))?;
+            if res.is_err() || bits.overrun() {
+                return Err(short(m));
+            }
         }
         bits.finish()
     }
@@ -482,6 +415,13 @@ impl<'t> Scan<'t> {
                     return Err(format!("component {} is coded by two scans", f.comps[ci].id));
                 }
                 continue;
+            }
+            if self.ss > 0 && cov.al[ci][0].is_none() {
+                // libjpeg: "Inconsistent progression sequence" (a warning).
+                return Err(format!(
+                    "JPEG progression is inconsistent: component {} has AC data before its DC",
+                    f.comps[ci].id
+                ));
             }
             for k in self.ss..=self.se {
                 let slot = &mut cov.al[ci][k];
@@ -502,56 +442,56 @@ impl<'t> Scan<'t> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Decodes one block (or, for an AC band, the run of blocks an EOB run stands for).
+    #[inline(always)]
     fn block(
         &self,
         bits: &mut Bits,
-        f: &Frame,
         cov: &mut Coverage,
         eobrun: &mut u32,
-        ci: usize,
-        dc: Option<&Huffman>,
-        ac: Option<&Huffman>,
-        block: Option<usize>,
+        pred: &mut i32,
+        b: Block,
     ) -> Result<(), Short> {
-        if !f.progressive {
-            let (dc, ac) = (dc.ok_or(Short)?, ac.ok_or(Short)?);
-            let t = bits.decode(dc)?;
-            bits.consume(u32::from(t.min(16)))?;
-            let mut k = 1;
-            while k < 64 {
-                let rs = bits.decode(ac)?;
-                let (r, s) = (usize::from(rs >> 4), u32::from(rs & 15));
-                if s == 0 {
-                    if r != 15 {
-                        break;
-                    }
-                    k += 16;
-                    continue;
+        let keep = if b.ci == 0 { cov.dc.as_mut().zip(b.index) } else { None };
+        if !self.progressive {
+            let (dc, ac) = (b.dc.ok_or(Short)?, b.ac.ok_or(Short)?);
+            *pred = pred.wrapping_add(bits.dc(dc)?);
+            if let Some((dcs, i)) = keep {
+                dcs[i] = *pred;
+            }
+            return bits.sequential_ac(ac);
+        }
+        if self.ss == 0 {
+            if self.ah == 0 {
+                *pred = pred.wrapping_add(bits.dc(b.dc.ok_or(Short)?)?);
+                if let Some((dcs, i)) = keep {
+                    dcs[i] = pred.wrapping_shl(u32::from(self.al));
                 }
-                k += r;
-                bits.consume(s)?;
-                k += 1;
+            } else if bits.bits(1)? == 1
+                && let Some((dcs, i)) = keep
+            {
+                dcs[i] |= 1 << self.al;
             }
             return Ok(());
         }
-        if self.ss == 0 {
-            return if self.ah == 0 {
-                let t = bits.decode(dc.ok_or(Short)?)?;
-                bits.consume(u32::from(t.min(16)))
-            } else {
-                bits.consume(1)
-            };
-        }
-        // AC scans are never interleaved, so `block` is always a real block.
-        let nz = block.and_then(|b| cov.nonzero[ci].get_mut(b)).ok_or(Short)?;
-        let ac = ac.ok_or(Short)?;
+        // AC scans are never interleaved, so `index` is always a real block.
+        let nz = b.index.and_then(|i| cov.nonzero[b.ci].get_mut(i)).ok_or(Short)?;
+        let ac = b.ac.ok_or(Short)?;
         if self.ah == 0 {
             ac_first(bits, ac, self.ss, self.se, nz, eobrun)
         } else {
             ac_refine(bits, ac, self.ss, self.se, nz, eobrun)
         }
     }
+}
+
+/// Where a block is: its component, tables, and index in the component's grid (`None`
+/// for the padding blocks an interleaved MCU holds past the image's edge).
+struct Block<'t> {
+    ci: usize,
+    dc: Option<&'t Huffman>,
+    ac: Option<&'t Huffman>,
+    index: Option<usize>,
 }
 
 fn ac_first(
@@ -568,8 +508,8 @@ fn ac_first(
     }
     let mut k = ss;
     while k <= se {
-        let rs = bits.decode(ac)?;
-        let (r, s) = (u32::from(rs >> 4), u32::from(rs & 15));
+        let rs = bits.ac(ac)?;
+        let (r, s) = (u32::from(rs >> 4), rs & 15);
         if s == 0 {
             if r < 15 {
                 *eobrun = (1 << r) - 1 + bits.bits(r)?;
@@ -579,10 +519,10 @@ fn ac_first(
             continue;
         }
         k += r as usize;
-        bits.consume(s)?;
-        if k < 64 {
-            *nz |= 1 << k;
+        if k > se {
+            return Err(Short);
         }
+        *nz |= 1 << k;
         k += 1;
     }
     Ok(())
@@ -600,17 +540,20 @@ fn ac_refine(
     let mut k = ss;
     if *eobrun == 0 {
         while k <= se {
-            let rs = bits.decode(ac)?;
+            // `ac` consumes the correction sign bit with the symbol (its size is 1).
+            let rs = bits.ac(ac)?;
             let (mut r, s) = (i32::from(rs >> 4), rs & 15);
-            if s != 0 {
-                bits.consume(1)?;
-            } else if r != 15 {
+            if s > 1 {
+                // libjpeg: "Corrupt JPEG data: bad Huffman code" (a warning).
+                return Err(Short);
+            }
+            if s == 0 && r != 15 {
                 *eobrun = (1 << r) + bits.bits(r as u32)?;
                 break;
             }
             while k <= se {
                 if *nz & (1 << k) != 0 {
-                    bits.consume(1)?;
+                    bits.bits(1)?;
                 } else {
                     r -= 1;
                     if r < 0 {
@@ -628,7 +571,7 @@ fn ac_refine(
     if *eobrun > 0 {
         while k <= se {
             if *nz & (1 << k) != 0 {
-                bits.consume(1)?;
+                bits.bits(1)?;
             }
             k += 1;
         }
@@ -658,4 +601,77 @@ fn complete(f: &Frame, cov: &Coverage) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{fixture, jpeg};
+    use super::verify;
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+
+    /// Position of the first segment with `marker` (at its `FF`).
+    fn find(bytes: &[u8], marker: u8) -> usize {
+        bytes.windows(2).position(|w| w == [0xFF, marker]).unwrap()
+    }
+
+    /// `bytes` without every segment of `marker` before the first scan.
+    fn without(bytes: &[u8], marker: u8) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        while let Some(at) = out.windows(2).position(|w| w == [0xFF, marker]) {
+            if at > find(&out, 0xDA) {
+                break;
+            }
+            let len = usize::from(u16::from_be_bytes([out[at + 2], out[at + 3]]));
+            out.drain(at..at + 2 + len);
+        }
+        out
+    }
+
+    #[test]
+    fn what_libjpeg_refuses_outside_the_entropy_data_is_refused() {
+        let good = jpeg(64, 48, false, (1, 300, 300));
+        assert_eq!(verify(&good, false), Ok(None));
+        let err = verify(&without(&good, 0xDB), false).unwrap_err();
+        assert!(err.contains("quantization table"), "{err}");
+        let mut twelve = good.clone();
+        twelve[find(&good, 0xC0) + 4] = 12;
+        assert!(verify(&twelve, false).unwrap_err().contains("precision is 12"));
+        let mut band = good.clone();
+        let sos = find(&good, 0xDA);
+        let n = usize::from(good[sos + 4]);
+        band[sos + 4 + 1 + 2 * n + 1] = 62; // Se
+        assert!(verify(&band, false).unwrap_err().contains("sequential scan"));
+    }
+
+    /// The 1/8 image is the mean of each 8×8 block of the decoded image, up to rounding
+    /// and clamping in the IDCT: checked against zune-jpeg's full decode, baseline and
+    /// progressive (successive approximation on DC, restart markers).
+    #[test]
+    fn the_reduced_image_is_the_block_means() {
+        for (name, bytes) in [
+            ("baseline", fixture("baseline-grey-300dpi.jpg")),
+            ("progressive", fixture("progressive-rgb-restart-200dpi.jpg")),
+            ("encoder", jpeg(61, 45, false, (1, 300, 300))),
+        ] {
+            let r = verify(&bytes, true).unwrap().unwrap();
+            let opts = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::Luma);
+            let mut d = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(&bytes), opts);
+            let luma = d.decode().unwrap();
+            let (w, h) = d.dimensions().unwrap();
+            assert_eq!((r.width as usize, r.height as usize), (w.div_ceil(8), h.div_ceil(8)));
+            let mut worst = 0i32;
+            for by in 0..h / 8 {
+                for bx in 0..w / 8 {
+                    let sum: i32 = (0..64)
+                        .map(|i| i32::from(luma[(by * 8 + i / 8) * w + bx * 8 + i % 8]))
+                        .sum();
+                    let ours = i32::from(r.pixels[by * r.width as usize + bx]);
+                    worst = worst.max((sum / 64 - ours).abs());
+                }
+            }
+            assert!(worst <= 6, "{name}: a block's mean is {worst} off its DC pixel");
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod endian;
 mod exif;
 mod jp2;
 mod jpeg;
+mod jpeg_bits;
 mod jpeg_scan;
 mod ofd;
 mod pdf;
@@ -24,6 +25,8 @@ mod testutil;
 use crate::digest::{self, Algorithm};
 use crate::facts::{Dpi, Format, Inspection, PageFacts, ReadErrorKind};
 use std::path::Path;
+
+pub use jpeg_scan::ReducedImage;
 
 /// What inspection should do beyond reading and hashing.
 #[derive(Clone, Debug)]
@@ -39,6 +42,32 @@ pub struct InspectOptions {
     pub jpeg_resolution: JpegResolution,
     /// Digests to compute besides SHA-256 (which is always computed), over the same bytes.
     pub algorithms: Vec<Algorithm>,
+    /// With `decode`: whether image data is decoded (full) or only headers, tags and page
+    /// trees are read for the page facts (quick).
+    pub depth: Depth,
+}
+
+/// How deep `vouch check` looks into page files (issue #7): `--depth`, and `depth` in
+/// report.json.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Depth {
+    /// Digests, structure and metadata: headers, tags, page trees and the page facts the
+    /// rules judge (size, resolution, colour, compression), without decoding image data.
+    /// A page whose image data is damaged passes; use it for a first look, never for
+    /// acceptance.
+    Quick,
+    /// Everything quick does, plus every page's image data decoded in full: the default,
+    /// and what acceptance needs.
+    #[default]
+    Full,
+}
+
+impl InspectOptions {
+    /// True if image data is to be decoded in full (not just its headers read).
+    pub(crate) fn pixels(&self) -> bool {
+        self.decode && self.depth == Depth::Full
+    }
 }
 
 /// Which of a JPEG's two resolution fields is believed first (the other is the fallback).
@@ -65,6 +94,7 @@ impl Default for InspectOptions {
             max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
             jpeg_resolution: JpegResolution::default(),
             algorithms: Vec::new(),
+            depth: Depth::Full,
         }
     }
 }
@@ -129,6 +159,17 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     inspection.pages = decoded.pages;
     inspection.decode_error = decoded.error;
     inspection
+}
+
+/// Fully verifies one JPEG (as `inspect_bytes` does) and returns its facts with its first
+/// component (luma) at 1/8 scale, made from the DC coefficients in the same walk; for
+/// image-quality checks. `inspect_bytes` drops that image; this keeps it.
+pub fn jpeg_reduced(
+    bytes: &[u8],
+    opts: &InspectOptions,
+) -> Result<(PageFacts, ReducedImage), String> {
+    guarded(|| jpeg::decode_reduced(bytes, opts))
+        .unwrap_or_else(|why| Err(format!("decoder panicked: {why}")))
 }
 
 /// Hands the bytes to the module for their format.
@@ -291,6 +332,37 @@ mod tests {
         assert_eq!(guarded(|| -> u8 { panic!("boom") }), Err("boom".to_string()));
         let n = 3;
         assert_eq!(guarded(|| -> u8 { panic!("page {n}") }), Err("page 3".to_string()));
+    }
+
+    /// `--depth quick` gives the rules the same page facts as a full decode, for every
+    /// committed sample of every format.
+    #[test]
+    fn quick_reads_the_same_page_facts_as_full() {
+        let dir = format!("{}/testdata/formats", env!("CARGO_MANIFEST_DIR"));
+        let quick = InspectOptions { depth: Depth::Quick, ..decode() };
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.is_file() || path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let full = inspect_file(&path, &decode());
+            assert_eq!(full.decode_error, None, "{}", path.display());
+            assert_eq!(inspect_file(&path, &quick), full, "{}", path.display());
+            seen += 1;
+        }
+        assert!(seen >= 15, "only {seen} samples");
+    }
+
+    #[test]
+    fn quick_does_not_walk_a_jpeg_scan() {
+        let mut bytes = fixture("baseline-grey-300dpi.jpg");
+        let mid = bytes.len() / 2;
+        bytes[mid..mid + 2].copy_from_slice(&[0xFF, 0xC0]);
+        let quick = InspectOptions { depth: Depth::Quick, ..decode() };
+        assert!(inspect_bytes(&bytes, &decode()).decode_error.is_some());
+        let i = inspect_bytes(&bytes, &quick);
+        assert_eq!((i.decode_error, i.pages.len()), (None, 1));
     }
 
     #[test]

@@ -315,11 +315,14 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
             let (Ok(columns), Ok(rows)) = (u32::try_from(columns), u32::try_from(rows)) else {
                 return Err(format!("bad CCITT Columns/Rows {columns} × {rows}"));
             };
-            ccitt::check_g4(&s.content, columns, rows, false)?;
+            if opts.pixels() {
+                ccitt::check_g4(&s.content, columns, rows, false)?;
+            }
             facts.colour = ColourMode::Bilevel;
             facts.bits_per_sample = 1;
             facts.compression = "ccitt-g4".into();
         }
+        [b"FlateDecode"] if !opts.pixels() => facts.compression = "deflate".into(),
         [b"FlateDecode"] => {
             let data = inflate(&s.content, true, "the image stream", opts)?;
             let predictor = parm(b"Predictor").unwrap_or(1);

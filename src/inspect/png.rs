@@ -34,6 +34,9 @@ fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
     if let Some(why) = over_pixel_limit("the image", page.width, page.height, opts) {
         return Err(why);
     }
+    if !opts.pixels() {
+        return Ok(page); // --depth quick: header only
+    }
     while reader.next_row().map_err(|e| e.to_string())?.is_some() {}
     reader.finish().map_err(|e| e.to_string())?;
     Ok(page)

@@ -162,6 +162,9 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
     if let Some(why) = over_pixel_limit("the page", width, height, opts) {
         return Err(why);
     }
+    if !opts.pixels() {
+        return Ok(page); // --depth quick: tags only
+    }
     let compression = tag_u32(decoder, Tag::Compression)?.unwrap_or(1);
     if matches!(compression, 1 | 4 | 5 | 7 | 8 | 32946 | 32773) {
         own_chunks(decoder, bytes, compression, (width, height), opts)?;

@@ -6,6 +6,7 @@
 
 use super::model::{Report, Verdict};
 use crate::finding::Severity;
+use crate::inspect::Depth;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -38,6 +39,9 @@ fn header(s: &mut String, r: &Report) {
     );
     for m in &r.manifests {
         let _ = writeln!(s, "manifest  {} ({}, {} entries)", m.path, m.format, m.entries);
+    }
+    if r.depth == Depth::Quick {
+        let _ = writeln!(s, "{QUICK}");
     }
     s.push('\n');
 }
@@ -108,8 +112,13 @@ fn verdict(s: &mut String, r: &Report) {
         Verdict::Accepted if warnings == 0 => "no findings".to_string(),
         _ => format!("{errors} errors, {warnings} warnings"),
     };
-    let _ = writeln!(s, "{}: {why}", r.verdict.shout());
+    let depth = if r.depth == Depth::Quick { " (depth quick: image data not decoded)" } else { "" };
+    let _ = writeln!(s, "{}: {why}{depth}", r.verdict.shout());
 }
+
+/// What a quick check is, in the summary's header.
+const QUICK: &str = "depth     quick: digests, structure and metadata only; page image data \
+                     was not decoded (run --depth full for acceptance)";
 
 /// `report: DIR (files…)`, naming the signature when there is one.
 pub fn bundle_line(dir: &Path, r: &Report, signature: Option<&Path>) -> String {

@@ -35,6 +35,8 @@ pub struct RunInfo {
     /// Seed of the contact-sheet draw, when given (`--sample-seed`, e.g. drawn at the
     /// handover meeting); otherwise derived from the inputs.
     pub sample_seed: Option<u64>,
+    /// How deep page files were checked.
+    pub depth: crate::inspect::Depth,
 }
 
 /// Builds the report of a completed run.
@@ -84,6 +86,7 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
             })
             .collect(),
         verdict: Verdict::of(&findings),
+        depth: run.depth,
         incomplete: None,
         totals: Totals {
             records: ctx.catalogue.records.len() as u64,

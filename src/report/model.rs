@@ -38,6 +38,9 @@ pub struct Report {
     /// `incomplete` and nothing is vouched for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incomplete: Option<String>,
+    /// How deep page files were checked: `full` (every page's image data decoded) or
+    /// `quick` (digests, structure and metadata only; damaged image data goes unnoticed).
+    pub depth: crate::inspect::Depth,
     /// What was checked.
     pub totals: Totals,
     /// Findings per rule id.
