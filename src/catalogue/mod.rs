@@ -119,7 +119,26 @@ impl Catalogue {
         spec: &CatalogueSpec,
         opts: &Options,
     ) -> Result<Catalogue, CatalogueError> {
-        let table = Table::read(path)?;
+        Catalogue::from_table(Table::read(path)?, spec, opts)
+    }
+
+    /// Reads and validates a catalogue already in memory; `path` names it and is never
+    /// opened (an item list named by `opts.items` still is).
+    pub fn from_bytes(
+        path: &Path,
+        bytes: &[u8],
+        spec: &CatalogueSpec,
+        opts: &Options,
+    ) -> Result<Catalogue, CatalogueError> {
+        Catalogue::from_table(Table::from_bytes(path, bytes)?, spec, opts)
+    }
+
+    fn from_table(
+        table: Table,
+        spec: &CatalogueSpec,
+        opts: &Options,
+    ) -> Result<Catalogue, CatalogueError> {
+        let path = table.path.as_path();
         let invalid = |problem: String| CatalogueError::Invalid { file: path.into(), problem };
         let fields = record_fields(spec);
         let (sheet, mapping) =

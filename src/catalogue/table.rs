@@ -60,12 +60,19 @@ impl Table {
     pub fn read(path: &Path) -> Result<Table, CatalogueError> {
         let bytes = std::fs::read(path)
             .map_err(|source| CatalogueError::Read { file: path.to_path_buf(), source })?;
-        let sha256 = hex::encode(Sha256::digest(&bytes));
+        Table::from_bytes(path, &bytes)
+    }
+
+    /// Reads a catalogue already in memory; `path` names it in the table and in errors
+    /// and is never opened. The entry point for callers that hold the bytes (and for
+    /// the fuzz targets in `fuzz/`).
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Table, CatalogueError> {
+        let sha256 = hex::encode(Sha256::digest(bytes));
         let invalid = |problem: String| CatalogueError::Invalid { file: path.into(), problem };
-        let (format, delimiter, sheets) = match spreadsheet_kind(&bytes) {
-            Some(kind) => (kind, None, read_workbook(&bytes, kind).map_err(invalid)?),
+        let (format, delimiter, sheets) = match spreadsheet_kind(bytes) {
+            Some(kind) => (kind, None, read_workbook(bytes, kind).map_err(invalid)?),
             None => {
-                let (text, encoding) = decode(&bytes).ok_or_else(|| {
+                let (text, encoding) = decode(bytes).ok_or_else(|| {
                     invalid(
                         "is neither a spreadsheet (XLSX, XLS, ODS) nor UTF-8, UTF-16 or \
                          GB18030/GBK text; save it as CSV UTF-8"

@@ -116,7 +116,19 @@ impl Manifest {
     pub fn read(path: &Path, root: &Path, opts: Options) -> anyhow::Result<Manifest> {
         let bytes = std::fs::read(path)
             .with_context(|| format!("reading manifest '{}'", path.display()))?;
-        let format = opts.format.unwrap_or_else(|| detect(path, &bytes));
+        Manifest::from_bytes(path, &bytes, root, opts)
+    }
+
+    /// Reads a manifest already in memory; `path` is where it lives (its folder is the
+    /// default base, its name may state the algorithm), `root` the canonical delivery
+    /// root. Only a BagIt manifest looks at the disk, for the tag files around it.
+    pub fn from_bytes(
+        path: &Path,
+        bytes: &[u8],
+        root: &Path,
+        opts: Options,
+    ) -> anyhow::Result<Manifest> {
+        let (format, lines) = parse_bytes(path, bytes, opts);
         let base = match opts.base {
             Some(b) => b.to_path_buf(),
             None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -125,13 +137,13 @@ impl Manifest {
             .with_context(|| format!("resolving the folder of manifest '{}'", path.display()))?;
         let mut m = Manifest {
             path: path.to_path_buf(),
-            sha256: hex::encode(Sha256::digest(&bytes)),
+            sha256: hex::encode(Sha256::digest(bytes)),
             format,
             entries: Vec::new(),
             bad_lines: Vec::new(),
             bag: (format == Format::Bagit).then(|| bagit::read_bag(path)),
         };
-        for (line, parsed) in parse(path, &bytes, format, opts.algorithm) {
+        for (line, parsed) in lines {
             match parsed.and_then(|p| Ok((locate(&p.name, &base, root)?, p))) {
                 Ok((rel, p)) => {
                     m.entries.push(Entry { rel, digests: p.digests, size: p.size, line })
@@ -176,7 +188,17 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Format {
     }
 }
 
-type Lines = Vec<(u64, Result<Parsed, String>)>;
+/// Every data line of a manifest: its 1-based number and what the format parser read.
+pub type Lines = Vec<(u64, Result<Parsed, String>)>;
+
+/// Parses a manifest's bytes in any of the four formats, touching nothing on disk: the
+/// format is `opts.format` or detected, and `name` (the manifest's file name) is only
+/// looked at for the algorithm it states. Paths are returned as listed, not yet placed
+/// under a delivery root (that is [`Manifest::from_bytes`]); `opts.base` is unused.
+pub fn parse_bytes(name: &Path, bytes: &[u8], opts: Options) -> (Format, Lines) {
+    let format = opts.format.unwrap_or_else(|| detect(name, bytes));
+    (format, parse(name, bytes, format, opts.algorithm))
+}
 
 fn parse(path: &Path, bytes: &[u8], format: Format, alg: Option<Algorithm>) -> Lines {
     match format {
