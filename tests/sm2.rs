@@ -155,7 +155,10 @@ fn a_changed_byte_or_a_swapped_signature_fails_naming_it() {
         "{}",
         text(&o)
     );
-    // The same key's signature of another report (a later run) is not this report's.
+    // The same key's signature of another report (a later run, on a delivery that has
+    // changed since) is not this report's. The change makes the report differ even when
+    // both runs fall in the same second (SM2 signatures here are deterministic).
+    std::fs::write(f.path("delivery/later.txt"), "x").unwrap();
     f.check("later", &["--sign-key", "keys/archive.key.pem"], &[]);
     copy_dir(&f.path("out"), &f.path("swapped"));
     std::fs::copy(f.path("later/report.json.sm2.sig"), f.path("swapped/report.json.sm2.sig"))
