@@ -14,9 +14,11 @@ mod jpeg;
 mod jpeg_scan;
 mod ofd;
 mod pdf;
+mod pdf_scan;
 mod png;
 mod sniff;
 mod tiff;
+mod xml;
 
 #[cfg(test)]
 mod testutil;
