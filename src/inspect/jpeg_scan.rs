@@ -245,6 +245,12 @@ fn read_sof(seg: &[u8], progressive: bool) -> Result<Frame, String> {
         }
         comps.push(Component { id: c[0], h, v, tq: c[2], bw: 0, bh: 0 });
     }
+    // Grey, YCbCr/RGB and CMYK/YCCK have 1 to 4; a progressive frame's coverage map is
+    // one word per block per component, so 255 components at the pixel limit would need
+    // gigabytes (issue #8).
+    if comps.len() > 4 {
+        return Err(format!("JPEG frame has {} components; vouch decodes 1 to 4", comps.len()));
+    }
     let hmax = comps.iter().map(|c| c.h).max().unwrap_or(1);
     let vmax = comps.iter().map(|c| c.v).max().unwrap_or(1);
     for c in &mut comps {

@@ -15,9 +15,11 @@ mod jpeg_bits;
 mod jpeg_scan;
 mod ofd;
 mod pdf;
+mod pdf_scan;
 mod png;
 mod sniff;
 mod tiff;
+mod xml;
 
 #[cfg(test)]
 mod testutil;

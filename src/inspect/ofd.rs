@@ -13,8 +13,9 @@
 //! its `Boundary`, else the page's `PhysicalBox`. A page's facts are its largest image's.
 
 use super::endian::Endian::Little;
-use super::{Decoded, InspectOptions, examine, sniff};
+use super::{Decoded, InspectOptions, examine, sniff, xml};
 use crate::facts::{Format, PageFacts};
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
@@ -83,9 +84,22 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     decoded
 }
 
-/// Every entry of the package, inflated and CRC-checked, by name.
-struct Package {
-    entries: BTreeMap<String, Vec<u8>>,
+/// Deflate cannot expand data much more than 1032 to 1; a package that inflates to more
+/// than this many times its own size (counting every read) must reuse compressed data,
+/// as overlapping-entry ZIP bombs do.
+const MAX_PACKAGE_RATIO: u64 = 1032;
+
+/// The package: every entry's CRC verified up front, entries inflated again one at a time
+/// when needed (never all held at once), all reads charged to one budget.
+struct Package<'a> {
+    zip: RefCell<zip::ZipArchive<Cursor<&'a [u8]>>>,
+    /// File entries by name: their index in the archive.
+    names: BTreeMap<String, usize>,
+    /// Bytes the package may still inflate to, in all (see [`MAX_PACKAGE_RATIO`]).
+    budget: Cell<u64>,
+    /// Each image file's outcome, so a file drawn many times is decoded once.
+    images: RefCell<BTreeMap<String, Result<Option<PageFacts>, String>>>,
+    opts: &'a InspectOptions,
 }
 
 /// One document of the package: where it lives, its page area and resources.
@@ -98,44 +112,79 @@ struct Document {
     media: BTreeMap<String, String>,
 }
 
-impl Package {
-    fn read(bytes: &[u8], opts: &InspectOptions) -> Result<Package, String> {
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-        let mut entries = BTreeMap::new();
-        for i in 0..zip.len() {
-            let mut entry = zip.by_index(i).map_err(|e| format!("entry {}: {e}", i + 1))?;
-            if entry.is_dir() {
-                continue;
+impl<'a> Package<'a> {
+    fn read(bytes: &'a [u8], opts: &'a InspectOptions) -> Result<Package<'a>, String> {
+        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        let budget = (bytes.len() as u64).saturating_mul(MAX_PACKAGE_RATIO);
+        let mut package = Package {
+            zip: RefCell::new(zip),
+            names: BTreeMap::new(),
+            budget: Cell::new(budget.max(opts.max_inflated_bytes)),
+            images: RefCell::new(BTreeMap::new()),
+            opts,
+        };
+        let count = package.zip.borrow().len();
+        for i in 0..count {
+            if let Some(name) = package.inflate(i, None)? {
+                package.names.insert(name, i);
             }
-            let name = entry.name().map_err(|e| format!("entry {}: {e}", i + 1))?.into_owned();
-            let mut data = Vec::new();
-            (&mut entry)
-                .take(opts.max_inflated_bytes.saturating_add(1))
-                .read_to_end(&mut data)
-                .map_err(|e| format!("entry '{name}' cannot be read: {e}"))?;
-            if data.len() as u64 > opts.max_inflated_bytes {
-                return Err(super::over_inflate_limit(&format!("entry '{name}'"), opts));
-            }
-            // Reading to the end is what makes the crate compare the CRC; a short read
-            // (size in the header larger than the data) must not pass either.
-            if data.len() as u64 != entry.size() {
-                return Err(format!("entry '{name}' is shorter than its header says"));
-            }
-            entries.insert(name, data);
         }
-        Ok(Package { entries })
+        Ok(package)
     }
 
-    fn xml(&self, path: &str) -> Result<roxmltree::Document<'_>, String> {
-        let bytes = self.entries.get(path).ok_or_else(|| format!("'{path}' is missing"))?;
-        let text = std::str::from_utf8(bytes).map_err(|_| format!("'{path}' is not UTF-8"))?;
-        roxmltree::Document::parse(text)
-            .map_err(|e| format!("'{path}' is not well-formed XML: {e}"))
+    /// Inflates entry `index` (into `keep`, or only to verify it), within the entry limit
+    /// and the package budget; `None` for a directory.
+    fn inflate(&self, index: usize, keep: Option<&mut Vec<u8>>) -> Result<Option<String>, String> {
+        let mut zip = self.zip.borrow_mut();
+        let mut entry = zip.by_index(index).map_err(|e| format!("entry {}: {e}", index + 1))?;
+        if entry.is_dir() {
+            return Ok(None);
+        }
+        let name = entry.name().map_err(|e| format!("entry {}: {e}", index + 1))?.into_owned();
+        let limit = self.opts.max_inflated_bytes.min(self.budget.get());
+        let mut reader = (&mut entry).take(limit.saturating_add(1));
+        let read = match keep {
+            Some(out) => reader.read_to_end(out).map(|n| n as u64),
+            None => std::io::copy(&mut reader, &mut std::io::sink()),
+        };
+        let n = read.map_err(|e| format!("entry '{name}' cannot be read: {e}"))?;
+        if n > self.opts.max_inflated_bytes {
+            return Err(super::over_inflate_limit(&format!("entry '{name}'"), self.opts));
+        }
+        if n > self.budget.get() {
+            return Err(format!(
+                "the package inflates to more than {MAX_PACKAGE_RATIO} times its own size in \
+                 all, which deflate cannot do without reusing data (overlapping entries: a ZIP \
+                 bomb); over vouch's package limit, it was not decoded"
+            ));
+        }
+        self.budget.set(self.budget.get() - n);
+        // Reading to the end is what makes the crate compare the CRC; a short read
+        // (size in the header larger than the data) must not pass either.
+        if n != entry.size() {
+            return Err(format!("entry '{name}' is shorter than its header says"));
+        }
+        Ok(Some(name))
+    }
+
+    /// The bytes of the file entry `path`, inflated now.
+    fn entry(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
+        let Some(&index) = self.names.get(path) else { return Ok(None) };
+        let mut out = Vec::new();
+        self.inflate(index, Some(&mut out))?;
+        Ok(Some(out))
+    }
+
+    /// The text of the XML part `path`; parse it with [`super::xml::parse`].
+    fn text(&self, path: &str) -> Result<String, String> {
+        let bytes = self.entry(path)?.ok_or_else(|| format!("'{path}' is missing"))?;
+        String::from_utf8(bytes).map_err(|_| format!("'{path}' is not UTF-8"))
     }
 
     /// The documents `OFD.xml` names, with their page lists and resources.
     fn documents(&self) -> Result<Vec<Document>, String> {
-        let root = self.xml(ROOT)?;
+        let src = self.text(ROOT)?;
+        let root = xml::parse(&src, ROOT)?;
         let roots: Vec<String> = elements(&root, "DocRoot").map(|n| text(n).to_string()).collect();
         if roots.is_empty() {
             return Err("OFD.xml names no document (DocRoot)".into());
@@ -144,7 +193,8 @@ impl Package {
     }
 
     fn document(&self, path: &str) -> Result<Document, String> {
-        let xml = self.xml(path)?;
+        let src = self.text(path)?;
+        let xml = xml::parse(&src, path)?;
         let dir = path.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
         let pages = elements(&xml, "Page")
             .map(|p| {
@@ -160,7 +210,8 @@ impl Package {
         let mut media = BTreeMap::new();
         let res_files = elements(&xml, "DocumentRes").chain(elements(&xml, "PublicRes"));
         for res in res_files.map(|r| resolve(&dir, text(r))).collect::<Vec<_>>() {
-            let rx = self.xml(&res)?;
+            let res_text = self.text(&res)?;
+            let rx = xml::parse(&res_text, &res)?;
             let res_dir = res.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
             let base = rx.root_element().attribute("BaseLoc").unwrap_or("");
             let base_dir = if base.is_empty() {
@@ -180,6 +231,33 @@ impl Package {
         Ok(Document { pages, physical, media })
     }
 
+    /// Decodes the image file `file` (resource `id`), or recalls its outcome.
+    fn image(
+        &self,
+        file: &str,
+        id: &str,
+        opts: &InspectOptions,
+    ) -> Result<Option<PageFacts>, String> {
+        if let Some(known) = self.images.borrow().get(file) {
+            return known.clone();
+        }
+        let outcome = self.entry(file).and_then(|bytes| {
+            let bytes =
+                bytes.ok_or_else(|| format!("image file '{file}' (resource {id}) is missing"))?;
+            let format = sniff::sniff(&bytes);
+            if !matches!(format, Format::Jpeg | Format::Tiff | Format::Png | Format::Jp2) {
+                return Err(format!("image file '{file}' is not an image vouch can decode"));
+            }
+            let d = examine(format, &bytes, opts);
+            match d.error {
+                Some(why) => Err(format!("image file '{file}': {why}")),
+                None => Ok(d.pages.into_iter().next()),
+            }
+        });
+        self.images.borrow_mut().insert(file.to_string(), outcome.clone());
+        outcome
+    }
+
     /// Decodes every image of one page; the facts of its largest one.
     fn page(
         &self,
@@ -187,7 +265,8 @@ impl Package {
         path: &str,
         opts: &InspectOptions,
     ) -> Result<Option<PageFacts>, String> {
-        let xml = self.xml(path)?;
+        let src = self.text(path)?;
+        let xml = xml::parse(&src, path)?;
         let physical = elements(&xml, "Area")
             .next()
             .and_then(|a| a.children().find(|c| c.tag_name().name() == "PhysicalBox"))
@@ -202,19 +281,7 @@ impl Package {
                 .media
                 .get(id)
                 .ok_or_else(|| format!("image resource {id} is not in the document's resources"))?;
-            let bytes = self
-                .entries
-                .get(file)
-                .ok_or_else(|| format!("image file '{file}' (resource {id}) is missing"))?;
-            let format = sniff::sniff(bytes);
-            if !matches!(format, Format::Jpeg | Format::Tiff | Format::Png | Format::Jp2) {
-                return Err(format!("image file '{file}' is not an image vouch can decode"));
-            }
-            let d = examine(format, bytes, opts);
-            if let Some(why) = d.error {
-                return Err(format!("image file '{file}': {why}"));
-            }
-            let Some(mut facts) = d.pages.into_iter().next() else { continue };
+            let Some(mut facts) = self.image(file, id, opts)? else { continue };
             let ctm = obj.attribute("CTM").and_then(|c| {
                 let v = numbers(c);
                 (v.len() == 6).then(|| (v[0].hypot(v[1]), v[2].hypot(v[3])))

@@ -18,7 +18,7 @@
 //! of its largest image; a page without any image has no facts. Inline images (`BI`) are
 //! not decoded: scanning software does not use them for page images.
 
-use super::{Decoded, InspectOptions, ccitt, inflate, jp2, jpeg, over_pixel_limit};
+use super::{Decoded, InspectOptions, ccitt, inflate, jp2, jpeg, over_pixel_limit, pdf_scan};
 use crate::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -29,6 +29,9 @@ const MAX_FORM_DEPTH: usize = 8;
 
 /// PDF facts: the page count, and every page's images decoded if asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
+    if let Err(why) = pdf_scan::prescan(bytes, opts) {
+        return Decoded::failed(why);
+    }
     let doc = match Document::load_mem(bytes) {
         Ok(doc) => doc,
         Err(e) => {
@@ -190,6 +193,7 @@ fn walk(
             images.insert(id, Placed { facts, drawn: None });
         }
     }
+    pdf_scan::content_nesting(content).map_err(|e| format!("content stream: {e}"))?;
     let ops = Content::decode(content).map_err(|e| format!("content stream: {e}"))?.operations;
     let (mut ctm, mut stack) = (base, Vec::new());
     for op in ops {

@@ -55,6 +55,9 @@ fn ifd_chain(bytes: &[u8]) -> Result<Vec<u64>, String> {
     let offset = |at: u64| if big { e.u64(bytes, at) } else { e.u32(bytes, at).map(u64::from) };
     let mut next = offset(if big { 8 } else { 4 }).ok_or_else(bad_header)?;
     let (mut chain, mut seen) = (Vec::new(), HashSet::new());
+    // Directories of an honest file never overlap, so together their entries fit in the
+    // file; overlapping ones could make this walk quadratic in the file size.
+    let (mut entry_bytes, entry_size) = (0u64, if big { 20u64 } else { 12 });
     while next != 0 {
         let page = chain.len() + 1;
         if !seen.insert(next) {
@@ -75,6 +78,15 @@ fn ifd_chain(bytes: &[u8]) -> Result<Vec<u64>, String> {
             ));
         };
         let entries = count.unwrap_or(0);
+        entry_bytes = entry_bytes.saturating_add(entries.saturating_mul(entry_size));
+        if entry_bytes > bytes.len() as u64 {
+            return Err(format!(
+                "TIFF page {page}: the image directories overlap, listing more entries in \
+                 all than the file ({} bytes) can hold; over vouch's TIFF directory limit, \
+                 the file was not decoded",
+                bytes.len()
+            ));
+        }
         if let Some(tag) = value_outside(bytes, e, big, next, entries) {
             return Err(format!(
                 "TIFF page {page}: the value of tag {tag} lies past the end of the file \
@@ -229,7 +241,7 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
     } else {
         height.div_ceil(ch) as usize
     };
-    let chunks = per_plane * planes as usize;
+    let chunks = per_plane.saturating_mul(planes as usize);
     if offsets.len() < chunks || counts.len() < chunks {
         return Err(format!("the page needs {chunks} {kind}s but lists {}", offsets.len()));
     }
@@ -239,6 +251,17 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
         None => None,
     };
     let row_bytes = (u64::from(cw) * u64::from(bps) * u64::from(spp / planes)).div_ceil(8);
+    // The work of decoding is bounded like the decoder's own buffer (`limits`): a page of
+    // at most `max_pixels` with up to 16 bytes per pixel, whatever the tags claim.
+    let page_bytes = row_bytes.saturating_mul(u64::from(ch)).saturating_mul(chunks as u64);
+    if page_bytes > opts.max_pixels.saturating_mul(16) {
+        return Err(format!(
+            "the page's {chunks} {kind}s would decode to {page_bytes} bytes ({bps} bits × {spp} \
+             samples per pixel), more than 16 bytes for each of limits.max_pixels ({}); it was \
+             not decoded",
+            opts.max_pixels
+        ));
+    }
     for (i, (&off, &len)) in offsets.iter().zip(&counts).take(chunks).enumerate() {
         let data = usize::try_from(off)
             .ok()
