@@ -8,6 +8,7 @@
 mod catalogue;
 mod check;
 mod formats;
+mod fuzz_regressions;
 mod generator;
 mod interrupt;
 mod manifests;
