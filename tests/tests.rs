@@ -9,6 +9,7 @@ mod catalogue;
 mod check;
 mod depth;
 mod formats;
+mod fuzz_regressions;
 mod generator;
 mod interrupt;
 mod manifests;
