@@ -44,6 +44,11 @@ impl Huffman {
             delta[len] = k as i32 - code;
             for _ in 0..n {
                 let symbol = *values.get(k).ok_or("a Huffman table lists too few symbols")?;
+                // Checked before the code is used (issue #8: an over-full table indexed
+                // past the fast lookup and panicked).
+                if code >= (1 << len) {
+                    return Err("a Huffman table has more codes than fit their lengths".into());
+                }
                 if len as u32 <= FAST_BITS {
                     let shift = FAST_BITS - len as u32;
                     let first = (code as usize) << shift;
@@ -664,4 +669,25 @@ fn complete(f: &Frame, cov: &Coverage) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Huffman;
+
+    #[test]
+    fn an_over_full_huffman_table_is_an_error_not_a_panic() {
+        // Three codes of length 1 cannot exist; found by fuzzing (issue #8).
+        let mut counts = [0u8; 16];
+        counts[0] = 3;
+        let err = Huffman::new(&counts, &[1, 2, 3]).err().unwrap();
+        assert!(err.contains("more codes than fit"), "{err}");
+        // 512 codes of length 9 overflow the 9-bit lookup the same way.
+        let (mut counts, values) = ([0u8; 16], vec![0u8; 600]);
+        counts[8] = 255;
+        counts[7] = 255;
+        assert!(Huffman::new(&counts, &values).is_err());
+        counts[7] = 1;
+        assert!(Huffman::new(&counts, &values).is_ok());
+    }
 }
