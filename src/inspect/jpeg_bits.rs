@@ -55,6 +55,11 @@ impl Huffman {
             delta[len as usize] = k as i32 - code;
             for _ in 0..n {
                 let symbol = values[k];
+                // Checked before the code indexes the fast table: an over-full table
+                // would index past it (found by fuzzing, testdata/fuzz/jpeg).
+                if code >= (1 << len) {
+                    return Err(bad("its codes do not fit their lengths"));
+                }
                 if len <= FAST_BITS {
                     let shift = FAST_BITS - len;
                     let first = (code as usize) << shift;

@@ -613,6 +613,20 @@ mod tests {
         assert_eq!(i.pages.len(), 1);
     }
 
+    #[test]
+    fn decode_work_is_bounded_by_the_pixel_limit() {
+        // 40 × 30 RGB claiming 64 bits per sample: 28,800 bytes to decode, more than 16
+        // bytes for each of 1,200 pixels (issue #8).
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, None);
+        let at = tag_value_pos(&bytes, 258); // BitsPerSample, three SHORTs
+        for k in 0..3 {
+            bytes[at + 2 * k..at + 2 * k + 2].copy_from_slice(&64u16.to_le_bytes());
+        }
+        let opts = super::InspectOptions { max_pixels: 1200, ..decode() };
+        let err = inspect_bytes(&bytes, &opts).decode_error.unwrap();
+        assert!(err.contains("more than 16 bytes for each of limits.max_pixels (1200)"), "{err}");
+    }
+
     /// Every compression and layout the libtiff samples cover, with its facts.
     #[test]
     fn libtiff_samples_of_every_compression() {
