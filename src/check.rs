@@ -254,13 +254,16 @@ fn inspect_all(
                     decode: item.is_page_file(),
                     algorithms: algorithms.iter().copied().collect(),
                     depth: cfg.depth,
+                    reduced: cfg.depth == inspect::Depth::Full,
                     ..cfg.profile.inspect_options()
                 };
                 if let Some(done) = previous.get(&item.rel, item.size, item.mtime_ns) {
                     bar.inc(item.size);
                     return Some(done.clone());
                 }
-                let facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
+                let mut facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
+                // Reduced page images are transient: never kept with the facts.
+                drop(std::mem::take(&mut facts.reduced));
                 if let Some(j) = journal {
                     j.record(&item.rel, item.size, item.mtime_ns, &facts);
                 }

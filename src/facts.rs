@@ -175,6 +175,11 @@ pub struct Inspection {
     /// The file was read but could not be fully decoded: truncated, corrupt, zero pages,
     /// a limit exceeded, or a decoder panic. Says what and where, for a person.
     pub decode_error: Option<String>,
+    /// With `InspectOptions::reduced`: each decoded page at reduced scale, as (page
+    /// number, image). Transient: the caller takes it for thumbnails and drops it; it is
+    /// never serialized (journal, report), so memory and files stay small.
+    #[serde(skip)]
+    pub reduced: Vec<(u32, crate::inspect::ReducedImage)>,
 }
 
 /// Kinds of read error the rules tell apart.

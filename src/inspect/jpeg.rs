@@ -19,8 +19,9 @@
 //! `resolution.jpeg_precedence` says which wins (JFIF by default), the other is the
 //! fallback.
 
-use super::jpeg_scan::{self, ReducedImage};
+use super::jpeg_scan;
 use super::over_pixel_limit;
+use super::reduce::ReducedImage;
 use super::{Decoded, InspectOptions, JpegResolution, dots_per_inch, exif};
 use crate::facts::{ColourMode, Dpi, PageFacts};
 
@@ -40,8 +41,11 @@ struct Header {
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     let mut decoded = Decoded { page_count: Some(1), ..Decoded::default() };
     if opts.decode {
-        match decode(bytes, opts) {
-            Ok(page) => decoded.pages.push(page),
+        match decode_with(bytes, opts, opts.reduced && opts.pixels()) {
+            Ok((page, image)) => {
+                decoded.pages.push(page);
+                decoded.reduced.extend(image.map(|i| (1, i)));
+            }
             Err(why) => decoded.error = Some(why),
         }
     }

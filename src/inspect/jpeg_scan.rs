@@ -28,6 +28,7 @@
 //! ([`ReducedImage`]), kept only when asked for.
 
 use super::jpeg_bits::{Bits, Huffman, Short};
+use super::reduce::ReducedImage;
 
 #[derive(Clone, Copy, Debug)]
 struct Component {
@@ -63,19 +64,6 @@ struct Coverage {
     /// The first component's quantized DC coefficient per block, if the reduced image is
     /// wanted.
     dc: Option<Vec<i32>>,
-}
-
-/// The first component of a JPEG at 1/8 scale, one pixel per 8×8 block, from the DC
-/// coefficients alone (as libjpeg's 1/8-scale decode): the luma of a YCbCr or greyscale
-/// image, made in the same walk that proves the image complete.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReducedImage {
-    /// Pixels across: the first component's blocks across.
-    pub width: u32,
-    /// Pixels down.
-    pub height: u32,
-    /// 8-bit samples, row by row.
-    pub pixels: Vec<u8>,
 }
 
 /// Definitions that marker segments set and later scans use.

@@ -17,6 +17,7 @@ mod ofd;
 mod pdf;
 mod pdf_scan;
 mod png;
+mod reduce;
 mod sniff;
 mod tiff;
 mod xml;
@@ -28,7 +29,7 @@ use crate::digest::{self, Algorithm};
 use crate::facts::{Dpi, Format, Inspection, PageFacts, ReadErrorKind};
 use std::path::Path;
 
-pub use jpeg_scan::ReducedImage;
+pub use reduce::ReducedImage;
 
 /// What inspection should do beyond reading and hashing.
 #[derive(Clone, Debug)]
@@ -47,6 +48,9 @@ pub struct InspectOptions {
     /// With `decode`: whether image data is decoded (full) or only headers, tags and page
     /// trees are read for the page facts (quick).
     pub depth: Depth,
+    /// With full depth: keep a reduced-scale grey image of every decoded page
+    /// ([`Inspection::reduced`]) for quality measures and thumbnails.
+    pub reduced: bool,
 }
 
 /// How deep `vouch check` looks into page files (issue #7): `--depth`, and `depth` in
@@ -97,6 +101,7 @@ impl Default for InspectOptions {
             jpeg_resolution: JpegResolution::default(),
             algorithms: Vec::new(),
             depth: Depth::Full,
+            reduced: false,
         }
     }
 }
@@ -110,6 +115,8 @@ pub(crate) struct Decoded {
     pub(crate) pages: Vec<PageFacts>,
     /// Why the file could not be fully decoded, for a person.
     pub(crate) error: Option<String>,
+    /// With [`InspectOptions::reduced`]: (page number, page at reduced scale).
+    pub(crate) reduced: Vec<(u32, ReducedImage)>,
 }
 
 impl Decoded {
@@ -160,6 +167,7 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     inspection.page_count = decoded.page_count;
     inspection.pages = decoded.pages;
     inspection.decode_error = decoded.error;
+    inspection.reduced = decoded.reduced;
     inspection
 }
 

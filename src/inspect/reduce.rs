@@ -1,0 +1,20 @@
+//! Reduced images: each decoded page at a small scale, for image-quality measures and
+//! contact-sheet thumbnails, made by the decode that proves the page intact (no second
+//! read, no full-resolution decode just for quality: issues #5 and #10).
+//!
+//! A JPEG gives its 1/8-scale image for free from the DC coefficients (see
+//! [`super::jpeg_scan`]); other decoders downscale the pixels they already hold.
+
+/// One page at reduced scale, greyscale: 0 is black, 255 white. For a JPEG, the first
+/// component (luma) at 1/8 scale, one pixel per 8×8 block, from the DC coefficients alone
+/// (as libjpeg's 1/8-scale decode); for other formats, a box-filtered downscale of the
+/// decoded page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReducedImage {
+    /// Pixels across.
+    pub width: u32,
+    /// Pixels down.
+    pub height: u32,
+    /// 8-bit grey samples, row by row.
+    pub pixels: Vec<u8>,
+}
