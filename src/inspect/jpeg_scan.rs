@@ -171,7 +171,7 @@ fn reduce(c: &Component, dc: &[i32], q0: u16) -> ReducedImage {
         .iter()
         .map(|&v| ((i64::from(v) * i64::from(q0) + 4) >> 3).saturating_add(128).clamp(0, 255) as u8)
         .collect();
-    ReducedImage { width: c.bw as u32, height: c.bh as u32, pixels }
+    ReducedImage::new(c.bw as u32, c.bh as u32, pixels)
 }
 
 fn read_dht(mut seg: &[u8], t: &mut Tables) -> Result<(), String> {

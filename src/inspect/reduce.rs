@@ -18,3 +18,12 @@ pub struct ReducedImage {
     /// 8-bit grey samples, row by row.
     pub pixels: Vec<u8>,
 }
+
+impl ReducedImage {
+    /// An image of `width` × `height` grey samples, row by row. Decoders build reduced
+    /// images only through this, so fields added later get their defaults in one place.
+    pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> ReducedImage {
+        debug_assert_eq!(pixels.len() as u64, u64::from(width) * u64::from(height));
+        ReducedImage { width, height, pixels }
+    }
+}
