@@ -261,3 +261,46 @@ fn catalogue_inspect_shows_sheet_header_and_mapping() {
         "{stderr}"
     );
 }
+
+/// Catalogues built to exhaust memory are refused with exit 2, naming the limit and
+/// the fix, in bounded memory (issue #8).
+#[test]
+fn hostile_workbooks_are_refused_naming_the_limit() {
+    let cases = [
+        ("hostile/stray-cell.xlsx", "the cell at XFD1048576"),
+        ("hostile/repeated-rows.ods", "reach row 20001, column 16384"),
+    ];
+    for (name, says) in cases {
+        let file = fixture(name);
+        let (code, _, stderr) =
+            vouch(&["catalogue".as_ref(), "inspect".as_ref(), file.as_os_str()]);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(says) && stderr.contains("catalogue limit"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_before_it_is_unpacked() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.xlsx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+    let original = std::fs::read(fixture("records.xlsx")).unwrap();
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+    for i in 0..src.len() {
+        zip.raw_copy_file(src.by_index(i).unwrap()).unwrap();
+    }
+    let deflate = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    zip.start_file("xl/media/filler.bin", deflate).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..600 {
+        zip.write_all(&zeros).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 4 << 20);
+    let (code, _, stderr) = vouch(&["catalogue".as_ref(), "inspect".as_ref(), bomb.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unpacks to more than 512 MiB"), "{stderr}");
+}

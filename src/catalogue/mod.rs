@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod items;
 pub mod normalize;
 pub mod table;
+pub mod workbook;
 
 use crate::error::CatalogueError;
 use crate::profile::{Arrangement, CatalogueSpec};

@@ -10,9 +10,7 @@
 
 use super::normalize::clean;
 use crate::error::CatalogueError;
-use calamine::{Data, Dimensions, Reader, Sheets};
 use sha2::{Digest, Sha256};
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 /// Prefix of a cell that a spreadsheet stored as a date or time.
@@ -70,7 +68,7 @@ impl Table {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let invalid = |problem: String| CatalogueError::Invalid { file: path.into(), problem };
         let (format, delimiter, sheets) = match spreadsheet_kind(bytes) {
-            Some(kind) => (kind, None, read_workbook(bytes, kind).map_err(invalid)?),
+            Some(kind) => (kind, None, super::workbook::read(bytes, kind).map_err(invalid)?),
             None => {
                 let (text, encoding) = decode(bytes).ok_or_else(|| {
                     invalid(
@@ -211,93 +209,11 @@ fn parse_csv(text: &str, delimiter: char, path: &Path) -> Result<Sheet, Catalogu
     Ok(sheet)
 }
 
-fn push_row(sheet: &mut Sheet, number: u64, cells: Vec<String>) {
+pub(super) fn push_row(sheet: &mut Sheet, number: u64, cells: Vec<String>) {
     if cells.iter().all(String::is_empty) {
         sheet.empty.push(number);
     } else {
         sheet.rows.push(Row { number, cells });
-    }
-}
-
-fn read_workbook(bytes: &[u8], kind: &str) -> Result<Vec<Sheet>, String> {
-    let fail = |e: calamine::Error| format!("is not a readable {kind} workbook ({e})");
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(fail)?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let range =
-            book.worksheet_range(&name).map_err(|e| format!("sheet '{name}': {}", fail(e)))?;
-        let merges = merged_cells(&mut book, &name);
-        sheets.push(sheet_of(name, &range, &merges));
-    }
-    Ok(sheets)
-}
-
-/// Merged regions of a sheet, where the format says (XLSX, XLS; ODS covered cells read
-/// as empty, which the item list's copy-down of the volume code handles).
-fn merged_cells(book: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<Dimensions> {
-    match book {
-        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
-fn sheet_of(name: String, range: &calamine::Range<Data>, merges: &[Dimensions]) -> Sheet {
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    let mut grid: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| {
-            std::iter::repeat_n(String::new(), col0 as usize)
-                .chain(r.iter().map(cell_text))
-                .collect()
-        })
-        .collect();
-    let at = |r: u32| r.checked_sub(row0).map(|i| i as usize);
-    // A merge spanning one column and several rows (a code shared by item rows): copy down.
-    for m in merges.iter().filter(|m| m.start.1 == m.end.1 && m.end.0 > m.start.0) {
-        let (Some(top), col) = (at(m.start.0), m.start.1 as usize) else { continue };
-        let value = grid.get(top).and_then(|r| r.get(col)).cloned().unwrap_or_default();
-        for r in m.start.0 + 1..=m.end.0 {
-            if let Some(cell) = at(r).and_then(|i| grid.get_mut(i)).and_then(|row| row.get_mut(col))
-            {
-                *cell = value.clone();
-            }
-        }
-    }
-    let mut sheet =
-        Sheet { name: Some(name), rows: Vec::new(), empty: Vec::new(), merged: Vec::new() };
-    for (i, cells) in grid.into_iter().enumerate() {
-        let number = u64::from(row0) + i as u64 + 1;
-        let r = row0 + i as u32;
-        let heading =
-            merges.iter().find(|m| m.start.1 < m.end.1 && (m.start.0..=m.end.0).contains(&r));
-        let only_merge = heading.is_some_and(|m| {
-            cells
-                .iter()
-                .enumerate()
-                .all(|(c, v)| v.is_empty() || (m.start.1..=m.end.1).contains(&(c as u32)))
-        });
-        if only_merge && cells.iter().any(|v| !v.is_empty()) {
-            sheet.merged.push(number);
-        } else {
-            push_row(&mut sheet, number, cells);
-        }
-    }
-    sheet
-}
-
-/// A cell as the person sees it: whole numbers without `.0`, dates marked.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => clean(s),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-        Data::DateTime(d) => format!("{DATE_CELL}{}", d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => format!("{DATE_CELL}{s}"),
-        Data::Error(e) => format!("{e}"),
     }
 }
 
@@ -319,28 +235,5 @@ mod tests {
         assert_eq!(decode(&le), Some(("dh\tys\n".into(), "UTF-16LE")));
         let be: Vec<u8> = "dh\tys\n".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
         assert_eq!(decode(&be).unwrap().1, "UTF-16BE");
-    }
-
-    #[test]
-    fn numbers_read_as_people_see_them() {
-        assert_eq!(cell_text(&Data::Float(20200001.0)), "20200001");
-        assert_eq!(cell_text(&Data::Float(12.5)), "12.5");
-        assert_eq!(cell_text(&Data::Int(7)), "7");
-        assert_eq!(cell_text(&Data::String(" A-1\u{a0}".into())), "A-1");
-    }
-
-    #[test]
-    fn merges_copy_codes_down_and_skip_headings() {
-        let mut range = calamine::Range::new((0, 0), (3, 1));
-        range.set_value((0, 0), Data::String("卷内目录".into()));
-        range.set_value((1, 0), Data::String("V-1".into()));
-        range.set_value((1, 1), Data::Int(1));
-        range.set_value((2, 1), Data::Int(2));
-        let merges = [Dimensions::new((0, 0), (0, 1)), Dimensions::new((1, 0), (2, 0))];
-        let sheet = sheet_of("s".into(), &range, &merges);
-        assert_eq!(sheet.merged, vec![1]);
-        assert_eq!(sheet.empty, vec![4]);
-        let rows: Vec<_> = sheet.rows.iter().map(|r| (r.number, r.cells.join("|"))).collect();
-        assert_eq!(rows, vec![(2, "V-1|1".to_string()), (3, "V-1|2".to_string())]);
     }
 }
