@@ -40,10 +40,20 @@ pub(crate) fn is_ofd(bytes: &[u8]) -> bool {
 /// OFD facts: the package verified, the pages counted, and every page image decoded if
 /// asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
-    if let Err(why) = central_directory_names(bytes) {
-        return Decoded::failed(format!(
-            "OFD package (ZIP) is damaged: {why}; the file is truncated or corrupt"
-        ));
+    match central_directory_names(bytes) {
+        Err(why) => {
+            return Decoded::failed(format!(
+                "OFD package (ZIP) is damaged: {why}; the file is truncated or corrupt"
+            ));
+        }
+        Ok(names) => {
+            if let Some(name) = repeated(&names) {
+                return Decoded::failed(format!(
+                    "OFD package (ZIP) lists entry '{name}' twice; readers disagree on which \
+                     copy counts, so the page a person sees may not be the page checked"
+                ));
+            }
+        }
     }
     let package = match Package::read(bytes, opts) {
         Ok(p) => p,
@@ -110,6 +120,14 @@ struct Document {
     physical: Option<(f64, f64)>,
     /// Resource id -> media file path in the package.
     media: BTreeMap<String, String>,
+}
+
+/// The first entry name the central directory lists twice. (The `zip` crate keeps one
+/// entry per name, so duplicates are only visible in the raw listing.)
+fn repeated<'n>(names: &[&'n [u8]]) -> Option<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let dup = names.iter().find(|n| !seen.insert(**n))?;
+    Some(String::from_utf8_lossy(dup).into_owned())
 }
 
 impl<'a> Package<'a> {
@@ -485,6 +503,14 @@ pub(crate) mod tests {
         let opts = InspectOptions { decode: false, ..InspectOptions::default() };
         let quick = inspect(&fixture("scan-2page.ofd"), &opts);
         assert_eq!((quick.error, quick.page_count, quick.pages.len()), (None, Some(2), 0));
+    }
+
+    #[test]
+    fn a_duplicated_entry_name_is_damage() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/hostile/duplicate-entry.ofd");
+        let d = inspect(&std::fs::read(path).unwrap(), &InspectOptions::default());
+        let error = d.error.unwrap_or_default();
+        assert!(error.contains("lists entry 'OFD.xml' twice"), "{error}");
     }
 
     #[test]
