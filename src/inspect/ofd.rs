@@ -124,7 +124,7 @@ struct Document {
 
 /// The first entry name the central directory lists twice. (The `zip` crate keeps one
 /// entry per name, so duplicates are only visible in the raw listing.)
-fn repeated<'n>(names: &[&'n [u8]]) -> Option<String> {
+fn repeated(names: &[&[u8]]) -> Option<String> {
     let mut seen = std::collections::BTreeSet::new();
     let dup = names.iter().find(|n| !seen.insert(**n))?;
     Some(String::from_utf8_lossy(dup).into_owned())
