@@ -10,9 +10,11 @@ use crate::cli::{
     ProfilesArgs, RulesArgs, SignArgs, VerifyArgs,
 };
 use crate::exit::Code;
+use crate::inspect::Depth;
 use crate::output;
 use crate::profile::{BUILTIN, Profile};
-use crate::report::{bundle, human, json, model::Verdict};
+use crate::report::bundle::Attachment;
+use crate::report::{bundle, human, json, model::Report, model::Verdict};
 use crate::rules::registry::RULES;
 use anyhow::bail;
 use std::io::Write;
@@ -68,7 +70,10 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
     let cfg = check_config(args, profile, out.as_deref());
-    let check::Checked { mut report, accepted, journal } = check::run(&cfg)?;
+    let check::Checked { mut report, mut accepted, journal } = check::run(&cfg)?;
+    if cfg.depth == Depth::Quick {
+        quick_never_accepts(&mut report, &mut accepted);
+    }
     let (bytes, written) = match &out {
         Some(dir) => {
             let signer = signer.as_deref();
@@ -88,8 +93,25 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     Ok(match report.verdict {
         Verdict::Accepted => Code::Accepted,
         Verdict::Rejected => Code::Rejected,
-        Verdict::Incomplete => Code::Interrupted,
+        Verdict::Incomplete if crate::interrupt::requested() => Code::Interrupted,
+        // Completed, but not deep enough to vouch for anything (`--depth quick`).
+        Verdict::Incomplete => Code::Rejected,
     })
+}
+
+/// Fail closed (issue #8): a quick run decodes no image data, so it cannot accept. What
+/// would have been `accepted` is `incomplete`, with no accepted manifest to pin; a
+/// rejection stands (the findings are real).
+fn quick_never_accepts(report: &mut Report, accepted: &mut Vec<Attachment>) {
+    if report.verdict == Verdict::Accepted {
+        report.verdict = Verdict::Incomplete;
+        report.incomplete = Some(
+            "depth quick: image data was not decoded, so nothing is vouched for; run with \
+             --depth full to accept"
+                .into(),
+        );
+        accepted.clear();
+    }
 }
 
 /// The validated configuration of a check (STYLE.md habit 7: raw flags in, `Config` out).

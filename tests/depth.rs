@@ -3,7 +3,7 @@
 //! default) still proves every page decodes.
 
 use crate::support::generate::Defect;
-use crate::util::{EXIT_REJECTED, check_args, generated, vouch};
+use crate::util::{EXIT_ACCEPTED, EXIT_REJECTED, check_args, generated, vouch};
 use serde_json::Value;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -63,4 +63,32 @@ fn quick_judges_metadata_but_not_image_data_and_says_so() {
     let last = human.stdout.trim_end().lines().last().unwrap_or("").to_string();
     assert!(last.contains("depth quick"), "verdict line: {last}\n{}", human.stdout);
     assert!(human.stdout.contains("was not decoded"), "{}", human.stdout);
+}
+
+/// Fail closed (issue #8): a quick run of a clean delivery is `incomplete`, exit 1, with
+/// no accepted manifest; the same delivery checked in full is accepted.
+#[test]
+fn quick_never_accepts() {
+    let (dir, g) = generated(&[]);
+    let out = |name: &str| dir.path().join(name);
+    let mut args = check_args(&g.delivery, &g.catalogue, &g.manifest, &out("quick"));
+    args.extend([OsString::from("--depth"), "quick".into()]);
+    let quick = vouch(args);
+    quick.assert_code(EXIT_REJECTED);
+    let report = quick.json();
+    assert_eq!(
+        (report["verdict"].as_str(), report["findings"].as_array().map(Vec::len)),
+        (Some("incomplete"), Some(0))
+    );
+    assert!(report["incomplete"].as_str().unwrap_or("").contains("depth quick"), "{report}");
+    let names: Vec<String> = std::fs::read_dir(out("quick"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with("accepted-manifest")), "{names:?}");
+
+    let full = vouch(check_args(&g.delivery, &g.catalogue, &g.manifest, &out("full")));
+    full.assert_code(EXIT_ACCEPTED);
+    assert_eq!(full.json()["verdict"], "accepted");
+    assert!(out("full").join("accepted-manifest-sha256.txt").exists());
 }
