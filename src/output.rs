@@ -49,7 +49,31 @@ pub fn prepare_dir(out: &Path, delivery_root: &Path) -> anyhow::Result<PathBuf> 
         .with_context(|| format!("creating report folder '{}'", out.display()))?;
     tempfile::tempfile_in(&abs)
         .with_context(|| format!("report folder '{}' is not writable", out.display()))?;
+    ensure_free(&abs, MIN_FREE)?;
     Ok(abs)
+}
+
+/// Free space the report folder must have at the start: the journal, thumbnails and the
+/// bundle of a large delivery run to tens of megabytes, and a disk found full after
+/// hours of reading loses the run.
+pub const MIN_FREE: u64 = 64 << 20;
+
+/// Refuses a folder on a file system with less than `need` bytes available to us.
+pub fn ensure_free(dir: &Path, need: u64) -> anyhow::Result<()> {
+    let Ok(st) = rustix::fs::statvfs(dir) else {
+        return Ok(()); // No figure to judge by (e.g. a network file system): go on.
+    };
+    let free = st.f_bavail.saturating_mul(st.f_frsize);
+    if free < need {
+        bail!(
+            "report folder '{}' has only {} MiB free; vouch needs at least {} MiB for the \
+             journal, thumbnails and report: free some space or choose another folder",
+            dir.display(),
+            free >> 20,
+            need >> 20
+        );
+    }
+    Ok(())
 }
 
 /// Canonicalizes the longest existing ancestor of `path` and appends the rest, so a
@@ -74,6 +98,14 @@ fn resolved(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_without_the_space_needed_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(ensure_free(dir.path(), 1).is_ok());
+        let err = ensure_free(dir.path(), u64::MAX).unwrap_err().to_string();
+        assert!(err.contains("MiB free") && err.contains("choose another folder"), "{err}");
+    }
 
     #[test]
     fn refuses_a_report_folder_inside_the_delivery() {

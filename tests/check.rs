@@ -92,6 +92,28 @@ fn out_inside_the_delivery_is_refused() {
     assert_eq!(snapshot(&g.delivery), before, "nothing written into the delivery");
 }
 
+/// A report folder on a nearly full disk is refused at the start (exit 2), not after the
+/// run. Needs a small tmpfs: mounted where the test runs as root (CI does); elsewhere
+/// the test says so and checks nothing more.
+#[test]
+fn a_report_folder_on_a_full_disk_is_refused_at_the_start() {
+    let (dir, g) = generated(&[]);
+    let tiny = dir.path().join("tiny");
+    std::fs::create_dir(&tiny).unwrap();
+    let mount = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&tiny)
+        .output();
+    if !mount.is_ok_and(|o| o.status.success()) {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root?)");
+        return;
+    }
+    let run = vouch(check_args(&g.delivery, &g.catalogue, &g.manifest, &tiny.join("report")));
+    let _ = std::process::Command::new("umount").arg(&tiny).status();
+    run.assert_code(EXIT_COULD_NOT_RUN);
+    assert!(run.stderr.contains("MiB free"), "{}", run.stderr);
+}
+
 /// Rewrites the generated GBK catalogue line by line (line 1 is the header).
 fn rewrite_catalogue(
     g: &generate::Generated,
