@@ -310,3 +310,42 @@ fn due_answers_for_several_dates_and_export_is_a_spreadsheet() {
     assert!(run.stdout.contains("M-LEAP,magnetic,,2024-02-29,"), "{}", run.stdout);
     assert!(run.stdout.contains(",2026-02-28\r\n"), "{}", run.stdout);
 }
+
+/// Ctrl-C or SIGTERM during a readback (issue #8): the test stops, says `incomplete`,
+/// exits 130, and records nothing in the ledger, so the medium stays due.
+#[test]
+fn an_interrupted_readback_is_incomplete_and_leaves_the_ledger_alone() {
+    let f = Fixture::new();
+    // Large sparse files, read one at a time: still reading when the signal comes.
+    let mut manifest = String::new();
+    for n in 1..=4 {
+        let rel = format!("R9/{n:04}.tif");
+        std::fs::create_dir_all(f.medium.join("R9")).unwrap();
+        std::fs::File::create(f.medium.join(&rel)).unwrap().set_len(512 << 20).unwrap();
+        manifest += &format!("{}  {rel}\n", "0".repeat(64));
+    }
+    std::fs::write(&f.manifest, manifest).unwrap();
+    f.add("M-9", "magnetic", "2026-01-01");
+    let before = std::fs::read(&f.ledger).unwrap();
+    let out = f.base.join("out");
+    let args = f.sample_args("M-9", &["--rate", "1", "--format", "json", "--out", &s(&out)]);
+    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success()
+    );
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["verdict"], "incomplete");
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(written["verdict"], "incomplete");
+    assert_eq!(std::fs::read(&f.ledger).unwrap(), before, "nothing appended to the ledger");
+}

@@ -54,6 +54,15 @@ pub fn command(args: SampleArgs) -> anyhow::Result<Code> {
         dir: dir.display().to_string(),
         sha256: crate::report::bundle::sha256_hex(&json),
     });
+    if report.verdict == "incomplete" {
+        // Not a test of the medium: no ledger line, so the medium stays due.
+        let text = match args.format {
+            OutputFormat::Json => String::from_utf8(json)?,
+            OutputFormat::Human => interrupted(&report, written.as_ref()),
+        };
+        crate::app::print(text.as_bytes())?;
+        return Ok(Code::Interrupted);
+    }
     let line = append_result(&s, &report, pin)?;
     let text = match args.format {
         OutputFormat::Json => String::from_utf8(json)?,
@@ -197,6 +206,8 @@ pub struct Tested {
     pub files: Vec<FileRow>,
     /// The findings.
     pub findings: Vec<Finding>,
+    /// Files of the draw left unread because the run was interrupted (Ctrl-C, SIGTERM).
+    pub unread: u64,
 }
 
 /// Draws the sample of `m`'s files and reads each back from `medium`.
@@ -217,7 +228,12 @@ pub fn test(
     let drawn = select::select(&cands, rate, seed);
     let mut files = Vec::with_capacity(drawn.len());
     let mut findings = Vec::new();
+    let mut unread = 0;
     for &i in &drawn {
+        if crate::interrupt::requested() {
+            unread += 1;
+            continue;
+        }
         let e = &m.entries[i];
         let algs: Vec<_> = e.digests.iter().map(|(a, _)| *a).collect();
         let r = reader::read_back(medium, &e.rel, &algs);
@@ -245,7 +261,7 @@ pub fn test(
         records_sampled: strata(&mut drawn.iter().copied()),
     };
     finding::sort(&mut findings);
-    Tested { sample, reading, files, findings }
+    Tested { sample, reading, files, findings, unread }
 }
 
 fn push(
@@ -411,7 +427,12 @@ fn build(s: &Setup, args: &SampleArgs, time: String, t: Tested) -> Report {
         },
         sample: t.sample,
         reading: t.reading,
-        verdict: if failed { "fail" } else { "pass" },
+        // An interrupted test vouches for nothing, whatever it read so far.
+        verdict: match (t.unread, failed) {
+            (1.., _) => "incomplete",
+            (0, true) => "fail",
+            (0, false) => "pass",
+        },
         counts,
         files: t.files,
         bundle: Vec::new(),
@@ -472,6 +493,18 @@ fn append_result(s: &Setup, r: &Report, report: Option<ReportPin>) -> anyhow::Re
                 )
             })?;
     Ok(entry.seq)
+}
+
+/// The terminal summary of an interrupted test.
+fn interrupted(r: &Report, written: Option<&(PathBuf, Option<PathBuf>)>) -> String {
+    let read = r.files.len();
+    let report = written.map(|(dir, _)| format!("report: {}\n", dir.display()));
+    format!(
+        "{}INCOMPLETE: interrupted after {read} of {} sampled files; nothing is vouched for \
+         and no result was recorded in the ledger: run the test again\n",
+        report.unwrap_or_default(),
+        r.sample.files_sampled
+    )
 }
 
 fn human(

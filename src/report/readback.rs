@@ -87,6 +87,7 @@ pub fn render_html(r: &Report) -> Vec<u8> {
 fn header(s: &mut String, r: &Report) {
     let (class, zh, en) = match r.verdict {
         "pass" => ("accepted", "检测合格", "PASS"),
+        "incomplete" => ("incomplete", "检测未完成（中断）", "INCOMPLETE: interrupted"),
         _ => ("rejected", "检测不合格，须采取补救措施", "FAIL: recovery needed"),
     };
     let _ = writeln!(
