@@ -207,12 +207,29 @@ fn files(s: &mut String, r: &Report) {
     s.push_str("</tbody></table>\n");
 }
 
+/// Plot area: width, height, left margin (for the y label), bottom margin.
+const W: f64 = 720.0;
+const H: f64 = 220.0;
+const L: f64 = 48.0;
+const B: f64 = 28.0;
+
+/// Scales from bytes read and MiB/s to plot coordinates.
+struct Scale {
+    x_max: f64,
+    y_max: f64,
+}
+
+impl Scale {
+    fn x(&self, bytes: u64) -> f64 {
+        L + (bytes as f64 / self.x_max) * (W - L - 8.0)
+    }
+    fn y(&self, mib_s: f64) -> f64 {
+        (H - B) - (mib_s / self.y_max) * (H - B - 8.0)
+    }
+}
+
 /// The read-speed plot: an inline SVG, one point per file that was read and timed.
 pub fn plot(r: &Report) -> String {
-    const W: f64 = 720.0;
-    const H: f64 = 220.0;
-    const L: f64 = 48.0;
-    const B: f64 = 28.0;
     let mut x = 0u64;
     let points: Vec<(u64, f64, bool)> = r
         .files
@@ -233,55 +250,55 @@ pub fn plot(r: &Report) -> String {
         );
         return s;
     }
-    let x_max = x.max(1) as f64;
     let y_max = points.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-9) * 1.1;
-    let px = |b: u64| L + (b as f64 / x_max) * (W - L - 8.0);
-    let py = |m: f64| (H - B) - (m / y_max) * (H - B - 8.0);
+    let scale = Scale { x_max: x.max(1) as f64, y_max };
+    axes(&mut s, &scale);
+    reference_lines(&mut s, r, &scale);
+    for (b, m, bad) in points {
+        let fill = if bad { "#a61b1b" } else { "#2b5797" };
+        let (cx, cy) = (scale.x(b), scale.y(m));
+        let _ = writeln!(s, "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"2.5\" fill=\"{fill}\"/>");
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The two axes and their labels.
+fn axes(s: &mut String, scale: &Scale) {
+    let (right, bottom) = (W - 8.0, H - B);
     let _ = writeln!(
         s,
-        "<line x1=\"{L}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#111\"/>",
-        H - B,
-        W - 8.0,
-        H - B
+        "<line x1=\"{L}\" y1=\"{bottom}\" x2=\"{right}\" y2=\"{bottom}\" stroke=\"#111\"/>"
     );
-    let _ = writeln!(s, "<line x1=\"{L}\" y1=\"8\" x2=\"{L}\" y2=\"{}\" stroke=\"#111\"/>", H - B);
-    let _ = writeln!(s, "<text x=\"2\" y=\"14\" font-size=\"10\">{y_max:.0} MiB/s</text>");
+    let _ = writeln!(s, "<line x1=\"{L}\" y1=\"8\" x2=\"{L}\" y2=\"{bottom}\" stroke=\"#111\"/>");
+    let _ = writeln!(s, "<text x=\"2\" y=\"14\" font-size=\"10\">{:.0} MiB/s</text>", scale.y_max);
     let _ = writeln!(s, "<text x=\"{L}\" y=\"{}\" font-size=\"10\">0</text>", H - 8.0);
     let _ = writeln!(
         s,
-        "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{:.1} MiB read</text>",
-        W - 8.0,
+        "<text x=\"{right}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{:.1} MiB read</text>",
         H - 8.0,
-        x_max / MIB
+        scale.x_max / MIB
     );
+}
+
+/// Dashed lines at the median speed and at the slow threshold.
+fn reference_lines(s: &mut String, r: &Report, scale: &Scale) {
     for (value, colour, name) in [
         (r.reading.median_mib_s, "#1b6e34", "median"),
         (r.reading.slow_below_mib_s, "#a61b1b", "slow below"),
     ] {
-        if let Some(v) = value {
-            let y = py(v);
-            let _ = writeln!(
-                s,
-                "<line x1=\"{L}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"{colour}\" stroke-dasharray=\"4 3\"/>",
-                W - 8.0
-            );
-            let _ = writeln!(
-                s,
-                "<text x=\"{}\" y=\"{:.1}\" font-size=\"9\" fill=\"{colour}\">{name} {v:.1}</text>",
-                L + 4.0,
-                y - 2.0
-            );
-        }
-    }
-    for (b, m, bad) in points {
-        let fill = if bad { "#a61b1b" } else { "#2b5797" };
+        let Some(v) = value else { continue };
+        let y = scale.y(v);
         let _ = writeln!(
             s,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"{fill}\"/>",
-            px(b),
-            py(m)
+            "<line x1=\"{L}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"{colour}\" stroke-dasharray=\"4 3\"/>",
+            W - 8.0
+        );
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" font-size=\"9\" fill=\"{colour}\">{name} {v:.1}</text>",
+            L + 4.0,
+            y - 2.0
         );
     }
-    s.push_str("</svg>\n");
-    s
 }
