@@ -295,6 +295,48 @@ impl<'a> Bits<'a> {
         res
     }
 
+    /// As [`Bits::sequential_ac`], also adding up the block's dequantized AC magnitudes
+    /// (quantization table `q`, zigzag order) in the low and mid bands of
+    /// [`crate::quality::AcStats`]: the blur evidence of issue #10. A symbol's magnitude
+    /// bits are the last `symbol & 15` of the bits its entry consumes, so reading them
+    /// costs a shift and a mask.
+    #[inline(always)]
+    pub(super) fn sequential_ac_bands(
+        &mut self,
+        t: &Huffman,
+        q: &[u16; 64],
+    ) -> Result<(u64, u64), Short> {
+        use crate::quality::{LOW_END, MID_END};
+        let (mut acc, mut n) = (self.acc, self.n);
+        let (mut k, mut low, mut mid) = (1u32, 0u64, 0u64);
+        let res = loop {
+            if n < 32 {
+                (self.acc, self.n) = (acc, n);
+                self.refill();
+                (acc, n) = (self.acc, self.n);
+            }
+            let Some(e) = t.entry(acc) else { break Err(Short) };
+            let (len, s, step) = (e & 0xFF, (e >> 8) & 15, e >> 16);
+            if s != 0 {
+                let at = (k + step - 1) as usize;
+                if at <= MID_END {
+                    let v = ((acc >> (64 - len)) as u32) & ((1 << s) - 1);
+                    let mag = if v >> (s - 1) != 0 { v } else { (1 << s) - 1 - v };
+                    let d = u64::from(mag) * u64::from(q[at]);
+                    if at <= LOW_END { low += d } else { mid += d }
+                }
+            }
+            acc = acc.wrapping_shl(e);
+            n -= len;
+            k += step;
+            if k >= 64 {
+                break if k == 64 || k >= EOB { Ok((low, mid)) } else { Err(Short) };
+            }
+        };
+        (self.acc, self.n) = (acc, n);
+        res
+    }
+
     /// At the end of a scan or restart interval: only padding (< 8 bits) may remain, and
     /// a marker must follow. Returns the marker's position.
     pub(super) fn finish(&mut self) -> Result<usize, String> {
