@@ -63,7 +63,7 @@ impl Default for QualityLimits {
             enabled: true,
             max_skew_degrees: 3.0,
             blank_max_ink_percent: 0.05,
-            min_sharpness: 20.0,
+            min_sharpness: 100.0,
             max_border_mm: 2.0,
             min_paper: 140,
             min_contrast: 64,

@@ -133,7 +133,7 @@ mod tests {
         PageQuality {
             skew_degrees: Some(0.4),
             ink_percent: 12.0,
-            sharpness: Some(55.0),
+            sharpness: Some(180.0),
             border_mm: Some([0.0; 4]),
             paper: 235,
             contrast: 150,
@@ -154,8 +154,8 @@ mod tests {
     fn each_measure_names_its_value_and_limit() {
         let q = PageQuality { skew_degrees: Some(-4.2), ..page() };
         assert_eq!(rules(&q), ["image-skewed: skewed -4.2° (limit 3°)"]);
-        let q = PageQuality { sharpness: Some(12.5), ..page() };
-        assert_eq!(rules(&q), ["image-blurred: blurred: sharpness 12.5 (limit 20)"]);
+        let q = PageQuality { sharpness: Some(62.5), ..page() };
+        assert_eq!(rules(&q), ["image-blurred: blurred: sharpness 62.5 (limit 100)"]);
         let q = PageQuality { border_mm: Some([0.0, 0.0, 3.1, 5.0]), ..page() };
         assert_eq!(rules(&q), ["image-dark-border: dark border 3.1 mm bottom, 5 mm left (limit 2 mm)"]);
         let q = PageQuality { paper: 100, ..page() };
