@@ -307,8 +307,19 @@ impl<'a> Bits<'a> {
         q: &[u16; 64],
     ) -> Result<(u64, u64), Short> {
         use crate::quality::{LOW_END, MID_END};
+        // Band of each zigzag index: 0 none, 1 low, 2 mid (branch-free accumulation).
+        const BAND: [usize; 64] = {
+            let mut band = [0; 64];
+            let mut k = 1;
+            while k <= MID_END {
+                band[k] = if k <= LOW_END { 1 } else { 2 };
+                k += 1;
+            }
+            band
+        };
         let (mut acc, mut n) = (self.acc, self.n);
-        let (mut k, mut low, mut mid) = (1u32, 0u64, 0u64);
+        let mut k = 1u32;
+        let mut sums = [0u64; 3];
         let res = loop {
             if n < 32 {
                 (self.acc, self.n) = (acc, n);
@@ -317,20 +328,17 @@ impl<'a> Bits<'a> {
             }
             let Some(e) = t.entry(acc) else { break Err(Short) };
             let (len, s, step) = (e & 0xFF, (e >> 8) & 15, e >> 16);
-            if s != 0 {
-                let at = (k + step - 1) as usize;
-                if at <= MID_END {
-                    let v = ((acc >> (64 - len)) as u32) & ((1 << s) - 1);
-                    let mag = if v >> (s - 1) != 0 { v } else { (1 << s) - 1 - v };
-                    let d = u64::from(mag) * u64::from(q[at]);
-                    if at <= LOW_END { low += d } else { mid += d }
-                }
-            }
+            // The magnitude bits end the `len` bits consumed; an EOB or ZRL (s = 0) adds 0.
+            let mask = (1u32 << s) - 1;
+            let v = ((acc >> (64 - len)) as u32) & mask;
+            let mag = if (v << 1) > mask { v } else { mask - v };
+            let at = ((k + step - 1) as usize).min(63);
+            sums[BAND[at]] += u64::from(mag) * u64::from(q[at]);
             acc = acc.wrapping_shl(e);
             n -= len;
             k += step;
             if k >= 64 {
-                break if k == 64 || k >= EOB { Ok((low, mid)) } else { Err(Short) };
+                break if k == 64 || k >= EOB { Ok((sums[1], sums[2])) } else { Err(Short) };
             }
         };
         (self.acc, self.n) = (acc, n);

@@ -67,6 +67,8 @@ struct Coverage {
     dc: Option<Vec<i32>>,
     /// AC statistics of the first component's edge blocks, if wanted (baseline only).
     ac: Option<AcStats>,
+    /// Blocks across of the first component (which block rows feed `ac`).
+    bw0: usize,
 }
 
 /// Definitions that marker segments set and later scans use.
@@ -147,6 +149,7 @@ pub(crate) fn verify_with(
                     q: vec![None; n],
                     dc: reduced.then(|| vec![0; f.comps[0].bw * f.comps[0].bh]),
                     ac: (reduced && ac_stats && !f.progressive).then(AcStats::default),
+                    bw0: f.comps[0].bw.max(1),
                 });
                 frame = Some(f);
             }
@@ -474,7 +477,9 @@ impl<'t> Scan<'t> {
             if let Some((dcs, i)) = keep {
                 dcs[i] = *pred;
             }
-            if let (0, Some(stats), Some(q), Some(_)) = (b.ci, cov.ac.as_mut(), &cov.q[0], b.index) {
+            // Every fourth block row is evidence enough, at a quarter of the cost.
+            let sampled = b.index.is_some_and(|i| (i / cov.bw0) % 4 == 0);
+            if let (0, Some(stats), Some(q), true) = (b.ci, cov.ac.as_mut(), &cov.q[0], sampled) {
                 return bits.sequential_ac_bands(ac, q).map(|bands| stats.add(bands));
             }
             return bits.sequential_ac(ac);
