@@ -45,7 +45,13 @@ fn main() -> Result<()> {
     if cli.pages {
         for p in &set.pages {
             let q = quality_set::quality(&report, &p.path).cloned().unwrap_or_default();
-            println!("{} {:?} skew {} {:?} {q}", p.path, p.spec.content, p.spec.skew, p.spec.expected());
+            println!(
+                "{} {:?} skew {} {:?} {q}",
+                p.path,
+                p.spec.content,
+                p.spec.skew,
+                p.spec.expected()
+            );
         }
     }
     let score = quality_set::Score::of(&set, &report);

@@ -44,6 +44,9 @@ fn the_labelled_set_is_what_it_claims() {
     for pair in dups {
         let (a, b) = (&pair[0], &pair[1]);
         assert_ne!(a.quality, b.quality);
-        assert_eq!((a.seed, a.content, a.dpi, a.skew, a.blur), (b.seed, b.content, b.dpi, b.skew, b.blur));
+        assert_eq!(
+            (a.seed, a.content, a.dpi, a.skew, a.blur),
+            (b.seed, b.content, b.dpi, b.skew, b.blur)
+        );
     }
 }

@@ -223,7 +223,11 @@ fn read_dqt(mut seg: &[u8], quant: &mut [Option<[u16; 64]>; 4]) -> Result<(), St
         let q = seg.get(1..1 + size).ok_or("DQT is cut short")?;
         let mut table = [0u16; 64];
         for (k, v) in table.iter_mut().enumerate() {
-            *v = if pq == 0 { u16::from(q[k]) } else { u16::from_be_bytes([q[2 * k], q[2 * k + 1]]) };
+            *v = if pq == 0 {
+                u16::from(q[k])
+            } else {
+                u16::from_be_bytes([q[2 * k], q[2 * k + 1]])
+            };
         }
         quant[tq] = Some(table);
         seg = &seg[1 + size..];
@@ -478,7 +482,7 @@ impl<'t> Scan<'t> {
                 dcs[i] = *pred;
             }
             // Every fourth block row is evidence enough, at a quarter of the cost.
-            let sampled = b.index.is_some_and(|i| (i / cov.bw0) % 4 == 0);
+            let sampled = b.index.is_some_and(|i| (i / cov.bw0).is_multiple_of(4));
             if let (0, Some(stats), Some(q), true) = (b.ci, cov.ac.as_mut(), &cov.q[0], sampled) {
                 return bits.sequential_ac_bands(ac, q).map(|bands| stats.add(bands));
             }

@@ -22,12 +22,7 @@ pub(super) fn widths(img: &ReducedImage) -> [f64; 4] {
     let at = |x: usize, y: usize| img.pixels[y * w + x];
     let row = |y: usize| line((0..w).map(|x| at(x, y)));
     let col = |x: usize| line((0..h).map(|y| at(x, y)));
-    [
-        side(h, |i| row(i)),
-        side(w, |i| col(w - 1 - i)),
-        side(h, |i| row(h - 1 - i)),
-        side(w, |i| col(i)),
-    ]
+    [side(h, row), side(w, |i| col(w - 1 - i)), side(h, |i| row(h - 1 - i)), side(w, col)]
 }
 
 /// (fraction of dark samples, mean level) of one line.

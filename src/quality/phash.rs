@@ -46,7 +46,8 @@ fn resample(img: &ReducedImage) -> Vec<f64> {
             let (x0, x1) = (i * w / N, ((i + 1) * w / N).max(i * w / N + 1));
             let mut sum = 0u64;
             for y in y0..y1 {
-                sum += img.pixels[y * w + x0..y * w + x1].iter().map(|&p| u64::from(p)).sum::<u64>();
+                sum +=
+                    img.pixels[y * w + x0..y * w + x1].iter().map(|&p| u64::from(p)).sum::<u64>();
             }
             *v = sum as f64 / ((y1 - y0) * (x1 - x0)) as f64;
         }

@@ -48,14 +48,18 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
 fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     if q.ink_percent <= l.blank_max_ink_percent {
-        let what = format!("blank: ink {}% of the page (limit {}%)", q.ink_percent, l.blank_max_ink_percent);
+        let what = format!(
+            "blank: ink {}% of the page (limit {}%)",
+            q.ink_percent, l.blank_max_ink_percent
+        );
         found.push(("image-blank", what));
     }
     if let Some(deg) = q.skew_degrees.filter(|d| d.abs() > l.max_skew_degrees) {
         found.push(("image-skewed", format!("skewed {deg}° (limit {}°)", l.max_skew_degrees)));
     }
     if let Some(s) = q.sharpness.filter(|&s| s < l.min_sharpness) {
-        found.push(("image-blurred", format!("blurred: sharpness {s} (limit {})", l.min_sharpness)));
+        found
+            .push(("image-blurred", format!("blurred: sharpness {s} (limit {})", l.min_sharpness)));
     }
     if let Some(what) = border(q, l) {
         found.push(("image-dark-border", what));
@@ -142,7 +146,10 @@ mod tests {
     }
 
     fn rules(q: &PageQuality) -> Vec<String> {
-        page_findings(q, &QualityLimits::default()).into_iter().map(|(r, m)| format!("{r}: {m}")).collect()
+        page_findings(q, &QualityLimits::default())
+            .into_iter()
+            .map(|(r, m)| format!("{r}: {m}"))
+            .collect()
     }
 
     #[test]
@@ -157,11 +164,17 @@ mod tests {
         let q = PageQuality { sharpness: Some(62.5), ..page() };
         assert_eq!(rules(&q), ["image-blurred: blurred: sharpness 62.5 (limit 100)"]);
         let q = PageQuality { border_mm: Some([0.0, 0.0, 3.1, 5.0]), ..page() };
-        assert_eq!(rules(&q), ["image-dark-border: dark border 3.1 mm bottom, 5 mm left (limit 2 mm)"]);
+        assert_eq!(
+            rules(&q),
+            ["image-dark-border: dark border 3.1 mm bottom, 5 mm left (limit 2 mm)"]
+        );
         let q = PageQuality { paper: 100, ..page() };
         assert_eq!(rules(&q), ["image-exposure: too dark: paper level 100 (limit 140)"]);
         let q = PageQuality { paper: 255, contrast: 30, ..page() };
-        assert_eq!(rules(&q), ["image-exposure: too bright: contrast 30 (limit 64), paper level 255"]);
+        assert_eq!(
+            rules(&q),
+            ["image-exposure: too bright: contrast 30 (limit 64), paper level 255"]
+        );
     }
 
     #[test]

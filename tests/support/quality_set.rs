@@ -145,10 +145,15 @@ pub fn specs() -> Vec<Spec> {
     for i in 0..15 {
         out.push(next(kinds[i % 5], if i % 3 == 0 { 300 } else { 200 }));
     }
-    let angles =
-        [0.37, -0.83, 1.21, -1.54, 2.07, -2.46, 2.71, 3.33, -3.68, 4.12, -4.55, 5.09, -5.47, 6.0, -6.0];
+    let angles = [
+        0.37, -0.83, 1.21, -1.54, 2.07, -2.46, 2.71, 3.33, -3.68, 4.12, -4.55, 5.09, -5.47, 6.0,
+        -6.0,
+    ];
     for (i, deg) in angles.into_iter().enumerate() {
-        out.push(Spec { skew: deg, ..next([Text, Table, Stamp, Hand][i % 4], 200 + 100 * (i as u32 % 2)) });
+        out.push(Spec {
+            skew: deg,
+            ..next([Text, Table, Stamp, Hand][i % 4], 200 + 100 * (i as u32 % 2))
+        });
     }
     for i in 0..5 {
         out.push(next(Blank, 200 + 100 * (i % 2)));
@@ -156,11 +161,19 @@ pub fn specs() -> Vec<Spec> {
     for (i, sigma) in [2.0, 2.5, 3.0, 4.0, 2.0, 3.0].into_iter().enumerate() {
         out.push(Spec { blur: sigma, ..next(kinds[i % 5], 200 + 100 * (i as u32 % 2)) });
     }
-    let frames = [[4.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 6.0], [3.0, 3.0, 3.0, 3.0], [0.0, 12.0, 0.0, 0.0], [0.0, 0.0, 8.0, 5.0]];
+    let frames = [
+        [4.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 6.0],
+        [3.0, 3.0, 3.0, 3.0],
+        [0.0, 12.0, 0.0, 0.0],
+        [0.0, 0.0, 8.0, 5.0],
+    ];
     for (i, frame) in frames.into_iter().enumerate() {
         out.push(Spec { frame, ..next(kinds[i % 5], 200 + 100 * (i as u32 % 2)) });
     }
-    for (i, tone) in [Tone::Dark, Tone::Bright, Tone::Flat, Tone::Dark, Tone::Bright].into_iter().enumerate() {
+    for (i, tone) in
+        [Tone::Dark, Tone::Bright, Tone::Flat, Tone::Dark, Tone::Bright].into_iter().enumerate()
+    {
         out.push(Spec { tone, ..next(kinds[i % 5], 200) });
     }
     for i in 0..5 {
@@ -467,7 +480,8 @@ impl Canvas {
         for y in by0..by1 {
             for x in bx0..bx1 {
                 let (fx, fy) = (x as f64 + 0.5 - cx, y as f64 + 0.5 - cy);
-                let (u, v) = (self.cos * fx - self.sin * fy + cx, self.sin * fx + self.cos * fy + cy);
+                let (u, v) =
+                    (self.cos * fx - self.sin * fy + cx, self.sin * fx + self.cos * fy + cy);
                 if let Some(ink) = shape.shade(u, v) {
                     let p = &mut self.px[y * w + x];
                     *p = if matches!(shape, Shape::Photo(..)) { ink } else { (*p).min(ink) };
@@ -524,7 +538,9 @@ impl Score {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|f| (f["rule"].as_str().unwrap_or("").into(), f["path"].as_str().unwrap_or("").into()))
+            .map(|f| {
+                (f["rule"].as_str().unwrap_or("").into(), f["path"].as_str().unwrap_or("").into())
+            })
             .collect();
         let mut score = Score::default();
         for rule in RULES {
@@ -560,7 +576,9 @@ impl Score {
 
     /// The table for BENCHMARKS.md.
     pub fn table(&self) -> String {
-        let mut t = String::from("| rule | labelled | tp | fp | fn | precision | recall |\n|---|---|---|---|---|---|---|\n");
+        let mut t = String::from(
+            "| rule | labelled | tp | fp | fn | precision | recall |\n|---|---|---|---|---|---|---|\n",
+        );
         for (rule, tp, fp, fn_, _) in &self.rules {
             let (p, r) = precision_recall(*tp, *fp, *fn_);
             t += &format!("| {rule} | {} | {tp} | {fp} | {fn_} | {p:.3} | {r:.3} |\n", tp + fn_);
