@@ -642,7 +642,7 @@ mod tests {
         assert_eq!(p.quality.max_skew_degrees, 3.0);
         assert_eq!(p.severity("image-blank"), Severity::Warning);
         assert!(p.inspect_options().quality);
-        let off = BUILTIN[0].1.replace("[quality]\n", "[quality]\nenabled = false\n");
+        let off = BUILTIN[0].1.replace("\nenabled = true\n", "\nenabled = false\n");
         assert!(!Profile::parse(&off, "x.toml").unwrap().inspect_options().quality);
         let src = BUILTIN[0].1.replace("max_skew_degrees = 3", "max_skew_degrees = -1");
         let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
