@@ -148,6 +148,10 @@ pub struct PageFacts {
     /// An ICC colour profile is embedded (JPEG APP2, TIFF tag 34675, PNG iCCP, JP2 `colr`
     /// method 2, PDF ICCBased).
     pub icc: bool,
+    /// Image-quality measures (issue #10), with a full check whose profile measures
+    /// quality; absent otherwise (and in reports and journals written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<crate::quality::PageQuality>,
 }
 
 /// Everything inspection learned from one read of one file.

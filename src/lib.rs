@@ -35,6 +35,7 @@ pub mod output;
 pub mod plan;
 pub mod profile;
 pub mod progress;
+pub mod quality;
 pub mod readback;
 pub mod relpath;
 pub mod report;

@@ -39,6 +39,8 @@ struct ProfileToml {
     readback: crate::readback::config::ReadbackToml,
     #[serde(default)]
     report: ReportToml,
+    #[serde(default)]
+    quality: crate::quality::QualityToml,
 }
 
 #[derive(Deserialize)]
@@ -284,6 +286,8 @@ pub struct Profile {
     pub readback: crate::readback::config::Readback,
     /// Fraction of page files drawn for the report's contact sheet (`[report]`).
     pub sample_rate: f64,
+    /// Image-quality measures and their limits (`[quality]`, optional).
+    pub quality: crate::quality::QualityLimits,
     severities: BTreeMap<&'static str, Severity>,
 }
 
@@ -330,6 +334,7 @@ impl Profile {
             max_pixels: self.max_pixels,
             max_inflated_bytes: self.max_inflated_bytes,
             jpeg_resolution: self.jpeg_resolution,
+            quality: self.quality.enabled,
             ..InspectOptions::default()
         }
     }
@@ -380,6 +385,7 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         max_inflated_bytes: raw.limits.max_inflated_bytes,
         readback: raw.readback.validate().map_err(|(k, p)| bad(&k, p))?,
         sample_rate,
+        quality: raw.quality.validate().map_err(|(k, p)| bad(&k, p))?,
         severities: severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?,
     })
 }
@@ -628,6 +634,22 @@ mod tests {
         let src = BUILTIN[0].1.replace("min_dpi = 200", "min_dpi = 200\nmin_ppi = 300");
         let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
         assert!(err.contains("x.toml") && err.contains("min_ppi") && err.contains("line"), "{err}");
+    }
+
+    #[test]
+    fn quality_limits_are_read_and_validated() {
+        let p = Profile::load("dat31").unwrap();
+        assert_eq!(p.quality.max_skew_degrees, 3.0);
+        assert_eq!(p.severity("image-blank"), Severity::Warning);
+        assert!(p.inspect_options().quality);
+        let off = BUILTIN[0].1.replace("\nenabled = true\n", "\nenabled = false\n");
+        assert!(!Profile::parse(&off, "x.toml").unwrap().inspect_options().quality);
+        let src = BUILTIN[0].1.replace("max_skew_degrees = 3", "max_skew_degrees = -1");
+        let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("quality.max_skew_degrees") && err.contains("line"), "{err}");
+        let src = BUILTIN[0].1.replace("max_skew_degrees = 3", "max_skew = 3");
+        let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("max_skew") && err.contains("line"), "{err}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod generator;
 mod interrupt;
 mod manifests;
 mod media;
+mod quality;
 mod report;
 mod resume;
 mod sample;

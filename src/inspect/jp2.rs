@@ -89,6 +89,7 @@ fn decode(bytes: &[u8], header: &Header, opts: &InspectOptions) -> Result<PageFa
         bits_per_sample: bits,
         compression: "jpeg2000".into(),
         icc,
+        quality: None,
     })
 }
 

@@ -81,7 +81,11 @@ fn decode_with(
         return Err(why);
     }
     check_ends_with_eoi(bytes)?;
-    let image = if opts.pixels() || reduced { jpeg_scan::verify(bytes, reduced)? } else { None };
+    let image = if opts.pixels() || reduced {
+        jpeg_scan::verify_with(bytes, reduced, opts.quality)?
+    } else {
+        None
+    };
     let (first, second) = match opts.jpeg_resolution {
         JpegResolution::JfifFirst => ((header.jfif, "jfif"), (header.exif, "exif")),
         JpegResolution::ExifFirst => ((header.exif, "exif"), (header.jfif, "jfif")),
@@ -105,6 +109,7 @@ fn decode_with(
         bits_per_sample: u16::from(header.precision),
         compression: "jpeg".to_string(),
         icc: header.icc,
+        quality: None,
     };
     Ok((page, image))
 }

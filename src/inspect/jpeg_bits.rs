@@ -295,6 +295,56 @@ impl<'a> Bits<'a> {
         res
     }
 
+    /// As [`Bits::sequential_ac`], also adding up the block's dequantized AC magnitudes
+    /// (quantization table `q`, zigzag order) in the low and mid bands of
+    /// [`crate::quality::AcStats`]: the blur evidence of issue #10. A symbol's magnitude
+    /// bits are the last `symbol & 15` of the bits its entry consumes, so reading them
+    /// costs a shift and a mask.
+    #[inline(always)]
+    pub(super) fn sequential_ac_bands(
+        &mut self,
+        t: &Huffman,
+        q: &[u16; 64],
+    ) -> Result<(u64, u64), Short> {
+        use crate::quality::{LOW_END, MID_END};
+        // Band of each zigzag index: 0 none, 1 low, 2 mid (branch-free accumulation).
+        const BAND: [usize; 64] = {
+            let mut band = [0; 64];
+            let mut k = 1;
+            while k <= MID_END {
+                band[k] = if k <= LOW_END { 1 } else { 2 };
+                k += 1;
+            }
+            band
+        };
+        let (mut acc, mut n) = (self.acc, self.n);
+        let mut k = 1u32;
+        let mut sums = [0u64; 3];
+        let res = loop {
+            if n < 32 {
+                (self.acc, self.n) = (acc, n);
+                self.refill();
+                (acc, n) = (self.acc, self.n);
+            }
+            let Some(e) = t.entry(acc) else { break Err(Short) };
+            let (len, s, step) = (e & 0xFF, (e >> 8) & 15, e >> 16);
+            // The magnitude bits end the `len` bits consumed; an EOB or ZRL (s = 0) adds 0.
+            let mask = (1u32 << s) - 1;
+            let v = ((acc >> (64 - len)) as u32) & mask;
+            let mag = if (v << 1) > mask { v } else { mask - v };
+            let at = ((k + step - 1) as usize).min(63);
+            sums[BAND[at]] += u64::from(mag) * u64::from(q[at]);
+            acc = acc.wrapping_shl(e);
+            n -= len;
+            k += step;
+            if k >= 64 {
+                break if k == 64 || k >= EOB { Ok((sums[1], sums[2])) } else { Err(Short) };
+            }
+        };
+        (self.acc, self.n) = (acc, n);
+        res
+    }
+
     /// At the end of a scan or restart interval: only padding (< 8 bits) may remain, and
     /// a marker must follow. Returns the marker's position.
     pub(super) fn finish(&mut self) -> Result<usize, String> {

@@ -29,6 +29,7 @@
 
 use super::jpeg_bits::{Bits, Huffman, Short};
 use super::reduce::ReducedImage;
+use crate::quality::AcStats;
 
 #[derive(Clone, Copy, Debug)]
 struct Component {
@@ -59,11 +60,15 @@ struct Coverage {
     al: Vec<[Option<u8>; 64]>,
     /// Per component, per block (non-interleaved grid): coefficients known non-zero.
     nonzero: Vec<Vec<u64>>,
-    /// Per component: the DC step of its quantization table, latched at its first scan.
-    q0: Vec<Option<u16>>,
+    /// Per component: its quantization table (zigzag order), latched at its first scan.
+    q: Vec<Option<[u16; 64]>>,
     /// The first component's quantized DC coefficient per block, if the reduced image is
     /// wanted.
     dc: Option<Vec<i32>>,
+    /// AC statistics of the first component's edge blocks, if wanted (baseline only).
+    ac: Option<AcStats>,
+    /// Blocks across of the first component (which block rows feed `ac`).
+    bw0: usize,
 }
 
 /// Definitions that marker segments set and later scans use.
@@ -71,14 +76,26 @@ struct Coverage {
 struct Tables {
     dc: [Option<Huffman>; 4],
     ac: [Option<Huffman>; 4],
-    /// The DC step (first entry) of each defined quantization table.
-    quant: [Option<u16>; 4],
+    /// Each defined quantization table, in zigzag order.
+    quant: [Option<[u16; 64]>; 4],
     restart: usize,
 }
 
 /// Walks every scan of `bytes` (a whole JPEG) and checks completeness; see the module
 /// docs. With `reduced`, also returns the first component's 1/8-scale image.
+#[cfg(test)]
 pub(crate) fn verify(bytes: &[u8], reduced: bool) -> Result<Option<ReducedImage>, String> {
+    verify_with(bytes, reduced, false)
+}
+
+/// [`verify`]; with `reduced` and `ac_stats` (quality measures on), the reduced image of a
+/// baseline JPEG also carries the AC statistics of its luma edge blocks
+/// ([`ReducedImage::sharpness`]), gathered in the same walk.
+pub(crate) fn verify_with(
+    bytes: &[u8],
+    reduced: bool,
+    ac_stats: bool,
+) -> Result<Option<ReducedImage>, String> {
     let mut t = Tables::default();
     let mut frame: Option<Frame> = None;
     let mut cov: Option<Coverage> = None;
@@ -129,8 +146,10 @@ pub(crate) fn verify(bytes: &[u8], reduced: bool) -> Result<Option<ReducedImage>
                     } else {
                         Vec::new()
                     },
-                    q0: vec![None; n],
+                    q: vec![None; n],
                     dc: reduced.then(|| vec![0; f.comps[0].bw * f.comps[0].bh]),
+                    ac: (reduced && ac_stats && !f.progressive).then(AcStats::default),
+                    bw0: f.comps[0].bw.max(1),
                 });
                 frame = Some(f);
             }
@@ -162,7 +181,8 @@ pub(crate) fn verify(bytes: &[u8], reduced: bool) -> Result<Option<ReducedImage>
         return Err("JPEG ends before any image data".into());
     };
     complete(&f, &c)?;
-    Ok(c.dc.map(|dc| reduce(&f.comps[0], &dc, c.q0[0].unwrap_or(1))))
+    let q0 = c.q[0].map_or(1, |q| q[0]);
+    Ok(c.dc.map(|dc| ReducedImage { sharpness: c.ac, ..reduce(&f.comps[0], &dc, q0) }))
 }
 
 /// Pixels from DC coefficients: `DC × Q / 8 + 128`, rounded as libjpeg's 1×1 IDCT.
@@ -193,7 +213,7 @@ fn read_dht(mut seg: &[u8], t: &mut Tables) -> Result<(), String> {
 }
 
 /// Keeps each quantization table's DC step; refuses what libjpeg refuses.
-fn read_dqt(mut seg: &[u8], quant: &mut [Option<u16>; 4]) -> Result<(), String> {
+fn read_dqt(mut seg: &[u8], quant: &mut [Option<[u16; 64]>; 4]) -> Result<(), String> {
     while let Some(&pq_tq) = seg.first() {
         let (pq, tq) = (pq_tq >> 4, usize::from(pq_tq & 15));
         if pq > 1 || tq > 3 {
@@ -201,7 +221,15 @@ fn read_dqt(mut seg: &[u8], quant: &mut [Option<u16>; 4]) -> Result<(), String> 
         }
         let size = 64 * (1 + usize::from(pq));
         let q = seg.get(1..1 + size).ok_or("DQT is cut short")?;
-        quant[tq] = Some(if pq == 0 { u16::from(q[0]) } else { u16::from_be_bytes([q[0], q[1]]) });
+        let mut table = [0u16; 64];
+        for (k, v) in table.iter_mut().enumerate() {
+            *v = if pq == 0 {
+                u16::from(q[k])
+            } else {
+                u16::from_be_bytes([q[2 * k], q[2 * k + 1]])
+            };
+        }
+        quant[tq] = Some(table);
         seg = &seg[1 + size..];
     }
     Ok(())
@@ -322,10 +350,10 @@ impl<'t> Scan<'t> {
     /// Latches each component's quantization table at its first scan, as libjpeg does.
     fn latch_quant(&self, f: &Frame, cov: &mut Coverage, t: &Tables) -> Result<(), String> {
         for &(ci, ..) in &self.comps {
-            if cov.q0[ci].is_none() {
+            if cov.q[ci].is_none() {
                 let c = &f.comps[ci];
                 let q = t.quant.get(usize::from(c.tq)).copied().flatten();
-                cov.q0[ci] = Some(q.ok_or_else(|| {
+                cov.q[ci] = Some(q.ok_or_else(|| {
                     format!(
                         "JPEG component {} uses quantization table {}, never defined",
                         c.id, c.tq
@@ -452,6 +480,11 @@ impl<'t> Scan<'t> {
             *pred = pred.wrapping_add(bits.dc(dc)?);
             if let Some((dcs, i)) = keep {
                 dcs[i] = *pred;
+            }
+            // Every fourth block row is evidence enough, at a quarter of the cost.
+            let sampled = b.index.is_some_and(|i| (i / cov.bw0).is_multiple_of(4));
+            if let (0, Some(stats), Some(q), true) = (b.ci, cov.ac.as_mut(), &cov.q[0], sampled) {
+                return bits.sequential_ac_bands(ac, q).map(|bands| stats.add(bands));
             }
             return bits.sequential_ac(ac);
         }

@@ -51,6 +51,9 @@ pub struct InspectOptions {
     /// With full depth: keep a reduced-scale grey image of every decoded page
     /// ([`Inspection::reduced`]) for quality measures and thumbnails.
     pub reduced: bool,
+    /// With `reduced`: measure each page's image quality from its reduced image
+    /// ([`PageFacts::quality`], issue #10); the profile's `quality.enabled`.
+    pub quality: bool,
 }
 
 /// How deep `vouch check` looks into page files (issue #7): `--depth`, and `depth` in
@@ -102,6 +105,7 @@ impl Default for InspectOptions {
             algorithms: Vec::new(),
             depth: Depth::Full,
             reduced: false,
+            quality: false,
         }
     }
 }
@@ -168,7 +172,20 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     inspection.pages = decoded.pages;
     inspection.decode_error = decoded.error;
     inspection.reduced = decoded.reduced;
+    if opts.quality {
+        measure_quality(&mut inspection);
+    }
     inspection
+}
+
+/// Fills each page's quality measures from its reduced image, where there is one. A
+/// measure that panics on some odd image leaves that page unmeasured, never the run.
+fn measure_quality(inspection: &mut Inspection) {
+    for (n, img) in &inspection.reduced {
+        if let Some(page) = inspection.pages.iter_mut().find(|p| p.page == *n) {
+            page.quality = guarded(|| crate::quality::measure(img, page)).ok().flatten();
+        }
+    }
 }
 
 /// Fully verifies one JPEG (as `inspect_bytes` does) and returns its facts with its first

@@ -291,6 +291,7 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
         bits_per_sample: bits,
         compression: "none".into(),
         icc: space.icc,
+        quality: None,
     };
     match filters.iter().map(Vec::as_slice).collect::<Vec<_>>()[..] {
         [b"DCTDecode"] => {

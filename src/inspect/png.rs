@@ -65,6 +65,7 @@ fn facts(info: &png::Info<'_>) -> PageFacts {
         bits_per_sample: info.bit_depth as u16,
         compression: "deflate".to_string(),
         icc: info.icc_profile.is_some(),
+        quality: None,
     }
 }
 

@@ -9,7 +9,7 @@
 /// component (luma) at 1/8 scale, one pixel per 8×8 block, from the DC coefficients alone
 /// (as libjpeg's 1/8-scale decode); for other formats, a box-filtered downscale of the
 /// decoded page.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReducedImage {
     /// Pixels across.
     pub width: u32,
@@ -17,6 +17,9 @@ pub struct ReducedImage {
     pub height: u32,
     /// 8-bit grey samples, row by row.
     pub pixels: Vec<u8>,
+    /// For a baseline JPEG walked with quality measures on: AC statistics of its luma
+    /// edge blocks, the evidence of blur that 1/8 scale cannot show (issue #10).
+    pub sharpness: Option<crate::quality::AcStats>,
 }
 
 impl ReducedImage {
@@ -24,6 +27,6 @@ impl ReducedImage {
     /// images only through this, so fields added later get their defaults in one place.
     pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> ReducedImage {
         debug_assert_eq!(pixels.len() as u64, u64::from(width) * u64::from(height));
-        ReducedImage { width, height, pixels }
+        ReducedImage { width, height, pixels, sharpness: None }
     }
 }

@@ -379,6 +379,7 @@ fn facts<R: std::io::Read + std::io::Seek>(
         bits_per_sample: bits,
         compression: compression_name(compression),
         icc,
+        quality: None,
     })
 }
 

@@ -14,6 +14,7 @@ mod formats;
 mod hashes;
 mod items;
 mod pages;
+mod quality;
 mod records;
 
 pub(crate) use records::delivered_pages;
@@ -99,6 +100,7 @@ pub fn evaluate(ctx: &Context) -> Vec<Finding> {
     formats::check(ctx, &mut out);
     colour::check(ctx, &mut out);
     hashes::check(ctx, &mut out);
+    quality::check(ctx, &mut out);
     finding::sort(&mut out.findings);
     out.findings
 }

@@ -33,6 +33,8 @@ use Severity::{Error, Warning};
 const COMPLETE: &str = "completeness: every catalogued record and page delivered, nothing extra";
 const ORDER: &str = "page order: pages named and numbered in sequence";
 const QUALITY: &str = "image quality: format, resolution, colour mode and compression per contract";
+const IMAGE: &str =
+    "image quality by eye: deskewed, cropped without black borders, sharp, well exposed, not blank";
 const FIXITY: &str = "integrity: delivered bytes match the vendor's manifest";
 const NAMING: &str = "naming: folders and files named exactly by the catalogue's codes";
 const CATALOGUE: &str =
@@ -104,6 +106,42 @@ pub const RULES: &[RuleInfo] = &[
         ORDER,
     ),
     rule("page-duplicate-content", Error, "two pages of a record are byte-identical", COMPLETE),
+    rule(
+        "page-near-duplicate",
+        Error,
+        "two pages of a record look the same though their bytes differ (scanned twice)",
+        COMPLETE,
+    ),
+    rule(
+        "image-skewed",
+        Error,
+        "the page's text lines are skewed beyond quality.max_skew_degrees",
+        IMAGE,
+    ),
+    rule(
+        "image-blank",
+        Error,
+        "the page is blank: ink covers at most quality.blank_max_ink_percent of it",
+        IMAGE,
+    ),
+    rule(
+        "image-blurred",
+        Error,
+        "the page is blurred: sharpness below quality.min_sharpness (JPEG pages)",
+        IMAGE,
+    ),
+    rule(
+        "image-dark-border",
+        Error,
+        "a dark frame wider than quality.max_border_mm on a side of the page",
+        IMAGE,
+    ),
+    rule(
+        "image-exposure",
+        Error,
+        "the page is too dark, too bright or too flat (quality.min_paper, min_contrast)",
+        IMAGE,
+    ),
     rule(
         "format-unreadable",
         Error,

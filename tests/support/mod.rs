@@ -4,3 +4,4 @@
 //! vouch itself must not depend on (`image`, `fax`), and the example reaches it by path.
 
 pub mod generate;
+pub mod quality_set;

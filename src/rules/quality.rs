@@ -1,0 +1,185 @@
+//! Image-quality rules (issue #10): each page's measures (`PageFacts::quality`) against
+//! the profile's `[quality]` limits (image-skewed, image-blank, image-blurred,
+//! image-dark-border, image-exposure), and pages of one record that look the same
+//! though their bytes differ (page-near-duplicate). Every message names the measure, its
+//! value and the limit, e.g. "skewed 4.2° (limit 3°)", so a reviewer knows what to look
+//! at on the contact sheet.
+
+use super::{Context, Out};
+use crate::facts::{Inspection, PageFacts};
+use crate::plan::Item;
+use crate::quality::{PageQuality, QualityLimits};
+
+/// One measured page: its file, the file's facts, the page.
+type Measured<'a> = (&'a Item, &'a Inspection, &'a PageFacts, &'a PageQuality);
+
+/// The measured pages of `items` (all access to the facts goes through here).
+fn measured<'a>(
+    items: impl Iterator<Item = (&'a Item, Option<&'a Inspection>)>,
+) -> impl Iterator<Item = Measured<'a>> {
+    items
+        .filter(|(item, _)| item.is_page_file())
+        .filter_map(|(item, facts)| facts.map(|f| (item, f)))
+        .flat_map(|(item, f)| {
+            f.pages.iter().filter_map(move |p| p.quality.as_ref().map(|q| (item, f, p, q)))
+        })
+}
+
+pub(super) fn check(ctx: &Context, out: &mut Out) {
+    let limits = &ctx.profile.quality;
+    if !limits.enabled {
+        return;
+    }
+    for (item, facts, page, q) in measured(ctx.items()) {
+        let at = |what: String| match facts.pages.len() > 1 || facts.page_count > Some(1) {
+            true => format!("page {}: {what}", page.page),
+            false => what,
+        };
+        for (rule, what) in page_findings(q, limits) {
+            out.at(ctx, item, rule, at(what));
+        }
+    }
+    for r in 0..ctx.catalogue.records.len() {
+        near_duplicates(ctx, out, r, limits);
+    }
+}
+
+/// The findings one page's measures raise, as (rule, message without the page).
+fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    if q.ink_percent <= l.blank_max_ink_percent {
+        let what = format!(
+            "blank: ink {}% of the page (limit {}%)",
+            q.ink_percent, l.blank_max_ink_percent
+        );
+        found.push(("image-blank", what));
+    }
+    if let Some(deg) = q.skew_degrees.filter(|d| d.abs() > l.max_skew_degrees) {
+        found.push(("image-skewed", format!("skewed {deg}° (limit {}°)", l.max_skew_degrees)));
+    }
+    if let Some(s) = q.sharpness.filter(|&s| s < l.min_sharpness) {
+        found
+            .push(("image-blurred", format!("blurred: sharpness {s} (limit {})", l.min_sharpness)));
+    }
+    if let Some(what) = border(q, l) {
+        found.push(("image-dark-border", what));
+    }
+    let blank = q.ink_percent <= l.blank_max_ink_percent;
+    if let Some(what) = exposure(q, l).filter(|_| !blank) {
+        found.push(("image-exposure", what));
+    }
+    found
+}
+
+fn border(q: &PageQuality, l: &QualityLimits) -> Option<String> {
+    let widths = q.border_mm?;
+    let sides: Vec<String> = ["top", "right", "bottom", "left"]
+        .iter()
+        .zip(widths)
+        .filter(|(_, mm)| *mm > l.max_border_mm)
+        .map(|(side, mm)| format!("{mm} mm {side}"))
+        .collect();
+    (!sides.is_empty())
+        .then(|| format!("dark border {} (limit {} mm)", sides.join(", "), l.max_border_mm))
+}
+
+fn exposure(q: &PageQuality, l: &QualityLimits) -> Option<String> {
+    if q.paper < l.min_paper {
+        return Some(format!("too dark: paper level {} (limit {})", q.paper, l.min_paper));
+    }
+    if q.contrast < l.min_contrast {
+        let kind = if q.paper >= 250 { "too bright" } else { "low contrast" };
+        return Some(format!(
+            "{kind}: contrast {} (limit {}), paper level {}",
+            q.contrast, l.min_contrast, q.paper
+        ));
+    }
+    None
+}
+
+/// Pairs of pages of record `r` whose hashes are within the limit, reported on the later
+/// page. Byte-identical files are `page-duplicate-content`'s, and blank pages all look
+/// alike: neither is compared here.
+fn near_duplicates(ctx: &Context, out: &mut Out, r: usize, l: &QualityLimits) {
+    let pages: Vec<(Measured, Vec<u8>)> = measured(ctx.record_items(r))
+        .filter(|(.., q)| q.ink_percent > l.blank_max_ink_percent)
+        .filter_map(|m| hex::decode(&m.3.phash).ok().map(|h| (m, h)))
+        .collect();
+    for (j, ((item, facts, page, _), hash)) in pages.iter().enumerate() {
+        for ((first, first_facts, first_page, _), first_hash) in &pages[..j] {
+            let same_bytes = !std::ptr::eq(*first, *item) && first_facts.sha256 == facts.sha256;
+            if same_bytes || first_hash.len() != hash.len() {
+                continue;
+            }
+            let d: u32 = first_hash.iter().zip(hash).map(|(a, b)| (a ^ b).count_ones()).sum();
+            if d <= l.near_duplicate_distance {
+                let bits = hash.len() * 8;
+                let what = format!(
+                    "page {} looks like {} page {}: perceptual hashes differ in {d} of {bits} \
+                     bits (limit {})",
+                    page.page,
+                    first.rel.escaped(),
+                    first_page.page,
+                    l.near_duplicate_distance
+                );
+                out.at(ctx, item, "page-near-duplicate", what);
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> PageQuality {
+        PageQuality {
+            skew_degrees: Some(0.4),
+            ink_percent: 12.0,
+            sharpness: Some(180.0),
+            border_mm: Some([0.0; 4]),
+            paper: 235,
+            contrast: 150,
+            phash: "00".repeat(32),
+        }
+    }
+
+    fn rules(q: &PageQuality) -> Vec<String> {
+        page_findings(q, &QualityLimits::default())
+            .into_iter()
+            .map(|(r, m)| format!("{r}: {m}"))
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_page_raises_nothing() {
+        assert!(rules(&page()).is_empty());
+    }
+
+    #[test]
+    fn each_measure_names_its_value_and_limit() {
+        let q = PageQuality { skew_degrees: Some(-4.2), ..page() };
+        assert_eq!(rules(&q), ["image-skewed: skewed -4.2° (limit 3°)"]);
+        let q = PageQuality { sharpness: Some(62.5), ..page() };
+        assert_eq!(rules(&q), ["image-blurred: blurred: sharpness 62.5 (limit 100)"]);
+        let q = PageQuality { border_mm: Some([0.0, 0.0, 3.1, 5.0]), ..page() };
+        assert_eq!(
+            rules(&q),
+            ["image-dark-border: dark border 3.1 mm bottom, 5 mm left (limit 2 mm)"]
+        );
+        let q = PageQuality { paper: 100, ..page() };
+        assert_eq!(rules(&q), ["image-exposure: too dark: paper level 100 (limit 140)"]);
+        let q = PageQuality { paper: 255, contrast: 30, ..page() };
+        assert_eq!(
+            rules(&q),
+            ["image-exposure: too bright: contrast 30 (limit 64), paper level 255"]
+        );
+    }
+
+    #[test]
+    fn a_blank_page_is_blank_only() {
+        let q = PageQuality { ink_percent: 0.01, contrast: 5, skew_degrees: None, ..page() };
+        assert_eq!(rules(&q), ["image-blank: blank: ink 0.01% of the page (limit 0.05%)"]);
+    }
+}

@@ -1,0 +1,638 @@
+//! The labelled benchmark set of the image-quality rules (issue #10): a delivery of A4
+//! pages "scanned" at 200 and 300 dpi, each with the defects put into it and so the
+//! findings it must raise. Clean pages of varied content (dense text, tables, photographs,
+//! stamps, handwriting-like strokes), pages rotated by known angles (0 to 6°, both ways),
+//! blank pages with scanner noise and dust, pages blurred with Gaussian kernels of known
+//! sigma, black frames of known widths, exposure faults (too dark, too bright, too flat)
+//! and pages saved a second time at another JPEG quality (near-duplicates).
+//!
+//! A page is drawn as shapes (strokes, rules, rings, photographs) in paper coordinates,
+//! each rasterized straight into the rotated page, so a skewed page costs no more than a
+//! straight one; then the scanner: optics blur, sensor noise, tone, frame, JPEG. All is a
+//! pure function of the page list, so the set regenerates byte for byte.
+
+use anyhow::{Context, Result};
+use image::codecs::jpeg::{JpegEncoder, PixelDensity};
+use image::{ExtendedColorType, GrayImage};
+use std::path::{Path, PathBuf};
+
+/// The rules the set is labelled for.
+pub const RULES: [&str; 6] = [
+    "image-skewed",
+    "image-blank",
+    "image-blurred",
+    "image-dark-border",
+    "image-exposure",
+    "page-near-duplicate",
+];
+
+/// What is drawn on a page.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Content {
+    /// Paragraphs of dense text.
+    Text,
+    /// A ruled table with text in its cells.
+    Table,
+    /// A photograph with a caption and text.
+    Photo,
+    /// Text with a round seal over it.
+    Stamp,
+    /// Lines of handwriting-like pen strokes.
+    Hand,
+    /// Nothing: paper, noise and dust.
+    Blank,
+}
+
+/// Exposure faults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tone {
+    /// As scanned.
+    Normal,
+    /// Under-exposed: paper grey.
+    Dark,
+    /// Over-exposed: paper clipped white, ink washed out.
+    Bright,
+    /// Flat: paper and ink close together.
+    Flat,
+}
+
+/// One page of the set.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    /// Content.
+    pub content: Content,
+    /// Scan resolution.
+    pub dpi: u32,
+    /// Skew of the page, degrees counter-clockwise.
+    pub skew: f64,
+    /// Gaussian blur sigma, in pixels (on top of the scanner's own 0.6).
+    pub blur: f64,
+    /// Black frame width, mm: top, right, bottom, left.
+    pub frame: [f64; 4],
+    /// Exposure.
+    pub tone: Tone,
+    /// JPEG quality.
+    pub quality: u8,
+    /// The page is the previous page saved again at `quality` (a near-duplicate).
+    pub again: bool,
+    /// Seed of its content.
+    pub seed: u64,
+}
+
+impl Spec {
+    fn clean(content: Content, dpi: u32, seed: u64) -> Spec {
+        let quality = [75, 80, 85, 90][seed as usize % 4];
+        let (skew, blur, frame, tone, again) = (0.0, 0.0, [0.0; 4], Tone::Normal, false);
+        Spec { content, dpi, skew, blur, frame, tone, quality, again, seed }
+    }
+
+    /// The rules this page must raise, by the dat31 limits.
+    pub fn expected(&self) -> Vec<&'static str> {
+        let mut rules = Vec::new();
+        if self.skew.abs() > 3.0 {
+            rules.push("image-skewed");
+        }
+        if self.content == Content::Blank {
+            rules.push("image-blank");
+        }
+        if self.blur >= 2.0 {
+            rules.push("image-blurred");
+        }
+        if self.frame.iter().any(|&mm| mm > 2.0) {
+            rules.push("image-dark-border");
+        }
+        if self.tone != Tone::Normal {
+            rules.push("image-exposure");
+        }
+        if self.again {
+            rules.push("page-near-duplicate");
+        }
+        rules
+    }
+}
+
+/// One page as written.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Its record's code.
+    pub record: String,
+    /// Path below the delivery root, `/`-separated.
+    pub path: String,
+    /// How it was made.
+    pub spec: Spec,
+}
+
+/// A written set.
+pub struct Set {
+    /// The delivery root.
+    pub delivery: PathBuf,
+    /// The catalogue (UTF-8 CSV).
+    pub catalogue: PathBuf,
+    /// Every page.
+    pub pages: Vec<Page>,
+}
+
+/// The labelled pages, in delivery order, grouped into records of up to eight.
+pub fn specs() -> Vec<Spec> {
+    use Content::*;
+    let kinds = [Text, Table, Photo, Stamp, Hand];
+    let mut out = Vec::new();
+    let mut seed = 1;
+    let mut next = |content: Content, dpi: u32| {
+        seed += 1;
+        Spec::clean(content, dpi, seed)
+    };
+    for i in 0..15 {
+        out.push(next(kinds[i % 5], if i % 3 == 0 { 300 } else { 200 }));
+    }
+    let angles = [
+        0.37, -0.83, 1.21, -1.54, 2.07, -2.46, 2.71, 3.33, -3.68, 4.12, -4.55, 5.09, -5.47, 6.0,
+        -6.0,
+    ];
+    for (i, deg) in angles.into_iter().enumerate() {
+        out.push(Spec {
+            skew: deg,
+            ..next([Text, Table, Stamp, Hand][i % 4], 200 + 100 * (i as u32 % 2))
+        });
+    }
+    for i in 0..5 {
+        out.push(next(Blank, 200 + 100 * (i % 2)));
+    }
+    for (i, sigma) in [2.0, 2.5, 3.0, 4.0, 2.0, 3.0].into_iter().enumerate() {
+        out.push(Spec { blur: sigma, ..next(kinds[i % 5], 200 + 100 * (i as u32 % 2)) });
+    }
+    let frames = [
+        [4.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 6.0],
+        [3.0, 3.0, 3.0, 3.0],
+        [0.0, 12.0, 0.0, 0.0],
+        [0.0, 0.0, 8.0, 5.0],
+    ];
+    for (i, frame) in frames.into_iter().enumerate() {
+        out.push(Spec { frame, ..next(kinds[i % 5], 200 + 100 * (i as u32 % 2)) });
+    }
+    for (i, tone) in
+        [Tone::Dark, Tone::Bright, Tone::Flat, Tone::Dark, Tone::Bright].into_iter().enumerate()
+    {
+        out.push(Spec { tone, ..next(kinds[i % 5], 200) });
+    }
+    for i in 0..5 {
+        let first = next(kinds[i % 5], 200 + 100 * (i as u32 % 2));
+        let quality = if first.quality > 80 { 70 } else { 92 };
+        out.push(first.clone());
+        out.push(Spec { quality, again: true, ..first });
+    }
+    out
+}
+
+/// Writes the set under `out`: `delivery/<code>/<nnn>.jpg` and `catalogue.csv`.
+pub fn generate(out: &Path, specs: &[Spec]) -> Result<Set> {
+    let delivery = out.join("delivery");
+    let mut pages = Vec::new();
+    let mut csv = String::from("档号,页数\n");
+    let mut previous: Option<GrayImage> = None;
+    let mut record = 0;
+    let mut n = 0;
+    for spec in specs {
+        // Eight pages a record; a near-duplicate stays in its original's record.
+        if n >= 8 && !spec.again {
+            csv.push_str(&format!("Q-{record:04},{n}\n"));
+            record += 1;
+            n = 0;
+        }
+        n += 1;
+        let code = format!("Q-{record:04}");
+        let pixels = match (&previous, spec.again) {
+            (Some(p), true) => p.clone(),
+            _ => scan(spec),
+        };
+        let path = format!("{code}/{n:03}.jpg");
+        let file = delivery.join(&path);
+        std::fs::create_dir_all(file.parent().unwrap())?;
+        std::fs::write(&file, jpeg(&pixels, spec)?).with_context(|| path.clone())?;
+        previous = Some(pixels);
+        pages.push(Page { record: code, path, spec: spec.clone() });
+    }
+    csv.push_str(&format!("Q-{record:04},{n}\n"));
+    let catalogue = out.join("catalogue.csv");
+    std::fs::write(&catalogue, csv)?;
+    Ok(Set { delivery, catalogue, pages })
+}
+
+fn jpeg(img: &GrayImage, spec: &Spec) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut enc = JpegEncoder::new_with_quality(&mut out, spec.quality);
+    enc.set_pixel_density(PixelDensity::dpi(spec.dpi as u16));
+    enc.encode(img.as_raw(), img.width(), img.height(), ExtendedColorType::L8)?;
+    Ok(out)
+}
+
+/// The page as the scanner sees it: content, optics, noise, tone, frame.
+pub fn scan(spec: &Spec) -> GrayImage {
+    let mm = f64::from(spec.dpi) / 25.4;
+    let (w, h) = ((210.0 * mm) as u32, (297.0 * mm) as u32);
+    let mut rng = Rng::new(spec.seed);
+    let paper = 228 + rng.below(20) as u8;
+    let mut page = Canvas::new(w, h, paper, spec.skew);
+    draw(&mut page, spec.content, mm, &mut rng);
+    let mut img = GrayImage::from_raw(w, h, page.px).expect("size");
+    img = image::imageops::blur(&img, (0.6 + spec.blur) as f32);
+    // Sensor noise of ±4 from a table (a generator call per pixel is slow in the
+    // unoptimized test build), then the tone curve as a lookup.
+    let noise: Vec<i16> = (0..4099).map(|_| rng.below(9) as i16 - 4).collect();
+    let curve: Vec<u8> = (0..=255).map(|v| tone(spec.tone, v)).collect();
+    let start = rng.below(4099) as usize;
+    for (p, n) in img.iter_mut().zip(noise.iter().cycle().skip(start)) {
+        *p = curve[(i16::from(*p) + n).clamp(0, 255) as usize];
+    }
+    frame(&mut img, spec.frame, mm, &mut rng);
+    img
+}
+
+fn tone(t: Tone, v: u8) -> u8 {
+    let v = f64::from(v);
+    (match t {
+        Tone::Normal => v,
+        Tone::Dark => v * 0.45,
+        Tone::Bright => 255.0 - (255.0 - v) * 0.2 + 8.0,
+        Tone::Flat => 115.0 + v * 0.22,
+    })
+    .clamp(0.0, 255.0) as u8
+}
+
+fn frame(img: &mut GrayImage, frame: [f64; 4], mm: f64, rng: &mut Rng) {
+    let (w, h) = (img.width(), img.height());
+    let [top, right, bottom, left] = frame.map(|f| (f * mm).round() as u32);
+    let bands = [(0, w, 0, top), (0, w, h - bottom, h), (0, left, 0, h), (w - right, w, 0, h)];
+    for (x0, x1, y0, y1) in bands {
+        for y in y0..y1 {
+            for x in x0..x1 {
+                img.put_pixel(x, y, image::Luma([18 + rng.below(16) as u8]));
+            }
+        }
+    }
+}
+
+/// Content of each kind, in paper coordinates (pixels of the unrotated page).
+fn draw(c: &mut Canvas, content: Content, mm: f64, rng: &mut Rng) {
+    let (w, h) = (f64::from(c.w), f64::from(c.h));
+    let (left, right, top, bottom) = (25.0 * mm, w - 20.0 * mm, 25.0 * mm, h - 20.0 * mm);
+    match content {
+        Content::Blank => dust(c, rng),
+        Content::Text => {
+            text(c, [left, top, right, bottom], mm, rng);
+        }
+        Content::Table => {
+            let y = text(c, [left, top, right, top + 40.0 * mm], mm, rng);
+            table(c, [left, y + 6.0 * mm, right, bottom], mm, rng);
+        }
+        Content::Photo => {
+            let y = text(c, [left, top, right, top + 50.0 * mm], mm, rng);
+            let photo = [left + 10.0 * mm, y + 8.0 * mm, right - 10.0 * mm, y + 128.0 * mm];
+            c.paint(&Shape::Photo(photo, rng.next_u64()));
+            text(c, [left, photo[3] + 8.0 * mm, right, bottom], mm, rng);
+        }
+        Content::Stamp => {
+            text(c, [left, top, right, bottom - 60.0 * mm], mm, rng);
+            let (cx, cy) = (right - 45.0 * mm, bottom - 40.0 * mm);
+            let ring = (21.0 * mm, 1.2 * mm);
+            c.paint(&Shape::Ring { cx, cy, r: ring.0, width: ring.1, ink: 120 });
+            text(c, [cx - 12.0 * mm, cy - 5.0 * mm, cx + 12.0 * mm, cy + 6.0 * mm], mm, rng);
+        }
+        Content::Hand => hand(c, [left, top, right, bottom], mm, rng),
+    }
+}
+
+/// Paragraphs of square "characters" of 3.7 mm (10.5 pt) at 5.6 mm line pitch; returns
+/// where the text ended.
+fn text(c: &mut Canvas, [x0, y0, x1, y1]: [f64; 4], mm: f64, rng: &mut Rng) -> f64 {
+    let (size, pitch) = (3.7 * mm, 5.6 * mm);
+    let mut y = y0;
+    let mut indent = 2.0;
+    while y + pitch < y1 {
+        let end = if rng.below(5) == 0 { x0 + (x1 - x0) * (0.2 + 0.6 * rng.unit()) } else { x1 };
+        let mut x = x0 + indent * size;
+        while x + size < end {
+            glyph(c, x, y, size, mm, rng);
+            x += size + 0.3 * mm + if rng.below(9) == 0 { size } else { 0.0 };
+        }
+        indent = if end < x1 { 2.0 } else { 0.0 };
+        y += pitch;
+    }
+    y
+}
+
+/// One character: a few horizontal, vertical and slanted strokes in its square.
+fn glyph(c: &mut Canvas, x: f64, y: f64, size: f64, mm: f64, rng: &mut Rng) {
+    let ink = 25 + rng.below(40) as u8;
+    let half = 0.17 * mm;
+    for _ in 0..3 + rng.below(4) {
+        let (a, b) = (rng.unit() * size, rng.unit() * size);
+        let (from, to) = match rng.below(4) {
+            0 | 1 => ((x, y + a), (x + size, y + a)),
+            2 => ((x + a, y), (x + a, y + size)),
+            _ => ((x + a, y), (x + b, y + size)),
+        };
+        c.paint(&Shape::Seg { from, to, half, ink });
+    }
+}
+
+fn table(c: &mut Canvas, [x0, y0, x1, y1]: [f64; 4], mm: f64, rng: &mut Rng) {
+    let (row, cols) = (9.0 * mm, 4);
+    let rows = (((y1 - y0) / row) as usize).min(18);
+    let bottom = y0 + rows as f64 * row;
+    let half = 0.15 * mm;
+    for i in 0..=rows {
+        let y = y0 + i as f64 * row;
+        c.paint(&Shape::Seg { from: (x0, y), to: (x1, y), half, ink: 30 });
+    }
+    for j in 0..=cols {
+        let x = x0 + (x1 - x0) * j as f64 / cols as f64;
+        c.paint(&Shape::Seg { from: (x, y0), to: (x, bottom), half, ink: 30 });
+    }
+    for i in 0..rows {
+        for j in 0..cols {
+            let cx = x0 + (x1 - x0) * j as f64 / cols as f64 + 2.0 * mm;
+            let cy = y0 + i as f64 * row + 2.6 * mm;
+            let width = (x1 - x0) / cols as f64 * (0.3 + 0.5 * rng.unit());
+            text(c, [cx, cy, cx + width, cy + 5.7 * mm], mm, rng);
+        }
+    }
+}
+
+/// Lines of cursive-like pen strokes: short random walks along the line.
+fn hand(c: &mut Canvas, [x0, y0, x1, y1]: [f64; 4], mm: f64, rng: &mut Rng) {
+    let pitch = 9.0 * mm;
+    let mut y = y0 + 4.0 * mm;
+    while y + pitch < y1 {
+        let mut x = x0 + rng.unit() * 10.0 * mm;
+        let end = x1 - rng.unit() * 40.0 * mm;
+        while x < end {
+            let mut p = (x, y + rng.unit() * 3.0 * mm);
+            let ink = 40 + rng.below(30) as u8;
+            for _ in 0..6 + rng.below(8) {
+                let q = (p.0 + (rng.unit() * 1.6 - 0.2) * mm, y + rng.unit() * 4.5 * mm - 1.0 * mm);
+                c.paint(&Shape::Seg { from: p, to: q, half: 0.28 * mm, ink });
+                p = q;
+            }
+            x = p.0 + 1.0 * mm + rng.unit() * 3.0 * mm;
+        }
+        y += pitch;
+    }
+}
+
+fn dust(c: &mut Canvas, rng: &mut Rng) {
+    for _ in 0..8 {
+        let (x, y) = (rng.unit() * f64::from(c.w), rng.unit() * f64::from(c.h));
+        let r = 0.5 + rng.unit();
+        c.paint(&Shape::Seg { from: (x, y), to: (x + r, y), half: r, ink: 90 });
+    }
+}
+
+/// Something drawn on the paper.
+enum Shape {
+    /// A pen stroke: the points within `half` of the segment.
+    Seg { from: (f64, f64), to: (f64, f64), half: f64, ink: u8 },
+    /// A seal's ring.
+    Ring { cx: f64, cy: f64, r: f64, width: f64, ink: u8 },
+    /// A photograph filling a rectangle, from a seed.
+    Photo([f64; 4], u64),
+}
+
+impl Shape {
+    /// Bounding box in paper coordinates.
+    fn bbox(&self) -> [f64; 4] {
+        match *self {
+            Shape::Seg { from, to, half, .. } => [
+                from.0.min(to.0) - half,
+                from.1.min(to.1) - half,
+                from.0.max(to.0) + half,
+                from.1.max(to.1) + half,
+            ],
+            Shape::Ring { cx, cy, r, width, .. } => {
+                let o = r + width;
+                [cx - o, cy - o, cx + o, cy + o]
+            }
+            Shape::Photo(r, _) => r,
+        }
+    }
+
+    /// The grey at paper point (u, v), if the shape covers it.
+    fn shade(&self, u: f64, v: f64) -> Option<u8> {
+        match *self {
+            Shape::Seg { from, to, half, ink } => {
+                let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+                let len2 = (dx * dx + dy * dy).max(1e-9);
+                let t = (((u - from.0) * dx + (v - from.1) * dy) / len2).clamp(0.0, 1.0);
+                let (ex, ey) = (u - from.0 - t * dx, v - from.1 - t * dy);
+                (ex * ex + ey * ey <= half * half).then_some(ink)
+            }
+            Shape::Ring { cx, cy, r, width, ink } => {
+                let d = ((u - cx).powi(2) + (v - cy).powi(2)).sqrt();
+                ((d - r).abs() <= width / 2.0).then_some(ink)
+            }
+            Shape::Photo([x0, y0, x1, y1], seed) => {
+                let (s, t) = ((u - x0) / (x1 - x0), (v - y0) / (y1 - y0));
+                let k = (seed % 7) as f64;
+                let sky = 200.0 - 90.0 * t;
+                let hills = 70.0 * (1.0 + (s * (5.0 + k) + (t * 3.0).sin() * 2.0).sin()) * t;
+                let texture = 18.0 * ((u * 0.7).sin() * (v * 0.9 + k).cos());
+                Some((sky - hills + texture).clamp(10.0, 245.0) as u8)
+            }
+        }
+    }
+}
+
+/// The scanned page: paper, and shapes painted through the page's skew.
+struct Canvas {
+    w: u32,
+    h: u32,
+    px: Vec<u8>,
+    sin: f64,
+    cos: f64,
+}
+
+impl Canvas {
+    fn new(w: u32, h: u32, paper: u8, skew: f64) -> Canvas {
+        let (sin, cos) = skew.to_radians().sin_cos();
+        Canvas { w, h, px: vec![paper; (w * h) as usize], sin, cos }
+    }
+
+    /// Paints `shape`: every image pixel whose centre maps (through the skew, about the
+    /// page centre) onto a paper point the shape covers. Positive skew turns the content
+    /// counter-clockwise as seen (lines rise to the right).
+    fn paint(&mut self, shape: &Shape) {
+        let (cx, cy) = (f64::from(self.w) / 2.0, f64::from(self.h) / 2.0);
+        let [x0, y0, x1, y1] = shape.bbox();
+        // Paper → image: the inverse of image → paper below.
+        let to_image = |u: f64, v: f64| {
+            let (fu, fv) = (u - cx, v - cy);
+            (self.cos * fu + self.sin * fv + cx, -self.sin * fu + self.cos * fv + cy)
+        };
+        let corners = [to_image(x0, y0), to_image(x1, y0), to_image(x0, y1), to_image(x1, y1)];
+        let clampx = |v: f64| v.clamp(0.0, f64::from(self.w)) as usize;
+        let clampy = |v: f64| v.clamp(0.0, f64::from(self.h)) as usize;
+        let bx0 = clampx(corners.iter().map(|c| c.0).fold(f64::MAX, f64::min).floor());
+        let bx1 = clampx(corners.iter().map(|c| c.0).fold(f64::MIN, f64::max).ceil() + 1.0);
+        let by0 = clampy(corners.iter().map(|c| c.1).fold(f64::MAX, f64::min).floor());
+        let by1 = clampy(corners.iter().map(|c| c.1).fold(f64::MIN, f64::max).ceil() + 1.0);
+        let w = self.w as usize;
+        for y in by0..by1 {
+            for x in bx0..bx1 {
+                let (fx, fy) = (x as f64 + 0.5 - cx, y as f64 + 0.5 - cy);
+                let (u, v) =
+                    (self.cos * fx - self.sin * fy + cx, self.sin * fx + self.cos * fy + cy);
+                if let Some(ink) = shape.shade(u, v) {
+                    let p = &mut self.px[y * w + x];
+                    *p = if matches!(shape, Shape::Photo(..)) { ink } else { (*p).min(ink) };
+                }
+            }
+        }
+    }
+}
+
+/// xorshift: deterministic by seed, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// How the rules did on the set: per rule (true positives, false positives, false
+/// negatives), and the skew error over every page with lines.
+#[derive(Debug, Default)]
+pub struct Score {
+    /// Per rule of [`RULES`]: (tp, fp, fn), and the paths of the misses.
+    pub rules: Vec<(&'static str, u32, u32, u32, Vec<String>)>,
+    /// |measured − true| skew, degrees, per page with text lines.
+    pub skew_errors: Vec<f64>,
+    /// Pages with lines whose skew was not measured.
+    pub skew_unmeasured: Vec<String>,
+    /// Hash distances within a record: the largest between a near-duplicate and its
+    /// original, the smallest between any other two pages with ink.
+    pub hash_margin: (u32, u32),
+}
+
+impl Score {
+    /// Scores a `vouch check --format json` report of the set.
+    pub fn of(set: &Set, report: &serde_json::Value) -> Score {
+        let found: Vec<(String, String)> = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                (f["rule"].as_str().unwrap_or("").into(), f["path"].as_str().unwrap_or("").into())
+            })
+            .collect();
+        let mut score = Score::default();
+        for rule in RULES {
+            let (mut tp, mut fp, mut fn_, mut misses) = (0, 0, 0, Vec::new());
+            for page in &set.pages {
+                let want = page.spec.expected().contains(&rule);
+                let got = found.iter().any(|(r, p)| r == rule && *p == page.path);
+                match (want, got) {
+                    (true, true) => tp += 1,
+                    (false, true) => (fp += 1, misses.push(format!("+{}", page.path))).0,
+                    (true, false) => (fn_ += 1, misses.push(format!("-{}", page.path))).0,
+                    (false, false) => {}
+                }
+            }
+            score.rules.push((rule, tp, fp, fn_, misses));
+        }
+        for page in set.pages.iter().filter(|p| p.spec.content != Content::Blank) {
+            match quality(report, &page.path).and_then(|q| q["skew_degrees"].as_f64()) {
+                Some(deg) => score.skew_errors.push((deg - page.spec.skew).abs()),
+                None => score.skew_unmeasured.push(page.path.clone()),
+            }
+        }
+        score.hash_margin = hash_margin(set, report);
+        score
+    }
+
+    /// Mean and worst skew error.
+    pub fn skew(&self) -> (f64, f64) {
+        let n = self.skew_errors.len().max(1) as f64;
+        let mean = self.skew_errors.iter().sum::<f64>() / n;
+        (mean, self.skew_errors.iter().copied().fold(0.0, f64::max))
+    }
+
+    /// The table for BENCHMARKS.md.
+    pub fn table(&self) -> String {
+        let mut t = String::from(
+            "| rule | labelled | tp | fp | fn | precision | recall |\n|---|---|---|---|---|---|---|\n",
+        );
+        for (rule, tp, fp, fn_, _) in &self.rules {
+            let (p, r) = precision_recall(*tp, *fp, *fn_);
+            t += &format!("| {rule} | {} | {tp} | {fp} | {fn_} | {p:.3} | {r:.3} |\n", tp + fn_);
+        }
+        let (mean, worst) = self.skew();
+        t += &format!(
+            "\nskew error over {} pages with lines: mean {mean:.3}°, worst {worst:.3}° ({} unmeasured)\n",
+            self.skew_errors.len(),
+            self.skew_unmeasured.len()
+        );
+        let (dup, other) = self.hash_margin;
+        t += &format!(
+            "hash distance (of 256 bits): near-duplicates at most {dup}, other pages of a record at least {other}\n"
+        );
+        t
+    }
+}
+
+/// Precision and recall (1 where nothing was labelled or found).
+pub fn precision_recall(tp: u32, fp: u32, fn_: u32) -> (f64, f64) {
+    let ratio = |a: u32, b: u32| if a + b == 0 { 1.0 } else { f64::from(a) / f64::from(a + b) };
+    (ratio(tp, fp), ratio(tp, fn_))
+}
+
+/// The quality facts of the page at `path` in a report.
+pub fn quality<'a>(report: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    let file = report["files"].as_array()?.iter().find(|f| f["path"] == path)?;
+    Some(&file["page_facts"][0]["quality"]).filter(|q| !q.is_null())
+}
+
+fn hash_margin(set: &Set, report: &serde_json::Value) -> (u32, u32) {
+    let hash = |p: &Page| {
+        let q = quality(report, &p.path)?;
+        let ink = q["ink_percent"].as_f64()? > 0.05;
+        ink.then(|| hex_bits(q["phash"].as_str()?)).flatten()
+    };
+    let (mut dup, mut other) = (0, u32::MAX);
+    for (j, b) in set.pages.iter().enumerate() {
+        for (i, a) in set.pages[..j].iter().enumerate() {
+            let (Some(ha), Some(hb)) = (hash(a), hash(b)) else { continue };
+            if a.record != b.record {
+                continue;
+            }
+            let d = ha.iter().zip(&hb).map(|(x, y)| (x ^ y).count_ones()).sum();
+            if b.spec.again && i + 1 == j {
+                dup = dup.max(d);
+            } else {
+                other = other.min(d);
+            }
+        }
+    }
+    (dup, other)
+}
+
+fn hex_bits(hex: &str) -> Option<Vec<u8>> {
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}
