@@ -130,7 +130,11 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         depth: cfg.depth,
     };
     let report = report::build(&ctx, findings, run);
-    conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)
+    let mut checked = conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)?;
+    // The report lists the facts themselves, not a copy of them.
+    let rels = plan.items.into_iter().map(|i| i.rel).collect();
+    checked.report.files = report::model::Files::new(rels, facts);
+    Ok(checked)
 }
 
 /// Marks a run cut short as `incomplete`, or renders the accepted manifests of a
@@ -264,6 +268,8 @@ fn inspect_all(
                 let mut facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
                 // Reduced page images are transient: never kept with the facts.
                 drop(std::mem::take(&mut facts.reduced));
+                // Kept for the whole run: no spare capacity (decoders grow `pages` by push).
+                facts.pages.shrink_to_fit();
                 if let Some(j) = journal {
                     j.record(&item.rel, item.size, item.mtime_ns, &facts);
                 }
