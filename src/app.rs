@@ -16,6 +16,7 @@ use crate::report::{bundle, human, json, model::Verdict};
 use crate::rules::registry::RULES;
 use anyhow::bail;
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 /// Runs one command.
@@ -120,6 +121,7 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
         resume: args.resume,
         sample_seed: args.sample_seed,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
+        io_threads: args.io_threads.map(NonZeroUsize::get),
         depth: args.depth,
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,

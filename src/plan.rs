@@ -53,6 +53,8 @@ pub struct Item {
     pub size: u64,
     /// Modification time, ns since the epoch (regular files).
     pub mtime_ns: i128,
+    /// Inode number (regular files on Unix): the single reader's on-disk order.
+    pub ino: u64,
     /// Index of the catalogue record this entry falls in, if any.
     pub record: Option<usize>,
     /// What it is to the layout.
@@ -136,8 +138,8 @@ pub fn build(
         if let Some(r) = record {
             plan.by_record[r].push(plan.items.len());
         }
-        let Entry { rel, kind, size, mtime_ns } = entry;
-        plan.items.push(Item { rel, kind, size, mtime_ns, record, role });
+        let Entry { rel, kind, size, mtime_ns, ino } = entry;
+        plan.items.push(Item { rel, kind, size, mtime_ns, ino, record, role });
     }
     plan
 }
