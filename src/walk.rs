@@ -174,7 +174,8 @@ mod tests {
             ]
         );
         assert_eq!(listing.entries[0].size, 2);
-        let ino = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(root.join("a.txt")).unwrap());
+        let ino =
+            std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(root.join("a.txt")).unwrap());
         assert_eq!(listing.entries[0].ino, ino);
         assert!(listing.errors.is_empty());
     }

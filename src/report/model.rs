@@ -87,9 +87,9 @@ impl Files {
             (0..rels.len() as u32).filter(|&i| facts[i as usize].is_some()).collect();
         // Walk order (by name, component by component) is escaped-path order unless a
         // name holds a byte below '/' or a %XX escape; check in one pass, sort only then.
-        let sorted = listed.windows(2).all(|w| {
-            rels[w[0] as usize].escaped() <= rels[w[1] as usize].escaped()
-        });
+        let sorted = listed
+            .windows(2)
+            .all(|w| rels[w[0] as usize].escaped() <= rels[w[1] as usize].escaped());
         let order = (!sorted).then(|| {
             let mut order = listed;
             order.sort_by_cached_key(|&i| rels[i as usize].escaped());
