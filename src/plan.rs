@@ -106,6 +106,8 @@ pub fn build(
         locations: vec![None; cat.records.len()],
         by_record: vec![Vec::new(); cat.records.len()],
         walk_errors: listing.errors,
+        // Kept for the whole run: exactly one slot per entry, no doubling slack.
+        items: Vec::with_capacity(listing.entries.len()),
         ..Plan::default()
     };
     // Role and record of the current top-level entry, inherited by what is below it.
