@@ -89,8 +89,12 @@ measure() { # BIN CASE-DIR MODE -> "peak_kb wall_s"
     json) args+=(--format json -q) ;;
     bundle) args+=(--out "$out/report" -q) ;;
   esac
-  /usr/bin/time -v "$bin" "${args[@]}" > /dev/null 2> "$log" || true
-  local kb wall
+  local status=0 kb wall
+  /usr/bin/time -v "$bin" "${args[@]}" > /dev/null 2> "$log" || status=$?
+  if [ "$status" -gt 1 ]; then # 0 accepted, 1 rejected: anything else did not run
+    echo "memory.sh: $bin failed ($status): $(head -c 300 "$log")" >&2
+    exit 2
+  fi
   kb=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$log")
   wall=$(awk '/Elapsed \(wall clock\)/ {print $NF}' "$log")
   rm -rf "$log" "$out"
@@ -102,6 +106,7 @@ row() { # LABEL FILES CASE-DIR
   for bin in "${bins[@]}"; do
     read -r kb_j wall_j <<< "$(measure "$bin" "$d" json)"
     read -r kb_b wall_b <<< "$(measure "$bin" "$d" bundle)"
+    [ -n "$kb_j" ] && [ -n "$kb_b" ] || exit 2
     printf '| %s | %s | %s | %.1f MB | %s | %.1f MB | %s |\n' "$bin" \
       "$label" "$files" "$(echo "$kb_j / 1000" | bc -l)" "$wall_j" \
       "$(echo "$kb_b / 1000" | bc -l)" "$wall_b"

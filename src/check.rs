@@ -216,7 +216,7 @@ fn accepted_manifest(
         .iter()
         .zip(facts)
         .filter_map(|(item, f)| {
-            let digest = f.as_ref()?.digests.get(&alg)?.clone();
+            let digest = f.as_ref()?.digest(alg)?.to_string();
             Some(Hashed { rel: item.rel.clone(), digest: Ok(digest) })
         })
         .collect();
@@ -288,9 +288,10 @@ struct One<'a> {
 impl One<'_> {
     /// The journal's facts of an unchanged file, counted as done.
     fn previous(&self, item: &plan::Item, previous: &journal::Previous) -> Option<Inspection> {
-        let done = previous.get(&item.rel, item.size, item.mtime_ns)?;
+        let mut done = previous.get(&item.rel, item.size, item.mtime_ns)?.clone();
+        done.compact();
         self.bar.inc(item.size);
-        Some(done.clone())
+        Some(done)
     }
 
     /// Inspects one file from the result of its one read (as [`inspect::inspect_file`]
@@ -315,6 +316,7 @@ impl One<'_> {
         if let Some(j) = self.journal {
             j.record(&item.rel, item.size, item.mtime_ns, &facts);
         }
+        facts.compact();
         self.bar.inc(item.size);
         facts
     }
