@@ -258,3 +258,23 @@ pub struct BundleFile {
     /// Its size in bytes.
     pub bytes: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Inspection;
+    use crate::relpath::RelPath;
+
+    #[test]
+    fn files_are_listed_in_escaped_path_order_without_the_uninspected() {
+        let rels = ["A/1.jpg", "A/50%.jpg", "A-B/1.jpg", "A-B/2.jpg"].map(RelPath::new).to_vec();
+        let facts = |n: u64| Some(Inspection { size: n, ..Inspection::default() });
+        let files = Files::new(rels, vec![facts(1), facts(2), facts(3), None]);
+        let got: Vec<(String, u64)> = files.iter().map(|f| (f.path, f.size)).collect();
+        let want = [("A-B/1.jpg", 3), ("A/1.jpg", 1), ("A/50%25.jpg", 2)];
+        assert_eq!(got, want.map(|(p, n)| (p.to_string(), n)));
+        assert_eq!(files.len(), 3);
+        let json = serde_json::to_value(&files).unwrap();
+        assert_eq!(json[0]["path"], "A-B/1.jpg");
+    }
+}
