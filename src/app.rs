@@ -18,6 +18,7 @@ use crate::report::{bundle, human, json, model::Report, model::Verdict};
 use crate::rules::registry::RULES;
 use anyhow::bail;
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 /// Runs one command.
@@ -78,16 +79,20 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         Some(dir) => {
             let signer = signer.as_deref();
             let (json, line) = write_bundle(dir, &mut report, &accepted, key.as_ref(), signer)?;
-            (json, Some(line))
+            (Some(json), Some(line))
         }
-        None => (json::render(&report)?, None),
+        // Without a bundle the JSON is streamed to stdout when asked for, never held.
+        None => (None, None),
     };
     // The report of a complete run is written: its journal has served.
     if let Some(journal) = journal {
         journal.finish()?;
     }
     match format {
-        OutputFormat::Json => print(&bytes)?,
+        OutputFormat::Json => match &bytes {
+            Some(bytes) => print(bytes)?,
+            None => print_json(&report)?,
+        },
         OutputFormat::Human => print(human::render(&report, quiet, written.as_deref()).as_bytes())?,
     }
     Ok(match report.verdict {
@@ -138,6 +143,7 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
         resume: args.resume,
         sample_seed: args.sample_seed,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
+        io_threads: args.io_threads.map(NonZeroUsize::get),
         depth: args.depth,
         operator: args.operator.unwrap_or_else(default_operator),
         progress: !args.quiet && args.format == OutputFormat::Human,
@@ -252,6 +258,21 @@ pub(crate) fn print(bytes: &[u8]) -> anyhow::Result<()> {
     match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
+    }
+}
+
+/// Streams the report's JSON to stdout (as [`print`] would print [`json::render`]'s bytes).
+fn print_json(report: &crate::report::model::Report) -> anyhow::Result<()> {
+    let broken_pipe = |e: &anyhow::Error| {
+        e.chain().any(|c| {
+            let io = c.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+            let js = c.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind());
+            io.or(js) == Some(std::io::ErrorKind::BrokenPipe)
+        })
+    };
+    match json::write(report, std::io::stdout().lock()) {
+        Err(e) if broken_pipe(&e) => Ok(()),
+        other => other,
     }
 }
 

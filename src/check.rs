@@ -50,8 +50,10 @@ pub struct Config {
     pub resume: bool,
     /// Seed of the contact-sheet sample (default: derived from the inputs).
     pub sample_seed: Option<u64>,
-    /// Worker threads.
+    /// Worker threads (decoding; reading too, without `io_threads`).
     pub jobs: usize,
+    /// Reader threads feeding the workers (`--io-threads`); `None`: each worker reads.
+    pub io_threads: Option<usize>,
     /// Full decode of page files, or headers only (`--depth`).
     pub depth: inspect::Depth,
     /// Who runs the check.
@@ -130,7 +132,11 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         depth: cfg.depth,
     };
     let report = report::build(&ctx, findings, run);
-    conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)
+    let mut checked = conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)?;
+    // The report lists the facts themselves, not a copy of them.
+    let rels = plan.items.into_iter().map(|i| i.rel).collect();
+    checked.report.files = report::model::Files::new(rels, facts);
+    Ok(checked)
 }
 
 /// Marks a run cut short as `incomplete`, or renders the accepted manifests of a
@@ -210,7 +216,7 @@ fn accepted_manifest(
         .iter()
         .zip(facts)
         .filter_map(|(item, f)| {
-            let digest = f.as_ref()?.digests.get(&alg)?.clone();
+            let digest = f.as_ref()?.digest(alg)?.to_string();
             Some(Hashed { rel: item.rel.clone(), digest: Ok(digest) })
         })
         .collect();
@@ -230,6 +236,10 @@ fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
 /// Inspects every regular file of the plan in parallel, each read once; files the journal
 /// already holds unchanged are not read again. The result has one slot per plan item,
 /// `None` where the item is not inspected (or the run was interrupted first).
+///
+/// By default each of the `--jobs` workers reads and decodes its own files, in plan
+/// order. With `--io-threads N`, N readers read (one: strictly in on-disk order) into a
+/// queue the workers decode from: see [`read_ahead`].
 fn inspect_all(
     root: &Path,
     plan: &Plan,
@@ -239,39 +249,234 @@ fn inspect_all(
 ) -> anyhow::Result<Vec<Option<Inspection>>> {
     let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
     let bar = crate::progress::bar(total, cfg.progress);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs)
-        .build()
-        .context("starting worker threads")?;
-    let facts = pool.install(|| {
-        plan.items
-            .par_iter()
-            .map(|item| {
-                if !item.is_inspected() || crate::interrupt::requested() {
-                    return None;
-                }
-                let opts = InspectOptions {
-                    decode: item.is_page_file(),
-                    algorithms: algorithms.iter().copied().collect(),
-                    depth: cfg.depth,
-                    reduced: cfg.depth == inspect::Depth::Full,
-                    ..cfg.profile.inspect_options()
-                };
-                if let Some(done) = previous.get(&item.rel, item.size, item.mtime_ns) {
-                    bar.inc(item.size);
-                    return Some(done.clone());
-                }
-                let mut facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
-                // Reduced page images are transient: never kept with the facts.
-                drop(std::mem::take(&mut facts.reduced));
-                if let Some(j) = journal {
-                    j.record(&item.rel, item.size, item.mtime_ns, &facts);
-                }
-                bar.inc(item.size);
-                Some(facts)
+    let one = One { cfg, algorithms, journal, bar: &bar };
+    let facts = match cfg.io_threads {
+        None => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(cfg.jobs)
+                .build()
+                .context("starting worker threads")?;
+            pool.install(|| {
+                plan.items
+                    .par_iter()
+                    .map(|item| {
+                        if !item.is_inspected() || crate::interrupt::requested() {
+                            return None;
+                        }
+                        if let Some(done) = one.previous(item, previous) {
+                            return Some(done);
+                        }
+                        Some(one.inspect(item, std::fs::read(root.join(item.rel.as_path()))))
+                    })
+                    .collect()
             })
-            .collect()
-    });
+        }
+        Some(readers) => read_ahead(root, plan, &one, previous, readers)?,
+    };
     bar.finish_and_clear();
     Ok(facts)
+}
+
+/// What inspecting one file needs, shared by every worker.
+struct One<'a> {
+    cfg: &'a Config,
+    algorithms: &'a BTreeSet<Algorithm>,
+    journal: Option<&'a journal::Writer>,
+    bar: &'a indicatif::ProgressBar,
+}
+
+impl One<'_> {
+    /// The journal's facts of an unchanged file, counted as done.
+    fn previous(&self, item: &plan::Item, previous: &journal::Previous) -> Option<Inspection> {
+        let mut done = previous.get(&item.rel, item.size, item.mtime_ns)?.clone();
+        done.compact();
+        self.bar.inc(item.size);
+        Some(done)
+    }
+
+    /// Inspects one file from the result of its one read (as [`inspect::inspect_file`]
+    /// does), journals the facts and counts it done. The bytes are dropped on return.
+    fn inspect(&self, item: &plan::Item, read: std::io::Result<Vec<u8>>) -> Inspection {
+        let cfg = self.cfg;
+        let opts = InspectOptions {
+            decode: item.is_page_file(),
+            algorithms: self.algorithms.iter().copied().collect(),
+            depth: cfg.depth,
+            reduced: cfg.depth == inspect::Depth::Full,
+            ..cfg.profile.inspect_options()
+        };
+        let mut facts = match read {
+            Ok(bytes) => inspect::inspect_bytes(&bytes, &opts),
+            Err(e) => read_failed(&e),
+        };
+        // Reduced page images are transient: never kept with the facts.
+        drop(std::mem::take(&mut facts.reduced));
+        // Kept for the whole run: no spare capacity (decoders grow `pages` by push).
+        facts.pages.shrink_to_fit();
+        if let Some(j) = self.journal {
+            j.record(&item.rel, item.size, item.mtime_ns, &facts);
+        }
+        facts.compact();
+        self.bar.inc(item.size);
+        facts
+    }
+}
+
+/// The facts of a file the operating system could not read (as `inspect_file` has them).
+fn read_failed(e: &std::io::Error) -> Inspection {
+    Inspection {
+        read_error: Some(e.to_string()),
+        read_error_kind: Some(match e.kind() {
+            std::io::ErrorKind::NotFound => crate::facts::ReadErrorKind::NotFound,
+            _ => crate::facts::ReadErrorKind::Other,
+        }),
+        ..Inspection::default()
+    }
+}
+
+/// `--io-threads`: `readers` threads read the files to inspect in inode order (one
+/// reader: strictly in that order, which keeps a hard disk's heads or an optical drive's
+/// laser moving forward instead of seeking between files) into a queue bounded by bytes,
+/// and the `--jobs` workers decode from it: read concurrency apart from decode
+/// concurrency, reading overlapped with decoding. Every file is still read once, whole.
+fn read_ahead(
+    root: &Path,
+    plan: &Plan,
+    one: &One,
+    previous: &journal::Previous,
+    readers: usize,
+) -> anyhow::Result<Vec<Option<Inspection>>> {
+    let mut facts: Vec<Option<Inspection>> = (0..plan.items.len()).map(|_| None).collect();
+    let mut order = Vec::new();
+    for (i, item) in plan.items.iter().enumerate().filter(|(_, i)| i.is_inspected()) {
+        match one.previous(item, previous) {
+            Some(done) => facts[i] = Some(done),
+            None => order.push(i),
+        }
+    }
+    order.sort_by_key(|&i| plan.items[i].ino); // stable: equal inodes keep plan order
+    let largest = order.iter().map(|&i| plan.items[i].size).max().unwrap_or(0);
+    let queue = Queue::new(read_budget(one.cfg.jobs, largest), readers);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..readers {
+            s.spawn(|| {
+                let _done = ReaderDone(&queue);
+                while !crate::interrupt::requested() {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&i) = order.get(k) else { break };
+                    let item = &plan.items[i];
+                    queue.admit(item.size);
+                    queue.push(i, std::fs::read(root.join(item.rel.as_path())), item.size);
+                }
+            });
+        }
+        for _ in 0..one.cfg.jobs {
+            let tx = tx.clone();
+            let queue = &queue;
+            s.spawn(move || {
+                while let Some((i, read)) = queue.pop() {
+                    let len = read.as_ref().map_or(0, |b| b.len() as u64);
+                    let f = one.inspect(&plan.items[i], read);
+                    queue.release(len);
+                    let _ = tx.send((i, f));
+                }
+            });
+        }
+        drop(tx);
+        for (i, f) in rx {
+            facts[i] = Some(f);
+        }
+    });
+    Ok(facts)
+}
+
+/// Bytes read but not yet decoded, at most: the workers' own files (what the default
+/// path holds too: jobs × the largest file) or 64 MiB of read-ahead, whichever is more.
+/// A file larger than the whole budget is still read, alone.
+fn read_budget(jobs: usize, largest: u64) -> u64 {
+    (jobs as u64).saturating_mul(largest).max(64 << 20)
+}
+
+/// Files read and waiting for a worker, bounded by bytes held (waiting or decoding).
+struct Queue {
+    state: std::sync::Mutex<QueueState>,
+    changed: std::sync::Condvar,
+    budget: u64,
+}
+
+struct QueueState {
+    ready: std::collections::VecDeque<(usize, std::io::Result<Vec<u8>>)>,
+    held: u64,
+    readers_left: usize,
+}
+
+impl Queue {
+    fn new(budget: u64, readers: usize) -> Queue {
+        let ready = std::collections::VecDeque::new();
+        let state = QueueState { ready, held: 0, readers_left: readers };
+        Queue { state: std::sync::Mutex::new(state), changed: std::sync::Condvar::new(), budget }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn wait<'a>(
+        &self,
+        g: std::sync::MutexGuard<'a, QueueState>,
+    ) -> std::sync::MutexGuard<'a, QueueState> {
+        self.changed.wait(g).unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until `size` more bytes fit (or nothing is held), and reserves them.
+    fn admit(&self, size: u64) {
+        let mut g = self.lock();
+        while g.held > 0 && g.held.saturating_add(size) > self.budget {
+            g = self.wait(g);
+        }
+        g.held = g.held.saturating_add(size);
+    }
+
+    /// Queues a file's read, `reserved` bytes having been admitted for it.
+    fn push(&self, i: usize, read: std::io::Result<Vec<u8>>, reserved: u64) {
+        let mut g = self.lock();
+        let len = read.as_ref().map_or(0, |b| b.len() as u64);
+        g.held = g.held.saturating_sub(reserved).saturating_add(len);
+        g.ready.push_back((i, read));
+        self.changed.notify_all();
+    }
+
+    /// The next file read, or `None` once every reader has stopped and all are taken.
+    fn pop(&self) -> Option<(usize, std::io::Result<Vec<u8>>)> {
+        let mut g = self.lock();
+        loop {
+            if let Some(next) = g.ready.pop_front() {
+                return Some(next);
+            }
+            if g.readers_left == 0 {
+                return None;
+            }
+            g = self.wait(g);
+        }
+    }
+
+    /// A worker is done with `len` bytes.
+    fn release(&self, len: u64) {
+        let mut g = self.lock();
+        g.held = g.held.saturating_sub(len);
+        self.changed.notify_all();
+    }
+}
+
+/// Counts a reader out when it stops, however it stops, so workers never wait forever.
+struct ReaderDone<'a>(&'a Queue);
+
+impl Drop for ReaderDone<'_> {
+    fn drop(&mut self) {
+        let mut g = self.0.lock();
+        g.readers_left = g.readers_left.saturating_sub(1);
+        self.0.changed.notify_all();
+    }
 }

@@ -162,6 +162,13 @@ pub struct CheckArgs {
     /// Worker threads for reading and decoding [default: all cores].
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+    /// Read with N threads of their own, apart from the --jobs that decode: for USB hard
+    /// disks and optical discs, where parallel random reads collapse throughput. With 1,
+    /// files are read one at a time in on-disk order (by inode number) while the workers
+    /// decode; read-ahead is bounded to max(64 MiB, jobs × largest file) [default: each
+    /// worker reads its own files, in path order].
+    #[arg(long, value_name = "N")]
+    pub io_threads: Option<NonZeroUsize>,
     /// How deep page files are checked: `full` decodes every page's image data (what
     /// acceptance needs); `quick` computes digests and reads structure and metadata
     /// (headers, tags, page trees) only, so damaged image data goes unnoticed. The report

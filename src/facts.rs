@@ -186,6 +186,35 @@ pub struct Inspection {
     pub reduced: Vec<(u32, crate::inspect::ReducedImage)>,
 }
 
+impl Inspection {
+    /// The lowercase hex digest of `alg` from the one read, if computed. Use this, not
+    /// `digests` directly: the facts a check keeps for the whole run are [`compact`]ed.
+    ///
+    /// [`compact`]: Inspection::compact
+    pub fn digest(&self, alg: crate::digest::Algorithm) -> Option<&str> {
+        match self.digests.get(&alg) {
+            Some(d) => Some(d),
+            None if alg == crate::digest::Algorithm::Sha256 => self.sha256.as_deref(),
+            None => None,
+        }
+    }
+
+    /// Drops the copy of `sha256` that `digests` holds (issue #7: a check keeps the facts
+    /// of every file until the report is written; with SHA-256 alone the map's copy and
+    /// its node cost about 370 bytes a file). [`digest`](Inspection::digest) still finds
+    /// it. Serialized facts (journal) are written before this.
+    pub fn compact(&mut self) {
+        let sha = crate::digest::Algorithm::Sha256;
+        if self.sha256.is_some() && self.digests.get(&sha) == self.sha256.as_ref() {
+            self.digests.remove(&sha);
+            if self.digests.is_empty() {
+                // Frees the map's node (remove alone keeps an empty root allocated).
+                self.digests = std::collections::BTreeMap::new();
+            }
+        }
+    }
+}
+
 /// Kinds of read error the rules tell apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -241,4 +270,27 @@ pub fn files_of<'a>(
         items.filter_map(|(path, f)| f.map(|f| FileFacts::new(path, f))).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::{Algorithm, digest_all};
+
+    #[test]
+    fn compacted_facts_still_give_every_digest() {
+        let all = digest_all(b"abc", &[Algorithm::Sha256, Algorithm::Md5]);
+        for algs in [vec![Algorithm::Sha256], vec![Algorithm::Sha256, Algorithm::Md5]] {
+            let digests: std::collections::BTreeMap<_, _> =
+                algs.iter().map(|a| (*a, all[a].clone())).collect();
+            let sha256 = Some(all[&Algorithm::Sha256].clone());
+            let mut facts = Inspection { sha256, digests, ..Inspection::default() };
+            facts.compact();
+            assert!(!facts.digests.contains_key(&Algorithm::Sha256));
+            for a in &algs {
+                assert_eq!(facts.digest(*a), Some(all[a].as_str()), "{a}");
+            }
+            assert_eq!(facts.digest(Algorithm::Blake3), None);
+        }
+    }
 }

@@ -53,6 +53,8 @@ pub struct Item {
     pub size: u64,
     /// Modification time, ns since the epoch (regular files).
     pub mtime_ns: i128,
+    /// Inode number (regular files on Unix): the single reader's on-disk order.
+    pub ino: u64,
     /// Index of the catalogue record this entry falls in, if any.
     pub record: Option<usize>,
     /// What it is to the layout.
@@ -104,6 +106,8 @@ pub fn build(
         locations: vec![None; cat.records.len()],
         by_record: vec![Vec::new(); cat.records.len()],
         walk_errors: listing.errors,
+        // Kept for the whole run: exactly one slot per entry, no doubling slack.
+        items: Vec::with_capacity(listing.entries.len()),
         ..Plan::default()
     };
     // Role and record of the current top-level entry, inherited by what is below it.
@@ -136,8 +140,8 @@ pub fn build(
         if let Some(r) = record {
             plan.by_record[r].push(plan.items.len());
         }
-        let Entry { rel, kind, size, mtime_ns } = entry;
-        plan.items.push(Item { rel, kind, size, mtime_ns, record, role });
+        let Entry { rel, kind, size, mtime_ns, ino } = entry;
+        plan.items.push(Item { rel, kind, size, mtime_ns, ino, record, role });
     }
     plan
 }

@@ -12,6 +12,7 @@ mod formats;
 mod fuzz_regressions;
 mod generator;
 mod interrupt;
+mod io_threads;
 mod manifests;
 mod media;
 mod quality;

@@ -100,7 +100,8 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
         sample: draw_sample(ctx, run.sample_seed),
         bundle: Vec::new(),
         findings,
-        files: crate::facts::files_of(ctx.items().map(|(i, f)| (i.rel.escaped(), f))),
+        // Attached by the caller once the facts are no longer borrowed ([`model::Files`]).
+        files: model::Files::default(),
     }
 }
 

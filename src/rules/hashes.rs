@@ -95,7 +95,7 @@ fn compare(
     let Some(facts) = facts.filter(|f| f.read_error.is_none()) else { return };
     for listing in listings {
         for (alg, want) in listing.digests {
-            let actual = facts.digests.get(alg).map_or("(not computed)", String::as_str);
+            let actual = facts.digest(*alg).unwrap_or("(not computed)");
             if actual != want {
                 let message =
                     format!("{alg} is {actual}, the manifest ({}) says {want}", listing.at);
