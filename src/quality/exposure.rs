@@ -40,8 +40,26 @@ pub(super) fn levels(img: &ReducedImage, r: &Rect) -> Levels {
         })
     };
     let paper = pct(90).unwrap_or(255) as u8;
-    let ink = pct(1).unwrap_or(0) as u8;
+    let darkest = pct(1).unwrap_or(0) as u8;
+    // A page with under 1% ink (a page number, a stamp) has paper at its 1st percentile;
+    // the typical level of what ink it has tells its contrast instead.
+    let ink = ink_median(&hist, paper).map_or(darkest, |m| m.min(darkest));
     Levels { paper, contrast: paper.saturating_sub(ink) }
+}
+
+/// The median grey of the samples darker than the paper by [`INK_STEP`], if any.
+fn ink_median(hist: &[usize; 256], paper: u8) -> Option<u8> {
+    let ink = &hist[..usize::from(paper.saturating_sub(INK_STEP))];
+    let n: usize = ink.iter().sum();
+    if n == 0 {
+        return None;
+    }
+    let mut seen = 0;
+    let median = ink.iter().position(|&c| {
+        seen += c;
+        seen * 2 > n
+    });
+    Some(median.unwrap_or(0) as u8)
 }
 
 /// Percent of the samples inside `r` darker than the paper by [`INK_STEP`] or more.
@@ -67,6 +85,15 @@ mod tests {
         assert_eq!(l, Levels { paper: 240, contrast: 200 });
         let ink = ink_percent(&img, &whole(&img), l.paper);
         assert!((20.0..40.0).contains(&ink), "{ink}");
+    }
+
+    #[test]
+    fn a_page_with_only_a_page_number_keeps_its_contrast() {
+        // Paper 245, a few dark (40) samples: far under 1% of the page.
+        let mut px = vec![245u8; 100 * 140];
+        px[70 * 100 + 48..70 * 100 + 52].fill(40);
+        let img = ReducedImage::new(100, 140, px);
+        assert_eq!(levels(&img, &whole(&img)), Levels { paper: 245, contrast: 205 });
     }
 
     #[test]

@@ -30,6 +30,12 @@ use serde::{Deserialize, Serialize};
 /// a hash to mean anything, and no measure is reported.
 pub const MIN_SIDE: u32 = 40;
 
+/// Least ink coverage (percent) for a skew to be measured: below it a page holds a page
+/// number, a stamp or a line or two, whose direction says nothing reliable about the
+/// sheet (a page number alone read as 6.8° on the e2e delivery), and uneven paper tone
+/// would be taken for lines.
+const MIN_SKEW_INK: f64 = 0.25;
+
 /// Quality measures of one page (`quality` in a page's facts in report.json).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PageQuality {
@@ -47,7 +53,8 @@ pub struct PageQuality {
     pub border_mm: Option<[f64; 4]>,
     /// Paper level (90th percentile grey, 0 black to 255 white) inside any border.
     pub paper: u8,
-    /// Paper level minus the darkest ink level (1st percentile), the page's contrast.
+    /// Paper level minus the ink level (the 1st percentile, or the median of the ink
+    /// samples where ink covers less than 1% of the page), the page's contrast.
     pub contrast: u8,
     /// Perceptual hash (256-bit DCT hash, hex) for near-duplicate pages.
     pub phash: String,
@@ -62,11 +69,11 @@ pub fn measure(img: &ReducedImage, page: &PageFacts) -> Option<PageQuality> {
     let interior = border::interior(img, &border);
     let levels = exposure::levels(img, &interior);
     let ink = exposure::ink_percent(img, &interior, levels.paper);
-    let skew = skew::estimate(img, &interior, levels.paper);
+    let skew = (ink >= MIN_SKEW_INK).then(|| skew::estimate(img, &interior, levels.paper));
     let scale = f64::from(page.width) / f64::from(img.width);
     let border_mm = page.dpi.map(|dpi| border.map(|px| round2(px * scale / dpi.min() * 25.4)));
     Some(PageQuality {
-        skew_degrees: skew.map(round2),
+        skew_degrees: skew.flatten().map(round2),
         ink_percent: round2(ink),
         sharpness: img.sharpness.and_then(blur::sharpness).map(round2),
         border_mm,
