@@ -68,18 +68,20 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
     let cfg = check_config(args, profile, out.as_deref());
-    let check::Checked { mut report, accepted, journal } = check::run(&cfg)?;
+    let check::Checked { mut report, accepted, journal, thumbs } = check::run(&cfg)?;
     let (bytes, written) = match &out {
         Some(dir) => {
-            let signer = signer.as_deref();
-            let (json, line) = write_bundle(dir, &mut report, &accepted, key.as_ref(), signer)?;
+            let signer = (key.as_ref(), signer.as_deref());
+            let spool = thumbs.as_ref().map(crate::thumbs::Spool::path);
+            let (json, line) = write_bundle(dir, &mut report, &accepted, spool, signer)?;
             (json, Some(line))
         }
         None => (json::render(&report)?, None),
     };
-    // The report of a complete run is written: its journal has served.
+    // The report of a complete run is written: its journal and thumbnails have served.
     if let Some(journal) = journal {
         journal.finish()?;
+        thumbs.map(crate::thumbs::Spool::finish).transpose()?;
     }
     match format {
         OutputFormat::Json => print(&bytes)?,
@@ -128,10 +130,10 @@ fn write_bundle(
     dir: &Path,
     report: &mut crate::report::model::Report,
     accepted: &[bundle::Attachment],
-    key: Option<&crate::sign::SigningKey>,
-    signer: Option<&str>,
+    thumbs: Option<&Path>,
+    (key, signer): (Option<&crate::sign::SigningKey>, Option<&str>),
 ) -> anyhow::Result<(Vec<u8>, String)> {
-    let w = bundle::write_signed(dir, report, accepted, key, signer)?;
+    let w = bundle::write_signed(dir, report, accepted, thumbs, (key, signer))?;
     let resigned = w.signature.as_deref().and_then(|p| p.file_name());
     for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
         eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());

@@ -16,6 +16,7 @@ use crate::profile::Profile;
 use crate::relpath::RelPath;
 use crate::report::{self, RunInfo, bundle::Attachment, model::Report, model::Verdict};
 use crate::rules::{self, Context};
+use crate::thumbs;
 use crate::walk;
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -80,6 +81,9 @@ pub struct Checked {
     /// report is written. `None` when there is none or the run is incomplete (then it
     /// stays for `--resume`).
     pub journal: Option<journal::Writer>,
+    /// The thumbnail spool, when there is a report folder: the contact sheet reads it; it
+    /// is removed with the journal.
+    pub thumbs: Option<thumbs::Spool>,
 }
 
 /// Runs the whole check and returns the report.
@@ -111,7 +115,10 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     if cfg.resume && cfg.progress {
         eprintln!("vouch: resuming: {} files already inspected", previous.len());
     }
-    let facts = inspect_all(&root, &plan, cfg, &algorithms, (journal.as_ref(), &previous))?;
+    let spool = cfg.journal.as_ref().map(|j| j.with_file_name(thumbs::FILE_NAME));
+    let spool = spool.map(|p| thumbs::Spool::open(&p, cfg.resume)).transpose()?;
+    let progress = (journal.as_ref(), &previous, spool.as_ref());
+    let facts = inspect_all(&root, &plan, cfg, &algorithms, progress)?;
     let ctx = Context {
         profile: &cfg.profile,
         catalogue: &catalogue,
@@ -130,7 +137,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         depth: cfg.depth,
     };
     let report = report::build(&ctx, findings, run);
-    conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)
+    let checked = conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)?;
+    Ok(Checked { thumbs: spool, ..checked })
 }
 
 /// Marks a run cut short as `incomplete`, or renders the accepted manifests of a
@@ -152,7 +160,7 @@ fn conclude(
         report.verdict = Verdict::Incomplete;
         report.incomplete =
             Some(format!("interrupted: {missed} of {inspected} files were not inspected"));
-        return Ok(Checked { report, accepted: Vec::new(), journal: None });
+        return Ok(Checked { report, accepted: Vec::new(), journal: None, thumbs: None });
     }
     let accepted = algorithms
         .iter()
@@ -160,7 +168,7 @@ fn conclude(
             Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(plan, facts, alg)?))
         })
         .collect::<anyhow::Result<_>>()?;
-    Ok(Checked { report, accepted, journal })
+    Ok(Checked { report, accepted, journal, thumbs: None })
 }
 
 /// What shapes the facts of a file: a journal written under another fingerprint cannot
@@ -235,7 +243,7 @@ fn inspect_all(
     plan: &Plan,
     cfg: &Config,
     algorithms: &BTreeSet<Algorithm>,
-    (journal, previous): (Option<&journal::Writer>, &journal::Previous),
+    (journal, previous, spool): (Option<&journal::Writer>, &journal::Previous, Option<&thumbs::Spool>),
 ) -> anyhow::Result<Vec<Option<Inspection>>> {
     let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
     let bar = crate::progress::bar(total, cfg.progress);
@@ -262,8 +270,9 @@ fn inspect_all(
                     return Some(done.clone());
                 }
                 let mut facts = inspect::inspect_file(&root.join(item.rel.as_path()), &opts);
-                // Reduced page images are transient: never kept with the facts.
-                drop(std::mem::take(&mut facts.reduced));
+                // Reduced page images become thumbnails, spooled before the journal records
+                // the file; never kept with the facts.
+                thumbs::spool(spool, &item.rel, &mut facts);
                 if let Some(j) = journal {
                     j.record(&item.rel, item.size, item.mtime_ns, &facts);
                 }
