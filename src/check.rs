@@ -243,7 +243,11 @@ fn inspect_all(
     plan: &Plan,
     cfg: &Config,
     algorithms: &BTreeSet<Algorithm>,
-    (journal, previous, spool): (Option<&journal::Writer>, &journal::Previous, Option<&thumbs::Spool>),
+    (journal, previous, spool): (
+        Option<&journal::Writer>,
+        &journal::Previous,
+        Option<&thumbs::Spool>,
+    ),
 ) -> anyhow::Result<Vec<Option<Inspection>>> {
     let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
     let bar = crate::progress::bar(total, cfg.progress);

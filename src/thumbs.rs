@@ -174,7 +174,10 @@ fn shrink(image: &ReducedImage, tw: u32, th: u32) -> Vec<u8> {
             let (mut sum, mut n) = (0u64, 0u64);
             for y in ys.clone() {
                 let row = &image.pixels[(y * w) as usize..][..w as usize];
-                sum += row[xs.start as usize..xs.end as usize].iter().map(|&v| u64::from(v)).sum::<u64>();
+                sum += row[xs.start as usize..xs.end as usize]
+                    .iter()
+                    .map(|&v| u64::from(v))
+                    .sum::<u64>();
                 n += xs.end - xs.start;
             }
             out.push(((sum + n / 2) / n.max(1)) as u8);
@@ -185,7 +188,10 @@ fn shrink(image: &ReducedImage, tw: u32, th: u32) -> Vec<u8> {
 
 /// Reads back the thumbnails of the `wanted` (escaped path, page) pairs. A missing spool
 /// gives none.
-pub fn read(path: &Path, wanted: &BTreeSet<(String, u32)>) -> anyhow::Result<BTreeMap<(String, u32), Thumb>> {
+pub fn read(
+    path: &Path,
+    wanted: &BTreeSet<(String, u32)>,
+) -> anyhow::Result<BTreeMap<(String, u32), Thumb>> {
     match path.try_exists() {
         Ok(true) => Ok(scan(path, wanted, true)?.0),
         _ => Ok(BTreeMap::new()),
@@ -222,7 +228,9 @@ fn scan(
             break;
         }
         let fields: Option<Vec<u32>> = (0..4).map(|_| u32_at(&mut r)).collect();
-        let Some([page, width, height, n]) = fields.as_deref().and_then(|f| <[u32; 4]>::try_from(f).ok()) else {
+        let Some([page, width, height, n]) =
+            fields.as_deref().and_then(|f| <[u32; 4]>::try_from(f).ok())
+        else {
             break;
         };
         let end = at + 4 + 4 + u64::from(len) + 16 + u64::from(n);

@@ -335,8 +335,10 @@ fn contact_figure(s: &mut String, item: &ContactItem) {
         Some((uri, w, h)) => {
             format!("<img alt=\"\" width=\"{w}\" height=\"{h}\" src=\"{}\">", escape(uri))
         }
-        None => "<div class=\"noimg\">无缩略图<br>no thumbnail<br>(页面未解码 page not decoded)</div>"
-            .to_string(),
+        None => {
+            "<div class=\"noimg\">无缩略图<br>no thumbnail<br>(页面未解码 page not decoded)</div>"
+                .to_string()
+        }
     };
     let record = item.record.as_deref().map(escape).unwrap_or_default();
     let page = match item.pages {
