@@ -49,6 +49,9 @@ pub struct Thumb {
     pub jpeg: Vec<u8>,
 }
 
+/// Thumbnails by (escaped path, page).
+pub type Thumbs = BTreeMap<(String, u32), Thumb>;
+
 /// The spool being written.
 pub struct Spool {
     path: PathBuf,
@@ -204,7 +207,7 @@ fn scan(
     path: &Path,
     wanted: &BTreeSet<(String, u32)>,
     keep: bool,
-) -> anyhow::Result<(BTreeMap<(String, u32), Thumb>, u64)> {
+) -> anyhow::Result<(Thumbs, u64)> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((BTreeMap::new(), 0)),
@@ -286,7 +289,7 @@ mod tests {
         drop(s);
         let mut bytes = std::fs::read(&path).unwrap();
         let whole = bytes.len();
-        bytes.extend_from_slice(&bytes[..30].to_vec());
+        bytes.extend_from_within(..30);
         std::fs::write(&path, &bytes).unwrap();
         let s = Spool::open(&path, true).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), whole as u64, "torn tail cut");

@@ -16,6 +16,9 @@ pub(crate) fn check_g4(data: &[u8], width: u32, rows: u32, lsb_first: bool) -> R
     decode_g4(data, (width, rows), lsb_first, None)
 }
 
+/// Where decoded rows go: (row number, one sample per pixel).
+pub(crate) type LineSink<'a> = &'a mut dyn FnMut(u32, &[u8]);
+
 /// [`check_g4`], handing each decoded row to `line` as one sample per pixel: 1 where
 /// the code says black, 0 where it says white (libtiff's convention: what those mean is
 /// the photometric interpretation's business).
@@ -23,7 +26,7 @@ pub(crate) fn decode_g4(
     data: &[u8],
     (width, rows): (u32, u32),
     lsb_first: bool,
-    mut line: Option<&mut dyn FnMut(u32, &[u8])>,
+    mut line: Option<LineSink<'_>>,
 ) -> Result<(), String> {
     let width = u16::try_from(width)
         .map_err(|_| format!("CCITT G4 width {width} is beyond what the decoder supports"))?;
