@@ -8,7 +8,6 @@
 //! With a line callback ([`decode_g4`]) each decoded row is also handed out as bits, 1
 //! for a black-coded run, for the reduced image.
 
-use fax::Color;
 use fax::decoder::{DecodeStatus, Group4Decoder};
 
 /// Decodes `data` as `rows` lines of `width` pixels; `lsb_first` for TIFF FillOrder 2.
@@ -39,9 +38,7 @@ pub(crate) fn decode_g4(
         match decoder.advance() {
             Ok(DecodeStatus::Incomplete) => {
                 if let Some(f) = line.as_mut() {
-                    let pels = decoder.line().pels().map(|c| u8::from(c == Color::Black));
-                    row.clear();
-                    row.extend(pels);
+                    runs_to_row(decoder.transition(), usize::from(width), &mut row);
                     f(line_no, &row);
                 }
             }
@@ -61,9 +58,23 @@ pub(crate) fn decode_g4(
     Ok(())
 }
 
+/// One row from its colour changes (starting white, as `fax::decoder::pels` reads
+/// them): run by run, not pixel by pixel.
+fn runs_to_row(changes: &[u16], width: usize, row: &mut Vec<u8>) {
+    row.clear();
+    let mut black = false;
+    for &at in changes {
+        let at = usize::from(at).min(width);
+        row.resize(at.max(row.len()), u8::from(black));
+        black = !black;
+    }
+    row.resize(width, u8::from(black));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fax::Color;
 
     #[test]
     fn rows_come_out_as_black_bits() {

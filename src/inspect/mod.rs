@@ -20,6 +20,7 @@ mod png;
 mod reduce;
 mod sniff;
 mod tiff;
+mod tiff_codecs;
 mod tiff_reduce;
 mod xml;
 

@@ -68,7 +68,25 @@ impl Reducer {
         }
         let (bw, row) = (self.bw(), (y / SCALE) as usize);
         let cells = &mut self.sums[row * bw..(row + 1) * bw];
-        let step = step.max(1) as usize;
+        if step <= 1 {
+            // The common case, block by block rather than pixel by pixel.
+            let (start, width) = (x0 as usize, self.width as usize);
+            let grey = &grey[..grey.len().min(width.saturating_sub(start))];
+            let mut x = start;
+            let align = (SCALE as usize - start % SCALE as usize) % SCALE as usize;
+            let (head, rest) = grey.split_at(align.min(grey.len()));
+            for part in std::iter::once(head).chain(rest.chunks(SCALE as usize)) {
+                if part.is_empty() {
+                    continue;
+                }
+                let sum: u32 = part.iter().map(|&v| u32::from(v)).sum();
+                let cell = &mut cells[x / SCALE as usize];
+                *cell = cell.saturating_add(sum * weight);
+                x += part.len();
+            }
+            return;
+        }
+        let step = step as usize;
         let xs = (x0 as usize..self.width as usize).step_by(step);
         for (x, &v) in xs.zip(grey) {
             let cell = &mut cells[x / SCALE as usize];
@@ -178,6 +196,29 @@ impl PixelFormat {
     pub(crate) fn grey_row(&self, row: &[u8], width: u32, out: &mut Vec<u8>) {
         out.clear();
         let n = self.samples.max(1) as usize;
+        let w = width as usize;
+        // Fast paths for the layouts scans come in; the general loop below agrees.
+        match (&self.colour, self.bits) {
+            (Colour::Grey { white_is_zero }, 8) if row.len() >= w * n => {
+                let flip = if *white_is_zero { 255 } else { 0 };
+                out.extend(row.iter().step_by(n).take(w).map(|&v| v ^ flip));
+                return;
+            }
+            (Colour::Rgb, 8) if row.len() >= w * n => {
+                out.extend(row.chunks_exact(n).take(w).map(|p| luma(p[0], p[1], p[2])));
+                return;
+            }
+            (Colour::Grey { white_is_zero }, 1) if n == 1 && row.len() * 8 >= w => {
+                let flip = if *white_is_zero { 0xFF } else { 0 };
+                for &byte in &row[..w.div_ceil(8)] {
+                    let b = byte ^ flip;
+                    out.extend((0..8).rev().map(|k| ((b >> k) & 1) * 255));
+                }
+                out.truncate(w);
+                return;
+            }
+            _ => {}
+        }
         for p in 0..width as usize {
             let s = |k: usize| self.sample(row, p * n + k.min(n - 1));
             out.push(match &self.colour {
@@ -305,6 +346,19 @@ pub(crate) mod tests {
         assert_eq!((one.width, one.height, one.pixels), (1, 1, vec![7]));
         let empty = reduce_grey(0, 0, &[]);
         assert_eq!((empty.width, empty.height, empty.pixels.len()), (0, 0, 0));
+    }
+
+    #[test]
+    fn rows_may_start_anywhere_and_skip_columns() {
+        let mut r = Reducer::new(16, 1);
+        r.add_row(0, 1, 0, &[255; 3]);
+        r.add_row(3, 1, 0, &[0; 10]); // across the block boundary at 8
+        r.add_row(13, 1, 0, &[255; 3]);
+        assert_eq!(r.finish().pixels, [96, 96]);
+        let mut r = Reducer::new(16, 1);
+        r.add_row(0, 2, 0, &[255; 8]); // even columns (an Adam7 pass)
+        r.add_row(1, 2, 0, &[0; 8]);
+        assert_eq!(r.finish().pixels, [128, 128]);
     }
 
     #[test]

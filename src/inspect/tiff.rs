@@ -19,6 +19,7 @@
 
 use super::endian::Endian;
 use super::reduce::ReducedImage;
+use super::tiff_codecs::{deflate_len, expect_len, lzw_len, packbits_len};
 use super::tiff_reduce::{Layout, PageReduce};
 use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
 use crate::facts::{ColourMode, Dpi, PageFacts};
@@ -306,80 +307,6 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
         }
     }
     Ok(reduce.map(PageReduce::finish))
-}
-
-fn expect_len(got: u64, expected: u64) -> Result<(), String> {
-    if got >= expected {
-        Ok(())
-    } else {
-        Err(format!(
-            "holds {got} bytes of samples, fewer than the {expected} it must: truncated or corrupt"
-        ))
-    }
-}
-
-/// Bytes an LZW chunk decodes to, stopping once `expected` are out (as libtiff does);
-/// with `keep`, the bytes too.
-fn lzw_len(data: &[u8], expected: u64, mut keep: Option<&mut Vec<u8>>) -> Result<u64, String> {
-    let mut decoder =
-        weezl::decode::Configuration::with_tiff_size_switch(weezl::BitOrder::Msb, 8).build();
-    let (mut buf, mut input, mut out) = (vec![0u8; 1 << 16], data, 0u64);
-    while out < expected {
-        let r = decoder.decode_bytes(input, &mut buf);
-        input = &input[r.consumed_in..];
-        if let Some(k) = keep.as_mut() {
-            k.extend_from_slice(&buf[..r.consumed_out]);
-        }
-        out += r.consumed_out as u64;
-        match r.status {
-            Ok(weezl::LzwStatus::Ok) => {}
-            Ok(weezl::LzwStatus::Done | weezl::LzwStatus::NoProgress) => break,
-            Err(e) => return Err(format!("LZW data is corrupt: {e}")),
-        }
-    }
-    Ok(out)
-}
-
-/// Bytes a Deflate (zlib) chunk decodes to, up to `expected`; with `keep`, the bytes too.
-fn deflate_len(data: &[u8], expected: u64, keep: Option<&mut Vec<u8>>) -> Result<u64, String> {
-    use std::io::Read;
-    let mut reader = flate2::read::ZlibDecoder::new(data).take(expected);
-    let copied = match keep {
-        Some(k) => reader.read_to_end(k).map(|n| n as u64),
-        None => std::io::copy(&mut reader, &mut std::io::sink()),
-    };
-    copied.map_err(|e| format!("Deflate data is corrupt: {e}"))
-}
-
-/// Bytes a PackBits chunk decodes to, up to `expected`; with `keep`, the bytes too.
-fn packbits_len(data: &[u8], expected: u64, mut keep: Option<&mut Vec<u8>>) -> Result<u64, String> {
-    let (mut at, mut out) = (0usize, 0u64);
-    while out < expected {
-        let Some(&n) = data.get(at) else { break };
-        let n = n as i8;
-        at += 1;
-        if n >= 0 {
-            let len = n as usize + 1;
-            if at + len > data.len() {
-                break;
-            }
-            if let Some(k) = keep.as_mut() {
-                k.extend_from_slice(&data[at..at + len]);
-            }
-            at += len;
-            out += len as u64;
-        } else if n != -128 {
-            if at >= data.len() {
-                break;
-            }
-            if let Some(k) = keep.as_mut() {
-                k.resize(k.len() + (1 - i64::from(n)) as usize, data[at]);
-            }
-            at += 1;
-            out += (1 - i64::from(n)) as u64;
-        }
-    }
-    Ok(out)
 }
 
 /// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG;

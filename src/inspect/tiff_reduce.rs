@@ -132,7 +132,8 @@ impl PageReduce {
         let (reducer, grey) = (&mut self.reducer, &mut self.grey);
         let mut line = |y: u32, bits: &[u8]| {
             grey.clear();
-            grey.extend(bits.iter().map(|&b| if b == 1 { ink } else { 255 - ink }));
+            let paper = 255 - ink;
+            grey.extend(bits.iter().map(|&b| if b == 1 { ink } else { paper }));
             reducer.add_row(x0, 1, y0 + y, grey);
         };
         super::ccitt::decode_g4(data, (self.layout.chunk.0, rows), lsb_first, Some(&mut line))
