@@ -71,22 +71,24 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
     let cfg = check_config(args, profile, out.as_deref());
-    let check::Checked { mut report, mut accepted, journal } = check::run(&cfg)?;
+    let check::Checked { mut report, mut accepted, journal, thumbs } = check::run(&cfg)?;
     if cfg.depth == Depth::Quick {
         quick_never_accepts(&mut report, &mut accepted);
     }
     let (bytes, written) = match &out {
         Some(dir) => {
-            let signer = signer.as_deref();
-            let (json, line) = write_bundle(dir, &mut report, &accepted, key.as_ref(), signer)?;
+            let signer = (key.as_ref(), signer.as_deref());
+            let spool = thumbs.as_ref().map(crate::thumbs::Spool::path);
+            let (json, line) = write_bundle(dir, &mut report, &accepted, spool, signer)?;
             (Some(json), Some(line))
         }
         // Without a bundle the JSON is streamed to stdout when asked for, never held.
         None => (None, None),
     };
-    // The report of a complete run is written: its journal has served.
+    // The report of a complete run is written: its journal and thumbnails have served.
     if let Some(journal) = journal {
         journal.finish()?;
+        thumbs.map(crate::thumbs::Spool::finish).transpose()?;
     }
     match format {
         OutputFormat::Json => match &bytes {
@@ -156,10 +158,10 @@ fn write_bundle(
     dir: &Path,
     report: &mut crate::report::model::Report,
     accepted: &[bundle::Attachment],
-    key: Option<&crate::sign::SigningKey>,
-    signer: Option<&str>,
+    thumbs: Option<&Path>,
+    (key, signer): (Option<&crate::sign::SigningKey>, Option<&str>),
 ) -> anyhow::Result<(Vec<u8>, String)> {
-    let w = bundle::write_signed(dir, report, accepted, key, signer)?;
+    let w = bundle::write_signed(dir, report, accepted, thumbs, (key, signer))?;
     let resigned = w.signature.as_deref().and_then(|p| p.file_name());
     for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
         eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());

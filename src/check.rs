@@ -16,6 +16,7 @@ use crate::profile::Profile;
 use crate::relpath::RelPath;
 use crate::report::{self, RunInfo, bundle::Attachment, model::Report, model::Verdict};
 use crate::rules::{self, Context};
+use crate::thumbs;
 use crate::walk;
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -82,6 +83,9 @@ pub struct Checked {
     /// report is written. `None` when there is none or the run is incomplete (then it
     /// stays for `--resume`).
     pub journal: Option<journal::Writer>,
+    /// The thumbnail spool, when there is a report folder: the contact sheet reads it; it
+    /// is removed with the journal.
+    pub thumbs: Option<thumbs::Spool>,
 }
 
 /// Runs the whole check and returns the report.
@@ -113,7 +117,10 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     if cfg.resume && cfg.progress {
         eprintln!("vouch: resuming: {} files already inspected", previous.len());
     }
-    let facts = inspect_all(&root, &plan, cfg, &algorithms, (journal.as_ref(), &previous))?;
+    let spool = cfg.journal.as_ref().map(|j| j.with_file_name(thumbs::FILE_NAME));
+    let spool = spool.map(|p| thumbs::Spool::open(&p, cfg.resume)).transpose()?;
+    let progress = (journal.as_ref(), &previous, spool.as_ref());
+    let facts = inspect_all(&root, &plan, cfg, &algorithms, progress)?;
     let ctx = Context {
         profile: &cfg.profile,
         catalogue: &catalogue,
@@ -136,6 +143,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     // The report lists the facts themselves, not a copy of them.
     let rels = plan.items.into_iter().map(|i| i.rel).collect();
     checked.report.files = report::model::Files::new(rels, facts);
+    checked.thumbs = spool;
     Ok(checked)
 }
 
@@ -158,7 +166,7 @@ fn conclude(
         report.verdict = Verdict::Incomplete;
         report.incomplete =
             Some(format!("interrupted: {missed} of {inspected} files were not inspected"));
-        return Ok(Checked { report, accepted: Vec::new(), journal: None });
+        return Ok(Checked { report, accepted: Vec::new(), journal: None, thumbs: None });
     }
     let accepted = algorithms
         .iter()
@@ -166,7 +174,7 @@ fn conclude(
             Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(plan, facts, alg)?))
         })
         .collect::<anyhow::Result<_>>()?;
-    Ok(Checked { report, accepted, journal })
+    Ok(Checked { report, accepted, journal, thumbs: None })
 }
 
 /// What shapes the facts of a file: a journal written under another fingerprint cannot
@@ -245,11 +253,15 @@ fn inspect_all(
     plan: &Plan,
     cfg: &Config,
     algorithms: &BTreeSet<Algorithm>,
-    (journal, previous): (Option<&journal::Writer>, &journal::Previous),
+    (journal, previous, spool): (
+        Option<&journal::Writer>,
+        &journal::Previous,
+        Option<&thumbs::Spool>,
+    ),
 ) -> anyhow::Result<Vec<Option<Inspection>>> {
     let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
     let bar = crate::progress::bar(total, cfg.progress);
-    let one = One { cfg, algorithms, journal, bar: &bar };
+    let one = One { cfg, algorithms, journal, spool, bar: &bar };
     let facts = match cfg.io_threads {
         None => {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -282,6 +294,7 @@ struct One<'a> {
     cfg: &'a Config,
     algorithms: &'a BTreeSet<Algorithm>,
     journal: Option<&'a journal::Writer>,
+    spool: Option<&'a thumbs::Spool>,
     bar: &'a indicatif::ProgressBar,
 }
 
@@ -309,8 +322,9 @@ impl One<'_> {
             Ok(bytes) => inspect::inspect_bytes(&bytes, &opts),
             Err(e) => read_failed(&e),
         };
-        // Reduced page images are transient: never kept with the facts.
-        drop(std::mem::take(&mut facts.reduced));
+        // Reduced page images become thumbnails, spooled before the journal records the
+        // file; never kept with the facts.
+        thumbs::spool(self.spool, &item.rel, &mut facts);
         // Kept for the whole run: no spare capacity (decoders grow `pages` by push).
         facts.pages.shrink_to_fit();
         if let Some(j) = self.journal {

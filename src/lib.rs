@@ -41,5 +41,6 @@ pub mod relpath;
 pub mod report;
 pub mod rules;
 pub mod sign;
+pub mod thumbs;
 pub mod verify;
 pub mod walk;

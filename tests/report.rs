@@ -1,52 +1,21 @@
 //! The signed report bundle, end to end through the real binary: rendering (HTML, CSV,
 //! JUnit), determinism, signing with vouch and checking with the stock minisign tool,
-//! and `vouch verify` catching every kind of change. Helpers live here, not in a shared
-//! util module, so this file stands on its own.
+//! and `vouch verify` catching every kind of change, and the contact sheet's thumbnails.
+//! The delivery fixture is shared with sm2.rs (`util::Fixture`).
 
+use crate::util::{Fixture, HOSTILE, code, copy_dir, text};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vouch");
-/// A hostile, non-ASCII top-level file name: markup, quotes, a comma, Chinese.
-const HOSTILE: &str = "<img src=x onerror=alert(1)>附件 \"甲,乙\".txt";
-
-/// A tiny delivery in a temp dir: A-1 delivered with an empty page, B-2 missing, one
-/// hostile unexpected file; findings that need no image decoding.
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
+/// report.rs's own helpers on the shared fixture.
 impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().join("delivery");
-        std::fs::create_dir_all(d.join("A-1")).unwrap();
-        std::fs::write(d.join("A-1/0001.jpg"), b"not decoded here").unwrap();
-        std::fs::write(d.join("A-1/0002.jpg"), b"").unwrap();
-        std::fs::write(d.join(HOSTILE), "x").unwrap();
-        let cat = "档号,页数,题名\nA-1,2,会议记录\nB-2,3,\"账簿, 第一册\"\n";
-        std::fs::write(dir.path().join("cat.csv"), cat).unwrap();
-        Fixture { dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
     /// `vouch check` into `out`, with extra arguments.
     fn check(&self, out: &str, extra: &[&str]) -> Output {
         let mut args =
             vec!["check", "delivery", "-c", "cat.csv", "--out", out, "--operator", "张三"];
         args.extend_from_slice(extra);
         self.run(&args, &[])
-    }
-
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).current_dir(self.dir.path()).env_remove("VOUCH_KEY_PASSWORD");
-        cmd.envs(env.iter().copied());
-        cmd.output().unwrap()
     }
 
     /// An unprotected key pair `keys/NAME.key` + `keys/NAME.pub`.
@@ -61,34 +30,10 @@ impl Fixture {
         let o = self.check(out, &["--sign-key", "keys/archive.key"]);
         assert_eq!(code(&o), 1, "the fixture is rejected: {}", text(&o));
     }
-
-    fn verify(&self, out: &str, keys: &[&str]) -> Output {
-        let mut args = vec!["verify", out];
-        for k in keys {
-            args.extend(["--public-key", k]);
-        }
-        self.run(&args, &[])
-    }
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
 }
 
 fn flip_byte(path: &Path) {
@@ -370,31 +315,38 @@ fn report_html_escapes_names_and_renders_a_page_in_chromium() {
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;附件 &quot;甲,乙&quot;.txt"));
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
     assert!(html.contains("@page") && html.contains("档案馆") && html.contains("Vendor"));
-    let shot = f.path("shot.png");
-    let o = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        .args(["--disable-component-update", "--disable-sync", "--no-first-run"])
-        .arg(format!("--user-data-dir={}", f.path("chromium").display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=1240,1754")
-        .arg(format!("file://{}", f.path("out/report.html").display()))
-        .output()
-        .unwrap();
-    assert!(shot.is_file(), "no screenshot: {}", text(&o));
+    let shot = screenshot(&chromium, &f, "out/report.html", 1754);
     let (mean, var, dark) = luminance(&shot);
     assert!(var > 500.0, "screenshot looks blank: mean {mean:.1}, variance {var:.1}");
     assert!(dark > 0.005, "too little ink on the page: {:.3}% dark pixels", dark * 100.0);
 }
 
-/// Mean and variance of luminance, and the fraction of dark pixels, of a PNG.
-fn luminance(path: &Path) -> (f64, f64, f64) {
+/// A headless Chromium screenshot (PNG) of `html` (relative to the fixture), 1240 pixels
+/// wide (A4 at 150 dpi) and `height` high.
+fn screenshot(chromium: &Path, f: &Fixture, html: &str, height: u32) -> PathBuf {
+    let shot = f.path(&format!("{html}.png"));
+    let o = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        .args(["--disable-component-update", "--disable-sync", "--no-first-run"])
+        .arg(format!("--user-data-dir={}", f.path("chromium").display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("--window-size=1240,{height}"))
+        .arg(format!("file://{}", f.path(html).display()))
+        .output()
+        .unwrap();
+    assert!(shot.is_file(), "no screenshot: {}", text(&o));
+    shot
+}
+
+/// The luminance of every pixel of a PNG screenshot.
+fn luma(path: &Path) -> Vec<f64> {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     let channels = info.color_type.samples();
     assert_eq!(info.bit_depth, png::BitDepth::Eight);
-    let lum: Vec<f64> = buf[..info.buffer_size()]
+    buf[..info.buffer_size()]
         .chunks(channels)
         .map(|p| {
             if channels >= 3 {
@@ -403,7 +355,45 @@ fn luminance(path: &Path) -> (f64, f64, f64) {
                 p[0] as f64
             }
         })
+        .collect()
+}
+
+/// Chromium renders the contact sheet's thumbnails: the screenshot of report.html
+/// differs from the same page with the images' data taken out exactly where
+/// thumbnails are, by dark page content (the grey page's rules and disc).
+#[test]
+fn chromium_renders_the_contact_sheet_thumbnails() {
+    let chromium = tool(&["chromium", "chromium-browser"], "apt-get install -y chromium");
+    let f = image_fixture(0);
+    let o =
+        f.run(&["check", "images", "-c", "images.csv", "--profile", "dat31", "--out", "out"], &[]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let html = std::fs::read_to_string(f.path("out/report.html")).unwrap();
+    assert!(html.contains("data:image/jpeg;base64,"));
+    // The same page, every thumbnail's data replaced by nothing (an empty image).
+    let blank: String = html
+        .split("data:image/jpeg;base64,")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_string()
+            } else {
+                format!("data:,{}", &part[part.find('"').unwrap()..])
+            }
+        })
         .collect();
+    std::fs::write(f.path("out/blank.html"), blank).unwrap();
+    let with = luma(&screenshot(&chromium, &f, "out/report.html", 8000));
+    let without = luma(&screenshot(&chromium, &f, "out/blank.html", 8000));
+    assert_eq!(with.len(), without.len());
+    let darker = with.iter().zip(&without).filter(|(a, b)| **a + 40.0 < **b).count();
+    // Three thumbnails, each shown a column wide (~280 pixels), with dark rules and disc.
+    assert!(darker > 5000, "only {darker} pixels darker where the thumbnails are: not rendered");
+}
+
+/// Mean and variance of luminance, and the fraction of dark pixels, of a PNG.
+fn luminance(path: &Path) -> (f64, f64, f64) {
+    let lum = luma(path);
     let n = lum.len() as f64;
     let mean = lum.iter().sum::<f64>() / n;
     let var = lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / n;
@@ -422,4 +412,138 @@ fn the_contact_sheet_draw_follows_the_profile_rate_and_a_given_seed() {
     assert_eq!(report["sample"]["seed_source"], "given with --sample-seed");
     assert_eq!(report["sample"]["rate"], 1.0);
     assert_eq!(report["sample"]["pages"].as_array().unwrap().len(), 2, "every page file");
+}
+
+/// A delivery of real page images from testdata/formats, one record A-1 under dat31:
+/// a good grey JPEG, a palette TIFF (`colour-mode-not-allowed`), a PackBits bilevel TIFF
+/// (`compression-not-allowed`), a cut JPEG (`format-unreadable`), and `copies` extra
+/// copies of the palette TIFF (for the per-rule cap).
+fn image_fixture(copies: usize) -> Fixture {
+    let f = Fixture::new();
+    let d = f.path("images/A-1");
+    std::fs::create_dir_all(&d).unwrap();
+    let fixture = |name: &str| {
+        std::fs::read(format!("{}/testdata/formats/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let jpeg = fixture("baseline-grey-300dpi.jpg");
+    std::fs::write(d.join("0001.jpg"), &jpeg).unwrap();
+    std::fs::write(d.join("0002.tif"), fixture("palette-lzw-300dpi.tif")).unwrap();
+    std::fs::write(d.join("0003.tif"), fixture("packbits-bilevel-300dpi.tif")).unwrap();
+    std::fs::write(d.join("0004.jpg"), &jpeg[..jpeg.len() / 2]).unwrap();
+    let mut palette = fixture("palette-lzw-300dpi.tif");
+    for n in 0..copies {
+        palette.push(n as u8); // byte-unique: no page-duplicate-content
+        std::fs::write(d.join(format!("{:04}.tif", 5 + n)), &palette).unwrap();
+    }
+    std::fs::write(f.path("images.csv"), format!("档号,页数\nA-1,{}\n", 4 + copies)).unwrap();
+    f
+}
+
+/// (path, data URI or None) of every figure of the contact sheet, in order.
+fn figures(html: &str) -> Vec<(String, Option<String>, String)> {
+    html.split("<figure>")
+        .skip(1)
+        .map(|fig| {
+            let fig = &fig[..fig.find("</figure>").unwrap()];
+            let path = fig.split("<span class=\"path\">").nth(1).unwrap();
+            let path = path[..path.find("</span>").unwrap()].to_string();
+            let uri = fig.split("src=\"").nth(1).map(|u| u[..u.find('"').unwrap()].to_string());
+            (path, uri, fig.to_string())
+        })
+        .collect()
+}
+
+fn decode_uri(uri: &str) -> image::DynamicImage {
+    use ct_codecs::Decoder;
+    let b64 = uri.strip_prefix("data:image/jpeg;base64,").expect("a base64 JPEG");
+    let bytes = ct_codecs::Base64::decode_to_vec(b64, None).unwrap();
+    image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap()
+}
+
+#[test]
+fn the_contact_sheet_shows_each_flagged_and_drawn_page_with_its_own_thumbnail() {
+    let f = image_fixture(0);
+    let args = ["check", "images", "-c", "images.csv", "--profile", "dat31", "--out", "out"];
+    let o = f.run(&[&args[..], &["--sample-seed", "7"]].concat(), &[("VOUCH_DEBUG_IO", "1")]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let report = json(&f.path("out/report.json"));
+    let rules = |path: &str| -> Vec<String> {
+        let found = report["findings"].as_array().unwrap().iter();
+        found.filter(|x| x["path"] == path).map(|x| x["rule"].as_str().unwrap().into()).collect()
+    };
+    assert!(rules("A-1/0002.tif").contains(&"colour-mode-not-allowed".into()));
+    assert!(rules("A-1/0003.tif").contains(&"compression-not-allowed".into()));
+    assert!(rules("A-1/0004.jpg").contains(&"format-unreadable".into()));
+    let drawn: Vec<&str> = report["sample"]["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(drawn.len(), 1);
+    let html = std::fs::read_to_string(f.path("out/report.html")).unwrap();
+    let figs = figures(&html);
+    let mut want: Vec<&str> = vec!["A-1/0002.tif", "A-1/0003.tif", "A-1/0004.jpg"];
+    want.extend(drawn.iter().copied().filter(|p| rules(p).is_empty()));
+    want.sort();
+    assert_eq!(figs.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), want);
+    // Each thumbnail is its own page at 1/8 scale: 240 × 320 pages, the palette one at
+    // half size; the cut JPEG has a placeholder.
+    for (path, uri, fig) in &figs {
+        let size = match path.as_str() {
+            "A-1/0002.tif" => Some((15, 20)),
+            "A-1/0004.jpg" => None,
+            _ => Some((30, 40)),
+        };
+        assert_eq!(
+            uri.as_ref().map(|u| decode_uri(u)).map(|i| (i.width(), i.height())),
+            size,
+            "{path}"
+        );
+        assert_eq!(fig.contains("no thumbnail"), size.is_none(), "{path}");
+        for rule in rules(path) {
+            assert!(fig.contains(&format!("{rule}: ")), "{path}: {rule} not named");
+        }
+    }
+    // Bilevel ink stays black: the PackBits page's thumbnail is not inverted (mostly
+    // white paper).
+    let bw = figs.iter().find(|f| f.0 == "A-1/0003.tif").unwrap();
+    let mean = decode_uri(bw.1.as_ref().unwrap())
+        .to_luma8()
+        .pixels()
+        .map(|p| u32::from(p[0]))
+        .sum::<u32>()
+        / 1200;
+    assert!(mean > 128, "bilevel thumbnail mean {mean}: inverted");
+    assert!(!f.path("out/thumbs.spool").exists(), "a complete run removes its spool");
+    // One read of each file: the delivery (and catalogue) once, nothing read twice.
+    let payload: u64 = std::fs::read_dir(f.path("images/A-1"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    let read = rchar(&text(&o));
+    assert!(read < 2 * payload, "read {read} B for a {payload} B delivery");
+}
+
+/// Bytes read by a finished vouch, from its `VOUCH_DEBUG_IO` line (Linux `rchar`).
+fn rchar(stderr: &str) -> u64 {
+    let line = stderr.lines().find(|l| l.starts_with("vouch: io:")).expect("no io line");
+    line.split_whitespace().skip_while(|w| *w != "rchar:").nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_contact_sheet_caps_the_pages_shown_per_rule() {
+    let f = image_fixture(14);
+    let o =
+        f.run(&["check", "images", "-c", "images.csv", "--profile", "dat31", "--out", "out"], &[]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let html = std::fs::read_to_string(f.path("out/report.html")).unwrap();
+    let figs = figures(&html);
+    let flagged = figs.iter().filter(|f| f.2.contains("colour-mode-not-allowed: ")).count();
+    assert_eq!(flagged, 12, "15 palette pages, 12 shown");
+    assert!(
+        html.contains(
+            "<code>colour-mode-not-allowed</code>: 另有 3 个页面未列出 3 more not shown."
+        )
+    );
 }

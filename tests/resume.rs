@@ -25,6 +25,14 @@ fn stable(out: &Path) -> Value {
     r
 }
 
+/// report.html with the run's time (the one thing that differs) taken out.
+fn html(out: &Path) -> String {
+    let r: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    html.replace(r["time"].as_str().unwrap(), "TIME")
+}
+
 fn vouch(args: &[std::ffi::OsString]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vouch"));
     c.args(args).stdout(Stdio::null()).stderr(Stdio::piped());
@@ -42,11 +50,15 @@ fn rchar(stderr: &[u8]) -> u64 {
 fn killed_runs_resume_to_the_uninterrupted_report() {
     let (dir, g) = generated(&Defect::ALL);
     // Large sparse files, read one at a time, keep each run long enough to be killed
-    // in the middle.
-    let big = g.delivery.join("BIG-FILES");
-    std::fs::create_dir(&big).unwrap();
-    for n in 0..6 {
-        std::fs::File::create(big.join(format!("{n}.bin"))).unwrap().set_len(256 << 20).unwrap();
+    // in the middle: one before the page files (in path order) and five after, so some
+    // kills land after the pages' thumbnails were spooled and some before.
+    for (folder, names) in [("BIG-FILES", 0..1), ("ZZ-BIG-FILES", 1..6)] {
+        let big = g.delivery.join(folder);
+        std::fs::create_dir(&big).unwrap();
+        for n in names {
+            let file = std::fs::File::create(big.join(format!("{n}.bin"))).unwrap();
+            file.set_len(256 << 20).unwrap();
+        }
     }
     let args = |out: &Path, resume: bool| {
         let mut a = check_args(&g.delivery, &g.catalogue, &g.manifest, out);
@@ -61,6 +73,10 @@ fn killed_runs_resume_to_the_uninterrupted_report() {
     assert_eq!(status.code(), Some(EXIT_REJECTED));
     assert!(!baseline.join("journal.jsonl").exists(), "a complete run removes its journal");
     let want = stable(&baseline);
+    let want_html = html(&baseline);
+    // Thumbnails are part of what must survive: the contact sheet has some.
+    assert!(want_html.matches("data:image/jpeg;base64,").count() >= 5);
+    assert!(!baseline.join("thumbs.spool").exists(), "a complete run removes its spool");
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     for round in 0..6 {
         seed ^= seed << 13;
@@ -78,11 +94,18 @@ fn killed_runs_resume_to_the_uninterrupted_report() {
             "round {round}: the run finished before the {signal} at {delay} ms; make it longer"
         );
         let journal = std::fs::read_to_string(out.join("journal.jsonl")).unwrap_or_default();
-        let held = journal.lines().filter(|l| l.contains("\"BIG-FILES/")).count() as u64;
+        let held = journal.lines().filter(|l| l.contains("BIG-FILES/")).count() as u64;
+        let spooled = std::fs::metadata(out.join("thumbs.spool")).map_or(0, |m| m.len());
+        eprintln!(
+            "round {round}: {signal} at {delay} ms, {held} big files journaled, {spooled} B spooled"
+        );
         let resumed = vouch(&args(&out, true)).env("VOUCH_DEBUG_IO", "1").output().unwrap();
         let stderr = String::from_utf8_lossy(&resumed.stderr);
         assert_eq!(resumed.status.code(), Some(EXIT_REJECTED), "round {round}: {stderr}");
         assert_eq!(stable(&out), want, "round {round} ({signal} at {delay} ms)");
+        // The same contact sheet, thumbnails included, byte for byte.
+        assert!(html(&out) == want_html, "round {round}: report.html differs");
+        assert!(!out.join("thumbs.spool").exists(), "round {round}: spool left behind");
         assert!(!out.join("journal.jsonl").exists(), "round {round}: journal left behind");
         // What the journal held was not read again (the small generated files and the
         // inputs are well under 64 MiB).

@@ -2,44 +2,20 @@
 //! `keygen --algorithm sm2`, signing by `check --sign-key` and `sign`, `verify` failing
 //! closed on a changed byte or a swapped signature, minisign and SM2 signers on one report,
 //! and interoperability with the stock OpenSSL 3 CLI both ways (OpenSSL verifies vouch's
-//! signatures, vouch verifies OpenSSL's). Helpers live here so the file stands on its own.
+//! signatures, vouch verifies OpenSSL's). The delivery fixture is shared with report.rs (`util::Fixture`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vouch");
+use crate::util::{Fixture, code, copy_dir, text};
 const PASSWORD: &str = "国密 correct horse";
 /// The default distinguishing ID (GB/T 32918); OpenSSL 3.0 must be told it.
 const DISTID: &str = "distid:1234567812345678";
 
-/// A tiny delivery (rejected: one record missing) in a temp dir, to sign reports of.
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
+/// sm2.rs's own helpers on the shared fixture.
 impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().join("delivery");
-        std::fs::create_dir_all(d.join("A-1")).unwrap();
-        std::fs::write(d.join("A-1/0001.jpg"), b"not decoded here").unwrap();
-        std::fs::write(dir.path().join("cat.csv"), "档号,页数\nA-1,1\nB-2,3\n").unwrap();
-        Fixture { dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).current_dir(self.dir.path()).env_remove("VOUCH_KEY_PASSWORD");
-        cmd.envs(env.iter().copied());
-        cmd.output().unwrap()
-    }
-
     /// `vouch check` into `out`, with extra arguments; the fixture is rejected (exit 1).
-    fn check(&self, out: &str, extra: &[&str], env: &[(&str, &str)]) {
+    fn check_rejected(&self, out: &str, extra: &[&str], env: &[(&str, &str)]) {
         let mut args = vec!["check", "delivery", "-c", "cat.csv", "--out", out];
         args.extend_from_slice(extra);
         let o = self.run(&args, env);
@@ -53,33 +29,9 @@ impl Fixture {
         assert_eq!(code(&o), 0, "{}", text(&o));
     }
 
-    fn verify(&self, out: &str, keys: &[&str]) -> Output {
-        let mut args = vec!["verify", out];
-        for k in keys {
-            args.extend(["--public-key", k]);
-        }
-        self.run(&args, &[])
-    }
-
     /// Runs the stock `openssl` in the fixture's folder.
     fn openssl(&self, args: &[&str]) -> Output {
         Command::new(openssl()).args(args).current_dir(self.dir.path()).output().unwrap()
-    }
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
 
@@ -128,7 +80,7 @@ fn keygen_check_and_verify_with_a_password_protected_sm2_key() {
     let o = f.run(&sign, &[("VOUCH_KEY_PASSWORD", "wrong")]);
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("password") && text(&o).contains("archive.key.pem"), "{}", text(&o));
-    f.check("out", &["--sign-key", "keys/archive.key.pem"], &pw);
+    f.check_rejected("out", &["--sign-key", "keys/archive.key.pem"], &pw);
     let der = std::fs::read(f.path("out/report.json.sm2.sig")).unwrap();
     assert_eq!(der[0], 0x30, "a DER SEQUENCE {{ r, s }}");
     assert!(!f.path("out/report.json.minisig").exists());
@@ -141,7 +93,7 @@ fn keygen_check_and_verify_with_a_password_protected_sm2_key() {
 fn a_changed_byte_or_a_swapped_signature_fails_naming_it() {
     let f = Fixture::new();
     f.sm2_key("archive");
-    f.check("out", &["--sign-key", "keys/archive.key.pem"], &[]);
+    f.check_rejected("out", &["--sign-key", "keys/archive.key.pem"], &[]);
     copy_dir(&f.path("out"), &f.path("flipped"));
     let report = f.path("flipped/report.json");
     let mut bytes = std::fs::read(&report).unwrap();
@@ -159,7 +111,7 @@ fn a_changed_byte_or_a_swapped_signature_fails_naming_it() {
     // changed since) is not this report's. The change makes the report differ even when
     // both runs fall in the same second (SM2 signatures here are deterministic).
     std::fs::write(f.path("delivery/later.txt"), "x").unwrap();
-    f.check("later", &["--sign-key", "keys/archive.key.pem"], &[]);
+    f.check_rejected("later", &["--sign-key", "keys/archive.key.pem"], &[]);
     copy_dir(&f.path("out"), &f.path("swapped"));
     std::fs::copy(f.path("later/report.json.sm2.sig"), f.path("swapped/report.json.sm2.sig"))
         .unwrap();
@@ -188,7 +140,7 @@ fn minisign_and_sm2_signers_on_one_report() {
     let o = f.run(&["keygen", "--out-dir", "keys", "--name", "archive", "--no-password"], &[]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     f.sm2_key("vendor");
-    f.check("out", &["--sign-key", "keys/archive.key"], &[]);
+    f.check_rejected("out", &["--sign-key", "keys/archive.key"], &[]);
     let vendor = ["sign", "out", "--sign-key", "keys/vendor.key.pem", "--signature-name", "vendor"];
     let o = f.run(&vendor, &[]);
     assert_eq!(code(&o), 0, "{}", text(&o));
@@ -218,7 +170,7 @@ fn openssl_verifies_a_vouch_sm2_signature_and_rejects_a_tampered_report() {
     let pw = [("VOUCH_KEY_PASSWORD", PASSWORD)];
     let o = f.run(&["keygen", "--algorithm", "sm2", "--out-dir", "keys", "--name", "archive"], &pw);
     assert_eq!(code(&o), 0, "{}", text(&o));
-    f.check("out", &["--sign-key", "keys/archive.key.pem"], &pw);
+    f.check_rejected("out", &["--sign-key", "keys/archive.key.pem"], &pw);
     let sig = "out/report.json.sm2.sig";
     let o = openssl_verifies(&f, "keys/archive.pub.pem", "out/report.json", sig);
     assert!(o.status.success(), "{}", text(&o));
@@ -247,7 +199,7 @@ fn a_signature_made_by_openssl_verifies_with_vouch() {
     let ok = |o: Output| assert!(o.status.success(), "{}", text(&o));
     ok(f.openssl(&["genpkey", "-algorithm", "SM2", "-out", "keys/ossl.key.pem"]));
     ok(f.openssl(&["pkey", "-in", "keys/ossl.key.pem", "-pubout", "-out", "keys/ossl.pub.pem"]));
-    f.check("out", &[], &[]);
+    f.check_rejected("out", &[], &[]);
     let sign = |key: &str, id: &[&str], sig: &str| {
         let args = ["pkeyutl", "-sign", "-inkey", key, "-rawin", "-in", "out/report.json"];
         let rest = ["-digest", "sm3", "-out", sig];

@@ -193,3 +193,71 @@ pub fn snapshot(root: &Path) -> BTreeMap<Vec<u8>, (Snap, SystemTime, u32, u64)> 
     }
     out
 }
+
+/// A hostile, non-ASCII top-level file name: markup, quotes, a comma, Chinese.
+pub const HOSTILE: &str = "<img src=x onerror=alert(1)>附件 \"甲,乙\".txt";
+
+/// A tiny delivery in a temp dir, for the report bundle's tests (report.rs, sm2.rs): A-1
+/// delivered with an undecodable and an empty page, B-2 missing, one hostile unexpected
+/// file; rejected, with findings that need no image decoding. Each test file adds its
+/// own helpers in an `impl Fixture` of its own.
+pub struct Fixture {
+    /// The folder holding `delivery/`, `cat.csv` and whatever the test writes.
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// Writes the delivery and its catalogue.
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("delivery");
+        std::fs::create_dir_all(d.join("A-1")).unwrap();
+        std::fs::write(d.join("A-1/0001.jpg"), b"not decoded here").unwrap();
+        std::fs::write(d.join("A-1/0002.jpg"), b"").unwrap();
+        std::fs::write(d.join(HOSTILE), "x").unwrap();
+        let cat = "档号,页数,题名\nA-1,2,会议记录\nB-2,3,\"账簿, 第一册\"\n";
+        std::fs::write(dir.path().join("cat.csv"), cat).unwrap();
+        Fixture { dir }
+    }
+
+    /// A path inside the fixture's folder.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs vouch in the fixture's folder (without a key password unless `env` sets one).
+    pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+        cmd.args(args).current_dir(self.dir.path()).env_remove("VOUCH_KEY_PASSWORD");
+        cmd.envs(env.iter().copied());
+        cmd.output().unwrap()
+    }
+
+    /// `vouch verify OUT` with each of `keys`.
+    pub fn verify(&self, out: &str, keys: &[&str]) -> std::process::Output {
+        let mut args = vec!["verify", out];
+        for k in keys {
+            args.extend(["--public-key", k]);
+        }
+        self.run(&args, &[])
+    }
+}
+
+/// The exit code of a finished process.
+pub fn code(o: &std::process::Output) -> i32 {
+    o.status.code().expect("exited")
+}
+
+/// Its stdout and stderr, for failure messages.
+pub fn text(o: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// Copies the files of one folder (not recursive) into another.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}

@@ -13,6 +13,7 @@
 //! applied before decoding, and the resolution comes from the `res ` box: capture
 //! resolution (`resc`, what the scanner sampled) before display resolution (`resd`).
 
+use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer};
 use super::{Decoded, InspectOptions, over_pixel_limit};
 use crate::facts::{ColourMode, Dpi, PageFacts};
 use hayro_jpeg2000::{ColorSpace, DecodeSettings, Image};
@@ -28,7 +29,10 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     };
     if opts.decode {
         match decode(bytes, &header, opts) {
-            Ok(page) => decoded.pages.push(page),
+            Ok((page, reduced)) => {
+                decoded.pages.push(page);
+                decoded.reduced.extend(reduced.map(|r| (1, r)));
+            }
             Err(why) => decoded.error = Some(why),
         }
     }
@@ -44,13 +48,21 @@ struct Header {
     palette: bool,
 }
 
-/// Decodes one JPEG 2000 file or codestream (also a PDF JPXDecode stream) as page 1.
-pub(crate) fn decode_stream(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
+/// Decodes one JPEG 2000 file or codestream (also a PDF JPXDecode stream) as page 1,
+/// with its reduced image when [`InspectOptions::reduced`] asks.
+pub(crate) fn decode_stream(
+    bytes: &[u8],
+    opts: &InspectOptions,
+) -> Result<(PageFacts, Option<ReducedImage>), String> {
     let header = header(bytes)?;
     decode(bytes, &header, opts)
 }
 
-fn decode(bytes: &[u8], header: &Header, opts: &InspectOptions) -> Result<PageFacts, String> {
+fn decode(
+    bytes: &[u8],
+    header: &Header,
+    opts: &InspectOptions,
+) -> Result<(PageFacts, Option<ReducedImage>), String> {
     let corrupt =
         |e: &dyn std::fmt::Display| format!("JPEG 2000 image data is corrupt or truncated: {e}");
     let settings =
@@ -63,8 +75,13 @@ fn decode(bytes: &[u8], header: &Header, opts: &InspectOptions) -> Result<PageFa
     let bits = u16::from(image.original_bit_depth());
     let channels = image.color_space().num_channels();
     let icc = header.icc || matches!(image.color_space(), ColorSpace::Icc { .. });
+    let mut reduced = None;
     if opts.pixels() {
-        drop(image.decode().map_err(|e| corrupt(&e))?);
+        let pixels = image.decode().map_err(|e| corrupt(&e))?;
+        if opts.reduced {
+            let n = u32::from(channels) + u32::from(image.has_alpha());
+            reduced = Some(reduce(&pixels, (width, height), n, image.color_space()));
+        }
     }
     let colour = match (header.palette, channels) {
         (true, _) => ColourMode::Palette,
@@ -79,7 +96,7 @@ fn decode(bytes: &[u8], header: &Header, opts: &InspectOptions) -> Result<PageFa
         (None, Some(d)) => (Some(d), Some("jp2-display".to_string())),
         _ => (None, None),
     };
-    Ok(PageFacts {
+    let page = PageFacts {
         page: 1,
         width,
         height,
@@ -90,7 +107,26 @@ fn decode(bytes: &[u8], header: &Header, opts: &InspectOptions) -> Result<PageFa
         compression: "jpeg2000".into(),
         icc,
         quality: None,
-    })
+    };
+    Ok((page, reduced))
+}
+
+/// The decoder's 8-bit interleaved pixels at 1/8 scale, row by row (alpha ignored).
+fn reduce(pixels: &[u8], (w, h): (u32, u32), samples: u32, space: &ColorSpace) -> ReducedImage {
+    let colour = match space.num_channels() {
+        3 => Colour::Rgb,
+        4 if matches!(space, ColorSpace::CMYK) => Colour::Cmyk,
+        _ => Colour::Grey { white_is_zero: false },
+    };
+    let format = PixelFormat { bits: 8, samples, colour, little_endian: false };
+    let mut reducer = Reducer::new(w, h);
+    let mut grey = Vec::new();
+    let row_bytes = format.row_bytes(w).max(1);
+    for (y, row) in pixels.chunks(row_bytes).take(h as usize).enumerate() {
+        format.grey_row(row, w, &mut grey);
+        reducer.add_row(0, 1, y as u32, &grey);
+    }
+    reducer.finish()
 }
 
 const SIGNATURE: &[u8] = &[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A];

@@ -20,6 +20,8 @@ mod png;
 mod reduce;
 mod sniff;
 mod tiff;
+mod tiff_codecs;
+mod tiff_reduce;
 mod xml;
 
 #[cfg(test)]

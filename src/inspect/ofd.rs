@@ -13,6 +13,7 @@
 //! its `Boundary`, else the page's `PhysicalBox`. A page's facts are its largest image's.
 
 use super::endian::Endian::Little;
+use super::reduce::ReducedImage;
 use super::{Decoded, InspectOptions, examine, sniff, xml};
 use crate::facts::{Format, PageFacts};
 use std::cell::{Cell, RefCell};
@@ -78,9 +79,10 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
             for page in &doc.pages {
                 n += 1;
                 match package.page(doc, page, opts) {
-                    Ok(Some(mut facts)) => {
+                    Ok(Some((mut facts, reduced))) => {
                         facts.page = n;
                         decoded.pages.push(facts);
+                        decoded.reduced.extend(reduced.map(|r| (n, r)));
                     }
                     Ok(None) => {}
                     Err(why) => {
@@ -108,9 +110,12 @@ struct Package<'a> {
     /// Bytes the package may still inflate to, in all (see [`MAX_PACKAGE_RATIO`]).
     budget: Cell<u64>,
     /// Each image file's outcome, so a file drawn many times is decoded once.
-    images: RefCell<BTreeMap<String, Result<Option<PageFacts>, String>>>,
+    images: RefCell<BTreeMap<String, Result<Option<Image>, String>>>,
     opts: &'a InspectOptions,
 }
+
+/// A decoded image file: its first page's facts and, when asked, that page reduced.
+type Image = (PageFacts, Option<ReducedImage>);
 
 /// One document of the package: where it lives, its page area and resources.
 struct Document {
@@ -250,12 +255,7 @@ impl<'a> Package<'a> {
     }
 
     /// Decodes the image file `file` (resource `id`), or recalls its outcome.
-    fn image(
-        &self,
-        file: &str,
-        id: &str,
-        opts: &InspectOptions,
-    ) -> Result<Option<PageFacts>, String> {
+    fn image(&self, file: &str, id: &str, opts: &InspectOptions) -> Result<Option<Image>, String> {
         if let Some(known) = self.images.borrow().get(file) {
             return known.clone();
         }
@@ -267,22 +267,23 @@ impl<'a> Package<'a> {
                 return Err(format!("image file '{file}' is not an image vouch can decode"));
             }
             let d = examine(format, &bytes, opts);
+            let reduced = d.reduced.into_iter().next().map(|(_, r)| r);
             match d.error {
                 Some(why) => Err(format!("image file '{file}': {why}")),
-                None => Ok(d.pages.into_iter().next()),
+                None => Ok(d.pages.into_iter().next().map(|p| (p, reduced))),
             }
         });
         self.images.borrow_mut().insert(file.to_string(), outcome.clone());
         outcome
     }
 
-    /// Decodes every image of one page; the facts of its largest one.
+    /// Decodes every image of one page; the facts (and reduced image) of its largest one.
     fn page(
         &self,
         doc: &Document,
         path: &str,
         opts: &InspectOptions,
-    ) -> Result<Option<PageFacts>, String> {
+    ) -> Result<Option<Image>, String> {
         let src = self.text(path)?;
         let xml = xml::parse(&src, path)?;
         let physical = elements(&xml, "Area")
@@ -290,7 +291,7 @@ impl<'a> Package<'a> {
             .and_then(|a| a.children().find(|c| c.tag_name().name() == "PhysicalBox"))
             .and_then(|b| size(text(b)))
             .or(doc.physical);
-        let mut best: Option<(f64, PageFacts)> = None;
+        let mut best: Option<(f64, Image)> = None;
         let images: Vec<_> = elements(&xml, "ImageObject").collect();
         let count = images.len();
         for obj in images {
@@ -299,7 +300,7 @@ impl<'a> Package<'a> {
                 .media
                 .get(id)
                 .ok_or_else(|| format!("image resource {id} is not in the document's resources"))?;
-            let Some(mut facts) = self.image(file, id, opts)? else { continue };
+            let Some((mut facts, reduced)) = self.image(file, id, opts)? else { continue };
             let ctm = obj.attribute("CTM").and_then(|c| {
                 let v = numbers(c);
                 (v.len() == 6).then(|| (v[0].hypot(v[1]), v[2].hypot(v[3])))
@@ -320,7 +321,7 @@ impl<'a> Package<'a> {
             facts.dpi_source = facts.dpi.map(|_| source.to_string());
             let area = mm.map_or(0.0, |(w, h)| w * h);
             if best.as_ref().is_none_or(|(a, _)| area > *a) {
-                best = Some((area, facts));
+                best = Some((area, (facts, reduced)));
             }
         }
         Ok(best.map(|(_, f)| f))

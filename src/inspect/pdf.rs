@@ -18,6 +18,7 @@
 //! of its largest image; a page without any image has no facts. Inline images (`BI`) are
 //! not decoded: scanning software does not use them for page images.
 
+use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, reduce_samples};
 use super::{Decoded, InspectOptions, ccitt, inflate, jp2, jpeg, over_pixel_limit, pdf_scan};
 use crate::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
@@ -57,9 +58,10 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     if opts.decode {
         for (&n, &id) in &page_ids {
             match page(&doc, id, opts) {
-                Ok(Some(mut facts)) => {
+                Ok(Some((mut facts, reduced))) => {
                     facts.page = n;
                     decoded.pages.push(facts);
+                    decoded.reduced.extend(reduced.map(|r| (n, r)));
                 }
                 Ok(None) => {}
                 Err(why) => {
@@ -101,10 +103,15 @@ fn check_xref(doc: &Document, bytes: &[u8]) -> Result<(), String> {
 struct Placed {
     facts: PageFacts,
     drawn: Option<(f64, f64)>,
+    reduced: Option<ReducedImage>,
 }
 
-/// Decodes every image of the page; the facts of its largest one.
-fn page(doc: &Document, id: ObjectId, opts: &InspectOptions) -> Result<Option<PageFacts>, String> {
+/// Decodes every image of the page; the facts (and reduced image) of its largest one.
+fn page(
+    doc: &Document,
+    id: ObjectId,
+    opts: &InspectOptions,
+) -> Result<Option<(PageFacts, Option<ReducedImage>)>, String> {
     let dict = doc.get_dictionary(id).map_err(|e| format!("page object: {e}"))?;
     let media = inherited(doc, dict, b"MediaBox").and_then(|o| rect(doc, o));
     let unit = dict.get(b"UserUnit").ok().and_then(|o| number(doc, o)).unwrap_or(1.0);
@@ -121,7 +128,7 @@ fn page(doc: &Document, id: ObjectId, opts: &InspectOptions) -> Result<Option<Pa
         let pixels = |p: &Placed| u64::from(p.facts.width) * u64::from(p.facts.height);
         area(a).total_cmp(&area(b)).then(pixels(a).cmp(&pixels(b)))
     });
-    let Some(Placed { mut facts, drawn }) = best else { return Ok(None) };
+    let Some(Placed { mut facts, drawn, reduced }) = best else { return Ok(None) };
     let (size, source) = match (drawn, media) {
         (Some((w, h)), Some((mw, mh))) if close(w, mw) && close(h, mh) => {
             (Some((mw, mh)), "pdf-page")
@@ -139,7 +146,7 @@ fn page(doc: &Document, id: ObjectId, opts: &InspectOptions) -> Result<Option<Pa
         )
     });
     facts.dpi_source = facts.dpi.map(|_| source.to_string());
-    Ok(Some(facts))
+    Ok(Some((facts, reduced)))
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -188,9 +195,9 @@ fn walk(
             .map_err(|e| format!("XObject /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
         let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
         if subtype == b"Image" && !images.contains_key(&id) {
-            let facts = image(doc, stream, opts)
+            let (facts, reduced) = image(doc, stream, opts)
                 .map_err(|e| format!("image /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
-            images.insert(id, Placed { facts, drawn: None });
+            images.insert(id, Placed { facts, drawn: None, reduced });
         }
     }
     pdf_scan::content_nesting(content).map_err(|e| format!("content stream: {e}"))?;
@@ -244,8 +251,14 @@ fn walk(
     Ok(())
 }
 
-/// Decodes one image XObject and describes it (resolution is the page's business).
-fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts, String> {
+/// Decodes one image XObject and describes it (resolution is the page's business); with
+/// [`InspectOptions::reduced`], also at 1/8 scale (DCT from its DC image, CCITT, Flate and
+/// raw samples by the downscaler; indexed and other colour spaces give none).
+fn image(
+    doc: &Document,
+    s: &Stream,
+    opts: &InspectOptions,
+) -> Result<(PageFacts, Option<ReducedImage>), String> {
     let d = &s.dict;
     let int = |key: &[u8]| d.get(key).ok().and_then(|o| deref(doc, o).as_i64().ok());
     let (w, h) = (int(b"Width").unwrap_or(0), int(b"Height").unwrap_or(0));
@@ -293,15 +306,24 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
         icc: space.icc,
         quality: None,
     };
+    let reducing = opts.reduced && opts.pixels();
+    let mut reduced = None;
+    let format = reducing.then(|| samples_format(&space, bpc)).flatten();
     match filters.iter().map(Vec::as_slice).collect::<Vec<_>>()[..] {
         [b"DCTDecode"] => {
-            let j = jpeg::decode(&s.content, opts)?;
+            let j = if reducing {
+                let (j, r) = jpeg::decode_reduced(&s.content, opts)?;
+                reduced = Some(r);
+                j
+            } else {
+                jpeg::decode(&s.content, opts)?
+            };
             facts = PageFacts { icc: j.icc || space.icc, ..j };
             check_size(&facts, width, height)?;
         }
         [b"JPXDecode"] => {
-            let j = jp2::decode_stream(&s.content, opts)?;
-            facts = PageFacts { icc: j.icc || space.icc, ..j };
+            let (j, r) = jp2::decode_stream(&s.content, opts)?;
+            (facts, reduced) = (PageFacts { icc: j.icc || space.icc, ..j }, r);
             check_size(&facts, width, height)?;
         }
         [b"CCITTFaxDecode"] => {
@@ -320,7 +342,9 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
             let (Ok(columns), Ok(rows)) = (u32::try_from(columns), u32::try_from(rows)) else {
                 return Err(format!("bad CCITT Columns/Rows {columns} × {rows}"));
             };
-            if opts.pixels() {
+            if reducing {
+                reduced = Some(g4_reduced(&s.content, columns, rows)?);
+            } else if opts.pixels() {
                 ccitt::check_g4(&s.content, columns, rows, false)?;
             }
             facts.colour = ColourMode::Bilevel;
@@ -343,14 +367,44 @@ fn image(doc: &Document, s: &Stream, opts: &InspectOptions) -> Result<PageFacts,
                 colors * pbits * columns,
             )?;
             facts.compression = "deflate".into();
+            reduced = format.map(|f| reduce_samples(&data, (width, height), &f, predictor >= 10));
         }
-        [] => check_samples(&s.content, width, height, space.channels * bpc, 1, 0)?,
+        [] => {
+            check_samples(&s.content, width, height, space.channels * bpc, 1, 0)?;
+            reduced = format.map(|f| reduce_samples(&s.content, (width, height), &f, false));
+        }
         _ => {
             let names: Vec<String> = filters.iter().map(|f| format!("/{}", lossy(f))).collect();
             return Err(format!("filter {} cannot be verified", names.join(" ")));
         }
     }
-    Ok(facts)
+    Ok((facts, reduced))
+}
+
+/// How raw samples of this colour space turn grey, if vouch knows.
+fn samples_format(space: &Space, bpc: i64) -> Option<PixelFormat> {
+    let colour = match space.colour {
+        ColourMode::Grey | ColourMode::Bilevel => Colour::Grey { white_is_zero: false },
+        ColourMode::Rgb => Colour::Rgb,
+        ColourMode::Cmyk => Colour::Cmyk,
+        _ => return None,
+    };
+    let bits = u32::try_from(bpc).ok().filter(|b| matches!(b, 1 | 2 | 4 | 8 | 16))?;
+    let samples = u32::try_from(space.channels).ok()?;
+    Some(PixelFormat { bits, samples, colour, little_endian: false })
+}
+
+/// A CCITT G4 image decoded (as [`ccitt::check_g4`]) at 1/8 scale; black-coded runs are
+/// black ink (BlackIs1 only changes how the filter writes them).
+fn g4_reduced(data: &[u8], columns: u32, rows: u32) -> Result<ReducedImage, String> {
+    let (mut reducer, mut grey) = (Reducer::new(columns, rows), Vec::new());
+    let mut line = |y: u32, bits: &[u8]| {
+        grey.clear();
+        grey.extend(bits.iter().map(|&b| if b == 1 { 0 } else { 255 }));
+        reducer.add_row(0, 1, y, &grey);
+    };
+    ccitt::decode_g4(data, (columns, rows), false, Some(&mut line))?;
+    Ok(reducer.finish())
 }
 
 /// The codestream's size must be the XObject's.

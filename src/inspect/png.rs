@@ -5,6 +5,7 @@
 //! verified, where the crate by default skips Adler-32 and drops ancillary chunks with bad
 //! CRCs: a flipped bit in a delivered master is exactly what acceptance must catch. Reading continues to `IEND`, so a file cut after its image data is caught.
 
+use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, luma};
 use super::{Decoded, InspectOptions, dots_per_inch, over_pixel_limit};
 use crate::facts::{ColourMode, PageFacts};
 use png::{BitDepth, ColorType, Unit};
@@ -15,14 +16,20 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     let mut decoded = Decoded { page_count: Some(1), ..Decoded::default() };
     if opts.decode {
         match decode(bytes, opts) {
-            Ok(page) => decoded.pages.push(page),
+            Ok((page, reduced)) => {
+                decoded.pages.push(page);
+                decoded.reduced.extend(reduced.map(|r| (1, r)));
+            }
             Err(e) => decoded.error = Some(format!("PNG is corrupt or truncated: {e}")),
         }
     }
     decoded
 }
 
-fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
+fn decode(
+    bytes: &[u8],
+    opts: &InspectOptions,
+) -> Result<(PageFacts, Option<ReducedImage>), String> {
     let mut checks = png::DecodeOptions::default();
     checks.set_ignore_checksums(false);
     // By default a bad CRC on an ancillary chunk (pHYs, iCCP...) drops the chunk silently;
@@ -35,11 +42,79 @@ fn decode(bytes: &[u8], opts: &InspectOptions) -> Result<PageFacts, String> {
         return Err(why);
     }
     if !opts.pixels() {
-        return Ok(page); // --depth quick: header only
+        return Ok((page, None)); // --depth quick: header only
     }
-    while reader.next_row().map_err(|e| e.to_string())?.is_some() {}
+    let mut reducer = opts.reduced.then(|| Reduce::new(reader.info()));
+    while let Some(row) = reader.next_row().map_err(|e| e.to_string())? {
+        if let Some(r) = reducer.as_mut() {
+            r.row(row.data());
+        }
+    }
     reader.finish().map_err(|e| e.to_string())?;
-    Ok(page)
+    Ok((page, reducer.map(|r| r.reducer.finish())))
+}
+
+/// Feeds decoded rows to a [`Reducer`], following the Adam7 passes of an interlaced image
+/// (the crate hands out each pass's rows in order but does not say where they go).
+struct Reduce {
+    reducer: Reducer,
+    format: PixelFormat,
+    /// Rows still to come: (first column, column step, row), last first.
+    rows: Vec<(u32, u32, u32)>,
+    width: u32,
+    grey: Vec<u8>,
+}
+
+impl Reduce {
+    fn new(info: &png::Info<'_>) -> Reduce {
+        let (w, h) = (info.width, info.height);
+        let passes: &[(u32, u32, u32, u32)] = if info.interlaced {
+            &[
+                (0, 0, 8, 8),
+                (4, 0, 8, 8),
+                (0, 4, 4, 8),
+                (2, 0, 4, 4),
+                (0, 2, 2, 4),
+                (1, 0, 2, 2),
+                (0, 1, 1, 2),
+            ]
+        } else {
+            &[(0, 0, 1, 1)]
+        };
+        let mut rows = Vec::new();
+        for &(x0, y0, dx, dy) in passes.iter().filter(|p| p.0 < w) {
+            rows.extend((y0..h).step_by(dy as usize).map(|y| (x0, dx, y)));
+        }
+        rows.reverse();
+        let colour = match info.color_type {
+            ColorType::Grayscale | ColorType::GrayscaleAlpha => {
+                Colour::Grey { white_is_zero: false }
+            }
+            ColorType::Rgb | ColorType::Rgba => Colour::Rgb,
+            ColorType::Indexed => Colour::Palette(
+                info.palette
+                    .as_deref()
+                    .unwrap_or(&[])
+                    .chunks_exact(3)
+                    .map(|c| luma(c[0], c[1], c[2]))
+                    .collect(),
+            ),
+        };
+        let format = PixelFormat {
+            bits: info.bit_depth as u32,
+            samples: info.color_type.samples() as u32,
+            colour,
+            little_endian: false,
+        };
+        Reduce { reducer: Reducer::new(w, h), format, rows, width: w, grey: Vec::new() }
+    }
+
+    fn row(&mut self, data: &[u8]) {
+        let Some((x0, dx, y)) = self.rows.pop() else { return };
+        let width = self.width.saturating_sub(x0).div_ceil(dx);
+        self.format.grey_row(data, width, &mut self.grey);
+        self.reducer.add_row(x0, dx, y, &self.grey);
+    }
 }
 
 /// Technical facts from the header chunks (IHDR, pHYs).
@@ -97,6 +172,54 @@ mod tests {
         writer.write_image_data(&pattern(row_bytes * h as usize)).unwrap();
         writer.finish().unwrap();
         out
+    }
+
+    /// A 20 × 12 page, white with a black 8 × 8 square at (8, 0), in `colour` (1-bit,
+    /// 8-bit grey, RGB, 16-bit grey with alpha).
+    fn square_png(colour: ColorType, depth: BitDepth) -> Vec<u8> {
+        let grey = super::super::reduce::tests::square(20, 12, (8, 0, 8));
+        let data: Vec<u8> = match (colour, depth) {
+            (ColorType::Grayscale, BitDepth::One) => grey
+                .chunks(20)
+                .flat_map(|r| {
+                    r.chunks(8)
+                        .map(|c| c.iter().fold(0u8, |b, &v| (b << 1) | (v & 1)) << (8 - c.len()))
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            (ColorType::Rgb, _) => grey.iter().flat_map(|&v| [v, v, v]).collect(),
+            (ColorType::GrayscaleAlpha, BitDepth::Sixteen) => {
+                grey.iter().flat_map(|&v| [v, 0, 0, 0]).collect()
+            }
+            _ => grey,
+        };
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, 20, 12);
+        enc.set_color(colour);
+        enc.set_depth(depth);
+        let mut writer = enc.write_header().unwrap();
+        writer.write_image_data(&data).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn a_black_square_reduces_in_every_layout() {
+        let reduced = super::super::InspectOptions { reduced: true, ..decode() };
+        for (colour, depth) in [
+            (ColorType::Grayscale, BitDepth::One),
+            (ColorType::Grayscale, BitDepth::Eight),
+            (ColorType::Rgb, BitDepth::Eight),
+            (ColorType::GrayscaleAlpha, BitDepth::Sixteen),
+        ] {
+            let i = inspect_bytes(&square_png(colour, depth), &reduced);
+            assert_eq!(i.decode_error, None);
+            let (page, r) = &i.reduced[0];
+            assert_eq!((*page, r.width, r.height), (1, 3, 2), "{colour:?}");
+            assert_eq!(r.pixels, [255, 0, 255, 255, 255, 255], "{colour:?}");
+        }
+        let plain = inspect_bytes(&square_png(ColorType::Rgb, BitDepth::Eight), &decode());
+        assert!(plain.reduced.is_empty(), "only when asked");
     }
 
     #[test]

@@ -18,6 +18,9 @@
 //! image). Other compressions go through the crate's `read_chunk`.
 
 use super::endian::Endian;
+use super::reduce::ReducedImage;
+use super::tiff_codecs::{deflate_len, expect_len, lzw_len, packbits_len};
+use super::tiff_reduce::{Layout, PageReduce};
 use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
 use crate::facts::{ColourMode, Dpi, PageFacts};
 use std::collections::HashSet;
@@ -37,7 +40,8 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         ..Decoded::default()
     };
     if opts.decode {
-        decoded.error = decode_pages(bytes, pages, opts, &mut decoded.pages).err();
+        let out = (&mut decoded.pages, &mut decoded.reduced);
+        decoded.error = decode_pages(bytes, pages, opts, out).err();
     }
     decoded
 }
@@ -136,7 +140,7 @@ fn decode_pages(
     bytes: &[u8],
     pages: usize,
     opts: &InspectOptions,
-    out: &mut Vec<PageFacts>,
+    (out, reduced): (&mut Vec<PageFacts>, &mut Vec<(u32, ReducedImage)>),
 ) -> Result<(), String> {
     let page_err = |n: usize, e: &dyn std::fmt::Display| {
         format!("TIFF page {n} of {pages} cannot be decoded: {e}")
@@ -147,8 +151,10 @@ fn decode_pages(
         if n > 1 {
             decoder.next_image().map_err(|e| page_err(n, &e))?;
         }
-        let mut page = decode_page(&mut decoder, bytes, opts).map_err(|e| page_err(n, &e))?;
+        let (mut page, image) =
+            decode_page(&mut decoder, bytes, opts).map_err(|e| page_err(n, &e))?;
         page.page = u32::try_from(n).unwrap_or(u32::MAX);
+        reduced.extend(image.map(|i| (page.page, i)));
         out.push(page);
     }
     Ok(())
@@ -163,24 +169,26 @@ fn limits(opts: &InspectOptions) -> Limits {
     limits
 }
 
-/// Facts of the current page, then a full decode of every chunk.
+/// Facts of the current page, then a full decode of every chunk; with
+/// [`InspectOptions::reduced`], the page at 1/8 scale from the chunks as they decode (our
+/// own compressions only: others give none).
 fn decode_page<R: std::io::Read + std::io::Seek>(
     decoder: &mut Decoder<R>,
     bytes: &[u8],
     opts: &InspectOptions,
-) -> Result<PageFacts, String> {
+) -> Result<(PageFacts, Option<ReducedImage>), String> {
     let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
     let page = facts(decoder, width, height)?;
     if let Some(why) = over_pixel_limit("the page", width, height, opts) {
         return Err(why);
     }
     if !opts.pixels() {
-        return Ok(page); // --depth quick: tags only
+        return Ok((page, None)); // --depth quick: tags only
     }
     let compression = tag_u32(decoder, Tag::Compression)?.unwrap_or(1);
     if matches!(compression, 1 | 4 | 5 | 7 | 8 | 32946 | 32773) {
-        own_chunks(decoder, bytes, compression, (width, height), opts)?;
-        return Ok(page);
+        let reduced = own_chunks(decoder, bytes, compression, (width, height), opts)?;
+        return Ok((page, reduced));
     }
     // The decoder has already checked that the offsets list covers the page.
     let (kind, chunks) = match decoder.get_chunk_type() {
@@ -192,7 +200,7 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
         // as tiffinfo and tiffdump number them.
         decoder.read_chunk(chunk).map_err(|e| format!("{kind} {chunk}: {e}"))?;
     }
-    Ok(page)
+    Ok((page, None))
 }
 
 /// Decodes every chunk of a page from the raw bytes (compressions none, G4, LZW, JPEG,
@@ -205,7 +213,7 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
     compression: u32,
     (width, height): (u32, u32),
     opts: &InspectOptions,
-) -> Result<(), String> {
+) -> Result<Option<ReducedImage>, String> {
     let tiled = matches!(d.get_chunk_type(), ChunkType::Tile);
     let (kind, offsets, counts) = if tiled {
         ("tile", Tag::TileOffsets, Tag::TileByteCounts)
@@ -262,6 +270,13 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
             opts.max_pixels
         ));
     }
+    let mut reduce = if opts.reduced {
+        let layout = Layout { tiled, chunk: (cw, ch), per_plane, bps, spp, planes };
+        PageReduce::new(d, (width, height), layout)?
+    } else {
+        None
+    };
+    let mut keep = Vec::new();
     for (i, (&off, &len)) in offsets.iter().zip(&counts).take(chunks).enumerate() {
         let data = usize::try_from(off)
             .ok()
@@ -272,87 +287,44 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
             })?;
         let rows = if tiled { ch } else { ch.min(height - (i % per_plane) as u32 * ch) };
         let expected = row_bytes.saturating_mul(u64::from(rows));
+        keep.clear();
+        let k = reduce.as_ref().map(|_| &mut keep);
         let result = match compression {
-            1 => expect_len(data.len() as u64, expected),
-            4 => ccitt::check_g4(data, cw, rows, lsb_first),
-            5 => lzw_len(data, expected).and_then(|n| expect_len(n, expected)),
-            7 => jpeg_chunk(tables.as_deref(), data, opts),
-            8 | 32946 => deflate_len(data, expected).and_then(|n| expect_len(n, expected)),
-            _ => packbits_len(data, expected).and_then(|n| expect_len(n, expected)),
+            1 => expect_len(data.len() as u64, expected)
+                .map(|()| k.into_iter().for_each(|k| k.extend_from_slice(data))),
+            4 => match reduce.as_mut() {
+                Some(r) => r.g4_chunk(i, data, rows, lsb_first),
+                None => ccitt::check_g4(data, cw, rows, lsb_first),
+            },
+            5 => lzw_len(data, expected, k).and_then(|n| expect_len(n, expected)),
+            7 => jpeg_chunk(tables.as_deref(), data, opts, reduce.as_mut().map(|r| (r, i))),
+            8 | 32946 => deflate_len(data, expected, k).and_then(|n| expect_len(n, expected)),
+            _ => packbits_len(data, expected, k).and_then(|n| expect_len(n, expected)),
         };
         result.map_err(|e| format!("{kind} {i}: {e}"))?;
-    }
-    Ok(())
-}
-
-fn expect_len(got: u64, expected: u64) -> Result<(), String> {
-    if got >= expected {
-        Ok(())
-    } else {
-        Err(format!(
-            "holds {got} bytes of samples, fewer than the {expected} it must: truncated or corrupt"
-        ))
-    }
-}
-
-/// Bytes an LZW chunk decodes to, stopping once `expected` are out (as libtiff does).
-fn lzw_len(data: &[u8], expected: u64) -> Result<u64, String> {
-    let mut decoder =
-        weezl::decode::Configuration::with_tiff_size_switch(weezl::BitOrder::Msb, 8).build();
-    let (mut buf, mut input, mut out) = (vec![0u8; 1 << 16], data, 0u64);
-    while out < expected {
-        let r = decoder.decode_bytes(input, &mut buf);
-        input = &input[r.consumed_in..];
-        out += r.consumed_out as u64;
-        match r.status {
-            Ok(weezl::LzwStatus::Ok) => {}
-            Ok(weezl::LzwStatus::Done | weezl::LzwStatus::NoProgress) => break,
-            Err(e) => return Err(format!("LZW data is corrupt: {e}")),
+        if let Some(r) = reduce.as_mut().filter(|_| !keep.is_empty()) {
+            r.samples(i, &mut keep, rows);
         }
     }
-    Ok(out)
+    Ok(reduce.map(PageReduce::finish))
 }
 
-/// Bytes a Deflate (zlib) chunk decodes to, up to `expected`.
-fn deflate_len(data: &[u8], expected: u64) -> Result<u64, String> {
-    use std::io::Read;
-    let mut reader = flate2::read::ZlibDecoder::new(data).take(expected);
-    std::io::copy(&mut reader, &mut std::io::sink())
-        .map_err(|e| format!("Deflate data is corrupt: {e}"))
-}
-
-/// Bytes a PackBits chunk decodes to, up to `expected`.
-fn packbits_len(data: &[u8], expected: u64) -> Result<u64, String> {
-    let (mut at, mut out) = (0usize, 0u64);
-    while out < expected {
-        let Some(&n) = data.get(at) else { break };
-        let n = n as i8;
-        at += 1;
-        if n >= 0 {
-            let len = n as usize + 1;
-            if at + len > data.len() {
-                break;
-            }
-            at += len;
-            out += len as u64;
-        } else if n != -128 {
-            if at >= data.len() {
-                break;
-            }
-            at += 1;
-            out += (1 - i64::from(n)) as u64;
-        }
-    }
-    Ok(out)
-}
-
-/// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG.
-fn jpeg_chunk(tables: Option<&[u8]>, data: &[u8], opts: &InspectOptions) -> Result<(), String> {
+/// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG;
+/// with `reduce`, its 1/8-scale luma from the same walk goes into the page's.
+fn jpeg_chunk(
+    tables: Option<&[u8]>,
+    data: &[u8],
+    opts: &InspectOptions,
+    reduce: Option<(&mut PageReduce, usize)>,
+) -> Result<(), String> {
     let stream = match tables {
         Some(t) if t.len() >= 4 && data.len() >= 2 => [&t[..t.len() - 2], &data[2..]].concat(),
         _ => data.to_vec(),
     };
-    jpeg::decode(&stream, opts).map(drop)
+    match reduce {
+        Some((r, i)) => jpeg::decode_reduced(&stream, opts).map(|(_, tile)| r.dc_tile(i, &tile)),
+        None => jpeg::decode(&stream, opts).map(drop),
+    }
 }
 
 /// Compression, colour, bit depth and resolution from the page's tags.

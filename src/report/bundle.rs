@@ -8,7 +8,7 @@
 //! whole bundle; if a transfer strips them, the hash list
 //! still shows which file changed. Files are written atomically, report.json last.
 
-use super::html::{self, ContactItem};
+use super::html::{self, ContactSheet};
 use super::model::{BundleFile, Report};
 use super::{csv, json, junit};
 use crate::output;
@@ -35,7 +35,7 @@ pub struct Bundle {
 /// Renders every file, records their digests in `report.bundle`, then renders report.json.
 pub fn render(
     report: &mut Report,
-    contact: &[ContactItem],
+    contact: &ContactSheet,
     attachments: &[Attachment],
 ) -> anyhow::Result<Bundle> {
     let mut files = vec![
@@ -54,6 +54,22 @@ pub fn render(
         .collect();
     let json = json::render(report)?;
     Ok(Bundle { files, json })
+}
+
+/// Gives each page of the sheet its thumbnail from the spool, as a data URI (the HTML
+/// stays one self-contained file).
+fn attach_thumbnails(sheet: &mut ContactSheet, spool: &Path) -> anyhow::Result<()> {
+    use ct_codecs::Encoder;
+    let wanted = sheet.items.iter().map(|i| (i.path.clone(), i.page)).collect();
+    let mut found = crate::thumbs::read(spool, &wanted)?;
+    for item in &mut sheet.items {
+        if let Some(t) = found.remove(&(item.path.clone(), item.page)) {
+            let b64 = ct_codecs::Base64::encode_to_string(&t.jpeg)
+                .map_err(|e| anyhow::anyhow!("encoding a thumbnail: {e}"))?;
+            item.thumbnail = Some((format!("data:image/jpeg;base64,{b64}"), t.width, t.height));
+        }
+    }
+    Ok(())
 }
 
 /// Writes the bundle into `dir`: first removes signatures of an earlier report there (they
@@ -103,15 +119,19 @@ pub struct Written {
     pub removed: Vec<String>,
 }
 
-/// Renders the bundle into `dir` and signs report.json's bytes with `key`, if given.
+/// Renders the bundle into `dir`, its contact sheet with the thumbnails of the spool
+/// `thumbs` (if any), and signs report.json's bytes with `key` (as `signer`), if given.
 pub fn write_signed(
     dir: &Path,
     report: &mut Report,
     attachments: &[Attachment],
-    key: Option<&crate::sign::SigningKey>,
-    signer: Option<&str>,
+    thumbs: Option<&Path>,
+    (key, signer): (Option<&crate::sign::SigningKey>, Option<&str>),
 ) -> anyhow::Result<Written> {
-    let contact = html::sample_items(report);
+    let mut contact = html::contact_sheet(report);
+    if let Some(spool) = thumbs {
+        attach_thumbnails(&mut contact, spool)?;
+    }
     let bundle = render(report, &contact, attachments)?;
     let removed = write(dir, &bundle)?;
     let signature =

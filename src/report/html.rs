@@ -10,41 +10,94 @@
 
 use super::markup::escape;
 use super::model::{Report, Verdict};
+use crate::facts::Format;
 use crate::finding::Finding;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 const CSS: &str = include_str!("html.css");
 
+/// Pages shown per rule on the contact sheet; the rest are counted, not shown, so a
+/// delivery where every page fails one rule still gives a report of a few megabytes.
+pub const PAGES_PER_RULE: usize = 12;
+
+/// Finding messages are cut to this many characters under a thumbnail.
+const MESSAGE_CHARS: usize = 200;
+
 /// One page on the contact sheet: a drawn page, or a page a finding points at.
 #[derive(Clone, Debug)]
 pub struct ContactItem {
-    /// Delivery-relative path.
+    /// Delivery-relative path (`%XX` escaped, as in report.json).
     pub path: String,
+    /// The page of the file shown (1 for single-image files; the first page otherwise).
+    pub page: u32,
+    /// How many pages the file has, when known.
+    pub pages: Option<u32>,
     /// Its record's reference code.
     pub record: Option<String>,
-    /// Why it is on the sheet, e.g. `random sample` or a rule id.
-    pub reason: String,
-    /// A `data:image/png;base64,…` or `data:image/jpeg;base64,…` thumbnail, when the
-    /// inspect stage produced one. Anything else is not embedded.
-    pub data_uri: Option<String>,
+    /// Why it is on the sheet: `rule-id: message` per finding, and/or the random sample.
+    pub reasons: Vec<String>,
+    /// A `data:image/jpeg;base64,…` thumbnail and its size in pixels, when the inspect
+    /// stage made one. Anything but a plain base64 image URI is not embedded.
+    pub thumbnail: Option<(String, u32, u32)>,
 }
 
-/// The contact sheet items of the report's random sample, without thumbnails.
-pub fn sample_items(report: &Report) -> Vec<ContactItem> {
+/// What the contact sheet shows: its pages in path order, and per rule how many pages
+/// with that rule's findings are not shown.
+#[derive(Clone, Debug, Default)]
+pub struct ContactSheet {
+    /// The pages shown.
+    pub items: Vec<ContactItem>,
+    /// (rule id, pages not shown) for rules over [`PAGES_PER_RULE`].
+    pub omitted: Vec<(String, usize)>,
+}
+
+/// The contact sheet of a report, without thumbnails: every page file a finding points
+/// at (at most [`PAGES_PER_RULE`] per rule, first by path) and the seeded random sample.
+pub fn contact_sheet(report: &Report) -> ContactSheet {
+    let page_files: BTreeMap<String, Option<u32>> = report
+        .files
+        .iter()
+        .filter(|f| f.format.is_some_and(|f| f != Format::Unknown))
+        .map(|f| (f.path, f.pages))
+        .collect();
+    let mut by_rule: BTreeMap<&str, BTreeMap<&str, &Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        if let Some(path) = f.path.as_deref().filter(|p| page_files.contains_key(*p)) {
+            by_rule.entry(&f.rule).or_default().entry(path).or_insert(f);
+        }
+    }
+    let mut items: BTreeMap<String, ContactItem> = BTreeMap::new();
+    let mut item = |path: &str, record: Option<&String>, reason: String| {
+        let entry = items.entry(path.to_string()).or_insert_with(|| ContactItem {
+            path: path.to_string(),
+            page: 1,
+            pages: page_files.get(path).copied().flatten(),
+            record: record.cloned(),
+            reasons: Vec::new(),
+            thumbnail: None,
+        });
+        entry.reasons.push(reason);
+    };
+    let mut omitted = Vec::new();
+    for (rule, pages) in &by_rule {
+        for (path, f) in pages.iter().take(PAGES_PER_RULE) {
+            let message: String = f.message.chars().take(MESSAGE_CHARS).collect();
+            item(path, f.record.as_ref(), format!("{rule}: {message}"));
+        }
+        if pages.len() > PAGES_PER_RULE {
+            omitted.push((rule.to_string(), pages.len() - PAGES_PER_RULE));
+        }
+    }
     let reason = format!("random sample 随机抽样 (seed {})", report.sample.seed);
-    let pages = report.sample.pages.iter();
-    pages
-        .map(|p| ContactItem {
-            path: p.path.clone(),
-            record: p.record.clone(),
-            reason: reason.clone(),
-            data_uri: None,
-        })
-        .collect()
+    for p in &report.sample.pages {
+        item(&p.path, p.record.as_ref(), reason.clone());
+    }
+    ContactSheet { items: items.into_values().collect(), omitted }
 }
 
 /// Renders report.html.
-pub fn render(report: &Report, contact: &[ContactItem]) -> Vec<u8> {
+pub fn render(report: &Report, contact: &ContactSheet) -> Vec<u8> {
     let mut s = String::with_capacity(64 * 1024 + report.findings.len() * 256);
     s.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(s, "<title>验收报告 Acceptance report · {}</title>", escape(&report.delivery));
@@ -55,7 +108,7 @@ pub fn render(report: &Report, contact: &[ContactItem]) -> Vec<u8> {
     rule_counts(&mut s, report);
     records(&mut s, report);
     findings(&mut s, report);
-    contact_sheet(&mut s, report, contact);
+    contact_section(&mut s, report, contact);
     signoff(&mut s, report);
     s.push_str("</body>\n</html>\n");
     s.into_bytes()
@@ -240,14 +293,14 @@ fn finding_table(s: &mut String, title: &str, found: &[&Finding]) {
     s.push_str("</table>\n");
 }
 
-fn contact_sheet(s: &mut String, r: &Report, contact: &[ContactItem]) {
+fn contact_section(s: &mut String, r: &Report, contact: &ContactSheet) {
     let _ = writeln!(s, "<h2>{}</h2>", label("抽样目检", "Contact sheet"));
     let sm = &r.sample;
     let _ = writeln!(
         s,
-        "<p class=\"note\">抽取 {} / {} 个页面文件，比例 {}%，随机种子 {}（{}）。\
+        "<p class=\"note\">抽取 {} / {} 个页面文件，比例 {}%，随机种子 {}（{}）；另列出有问题的页面。\
          Drawn {} of {} page files at {}% with seed {} ({}); redraw with the same seed to \
-         check the selection.</p>",
+         check the selection. Pages with findings are shown too, at most {} per rule.</p>",
         sm.pages.len(),
         sm.population,
         sm.rate * 100.0,
@@ -257,27 +310,49 @@ fn contact_sheet(s: &mut String, r: &Report, contact: &[ContactItem]) {
         sm.population,
         sm.rate * 100.0,
         sm.seed,
-        escape(&sm.seed_source)
+        escape(&sm.seed_source),
+        PAGES_PER_RULE
     );
-    if contact.is_empty() {
+    for (rule, n) in &contact.omitted {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\"><code>{}</code>: 另有 {n} 个页面未列出 {n} more not shown.</p>",
+            escape(rule)
+        );
+    }
+    if contact.items.is_empty() {
         return;
     }
     s.push_str("<div class=\"sheet\">\n");
-    for item in contact {
-        let image = match item.data_uri.as_deref().filter(|u| is_safe_image_uri(u)) {
-            Some(uri) => format!("<img alt=\"\" src=\"{}\">", escape(uri)),
-            None => "<div class=\"noimg\">无缩略图<br>no thumbnail</div>".to_string(),
-        };
-        let record = item.record.as_deref().map(escape).unwrap_or_default();
-        let _ = writeln!(
-            s,
-            "<figure>{image}<figcaption><b>{record}</b> <span class=\"path\">{}</span><br>\
-             <span class=\"note\">{}</span></figcaption></figure>",
-            escape(&item.path),
-            escape(&item.reason)
-        );
+    for item in &contact.items {
+        contact_figure(s, item);
     }
     s.push_str("</div>\n");
+}
+
+fn contact_figure(s: &mut String, item: &ContactItem) {
+    let image = match item.thumbnail.as_ref().filter(|(u, _, _)| is_safe_image_uri(u)) {
+        Some((uri, w, h)) => {
+            format!("<img alt=\"\" width=\"{w}\" height=\"{h}\" src=\"{}\">", escape(uri))
+        }
+        None => {
+            "<div class=\"noimg\">无缩略图<br>no thumbnail<br>(页面未解码 page not decoded)</div>"
+                .to_string()
+        }
+    };
+    let record = item.record.as_deref().map(escape).unwrap_or_default();
+    let page = match item.pages {
+        Some(n) if n > 1 => format!(" · 第 {} / {n} 页 page {} of {n}", item.page, item.page),
+        _ => String::new(),
+    };
+    let reasons: Vec<String> = item.reasons.iter().map(|r| escape(r)).collect();
+    let _ = writeln!(
+        s,
+        "<figure>{image}<figcaption><b>{record}</b> <span class=\"path\">{}</span>{page}<br>\
+         <span class=\"note\">{}</span></figcaption></figure>",
+        escape(&item.path),
+        reasons.join("<br>")
+    );
 }
 
 /// Only base64 PNG, JPEG or WebP data URIs are embedded: nothing that can fetch or run.
