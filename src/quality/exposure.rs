@@ -10,21 +10,22 @@
 //! so scanner noise (averaged away at 1/8 scale) and faint dust do not count as ink.
 
 use super::Rect;
+use super::paper::PaperMap;
 use crate::inspect::ReducedImage;
 
 /// A sample this much darker than the paper is ink.
 const INK_STEP: u8 = 24;
 
-/// Paper level and contrast of a page.
+/// Paper level and the darkest level of a page.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Levels {
     /// 90th percentile grey.
     pub(super) paper: u8,
-    /// Paper minus the 1st percentile grey.
-    pub(super) contrast: u8,
+    /// 1st percentile grey.
+    pub(super) darkest: u8,
 }
 
-/// The paper level and contrast inside `r`.
+/// The paper level and darkest level inside `r`.
 pub(super) fn levels(img: &ReducedImage, r: &Rect) -> Levels {
     let mut hist = [0usize; 256];
     for s in r.samples(img) {
@@ -39,34 +40,46 @@ pub(super) fn levels(img: &ReducedImage, r: &Rect) -> Levels {
             seen > want
         })
     };
-    let paper = pct(90).unwrap_or(255) as u8;
-    let darkest = pct(1).unwrap_or(0) as u8;
-    // A page with under 1% ink (a page number, a stamp) has paper at its 1st percentile;
-    // the typical level of what ink it has tells its contrast instead.
-    let ink = ink_median(&hist, paper).map_or(darkest, |m| m.min(darkest));
-    Levels { paper, contrast: paper.saturating_sub(ink) }
+    Levels { paper: pct(90).unwrap_or(255) as u8, darkest: pct(1).unwrap_or(0) as u8 }
 }
 
-/// The median grey of the samples darker than the paper by [`INK_STEP`], if any.
-fn ink_median(hist: &[usize; 256], paper: u8) -> Option<u8> {
-    let ink = &hist[..usize::from(paper.saturating_sub(INK_STEP))];
-    let n: usize = ink.iter().sum();
-    if n == 0 {
-        return None;
+/// Ink on a page: samples darker than the paper around them by [`INK_STEP`] or more.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Ink {
+    /// Percent of the samples that are ink.
+    pub(super) percent: f64,
+    /// Median grey of the ink samples, if any.
+    pub(super) median: Option<u8>,
+}
+
+/// The ink of the rectangle `map` covers.
+pub(super) fn ink(img: &ReducedImage, map: &PaperMap) -> Ink {
+    let mut hist = [0usize; 256];
+    let mut n = 0usize;
+    for (x, y, d) in map.darkness(img) {
+        n += 1;
+        if d >= INK_STEP {
+            hist[usize::from(img.pixels[y * img.width as usize + x])] += 1;
+        }
     }
+    let count: usize = hist.iter().sum();
     let mut seen = 0;
-    let median = ink.iter().position(|&c| {
+    let median = hist.iter().position(|&c| {
         seen += c;
-        seen * 2 > n
+        seen * 2 > count
     });
-    Some(median.unwrap_or(0) as u8)
+    Ink {
+        percent: 100.0 * count as f64 / n.max(1) as f64,
+        median: median.filter(|_| count > 0).map(|m| m as u8),
+    }
 }
 
-/// Percent of the samples inside `r` darker than the paper by [`INK_STEP`] or more.
-pub(super) fn ink_percent(img: &ReducedImage, r: &Rect, paper: u8) -> f64 {
-    let limit = paper.saturating_sub(INK_STEP);
-    let ink = r.samples(img).filter(|&s| s < limit).count();
-    100.0 * ink as f64 / r.area().max(1) as f64
+/// Paper minus the ink level: the 1st percentile, or the ink's median where that is
+/// darker (a page with under 1% ink, a page number or a stamp, has paper at its 1st
+/// percentile).
+pub(super) fn contrast(levels: Levels, ink: Ink) -> u8 {
+    let level = ink.median.map_or(levels.darkest, |m| m.min(levels.darkest));
+    levels.paper.saturating_sub(level)
 }
 
 #[cfg(test)]
@@ -78,13 +91,17 @@ mod tests {
         Rect { x0: 0, y0: 0, x1: img.width as usize, y1: img.height as usize }
     }
 
+    fn measure(img: &ReducedImage) -> (Levels, Ink, u8) {
+        let l = levels(img, &whole(img));
+        let ink = ink(img, &PaperMap::new(img, &whole(img), l.paper));
+        (l, ink, contrast(l, ink))
+    }
+
     #[test]
     fn a_text_page_has_light_paper_dark_ink_and_ink_coverage() {
-        let img = text(100, 140, 0.0);
-        let l = levels(&img, &whole(&img));
-        assert_eq!(l, Levels { paper: 240, contrast: 200 });
-        let ink = ink_percent(&img, &whole(&img), l.paper);
-        assert!((20.0..40.0).contains(&ink), "{ink}");
+        let (l, ink, contrast) = measure(&text(100, 140, 0.0));
+        assert_eq!((l.paper, contrast), (240, 200));
+        assert!((20.0..40.0).contains(&ink.percent), "{ink:?}");
     }
 
     #[test]
@@ -92,16 +109,15 @@ mod tests {
         // Paper 245, a few dark (40) samples: far under 1% of the page.
         let mut px = vec![245u8; 100 * 140];
         px[70 * 100 + 48..70 * 100 + 52].fill(40);
-        let img = ReducedImage::new(100, 140, px);
-        assert_eq!(levels(&img, &whole(&img)), Levels { paper: 245, contrast: 205 });
+        let (l, _, contrast) = measure(&ReducedImage::new(100, 140, px));
+        assert_eq!((l.paper, contrast), (245, 205));
     }
 
     #[test]
     fn a_blank_noisy_page_has_no_ink_and_no_contrast() {
         let px = (0..100 * 140).map(|i| 230 + (i * 7 % 5) as u8).collect();
-        let img = ReducedImage::new(100, 140, px);
-        let l = levels(&img, &whole(&img));
-        assert!(l.contrast < 8, "{l:?}");
-        assert_eq!(ink_percent(&img, &whole(&img), l.paper), 0.0);
+        let (_, ink, contrast) = measure(&ReducedImage::new(100, 140, px));
+        assert!(contrast < 8, "{contrast}");
+        assert_eq!(ink.percent, 0.0);
     }
 }

@@ -14,6 +14,7 @@ mod blur;
 mod border;
 mod exposure;
 mod limits;
+mod paper;
 mod phash;
 mod skew;
 
@@ -68,17 +69,18 @@ pub fn measure(img: &ReducedImage, page: &PageFacts) -> Option<PageQuality> {
     let border = border::widths(img);
     let interior = border::interior(img, &border);
     let levels = exposure::levels(img, &interior);
-    let ink = exposure::ink_percent(img, &interior, levels.paper);
-    let skew = (ink >= MIN_SKEW_INK).then(|| skew::estimate(img, &interior, levels.paper));
+    let map = paper::PaperMap::new(img, &interior, levels.paper);
+    let ink = exposure::ink(img, &map);
+    let skew = (ink.percent >= MIN_SKEW_INK).then(|| skew::estimate(img, &map));
     let scale = f64::from(page.width) / f64::from(img.width);
     let border_mm = page.dpi.map(|dpi| border.map(|px| round2(px * scale / dpi.min() * 25.4)));
     Some(PageQuality {
         skew_degrees: skew.flatten().map(round2),
-        ink_percent: round2(ink),
+        ink_percent: round2(ink.percent),
         sharpness: img.sharpness.and_then(blur::sharpness).map(round2),
         border_mm,
         paper: levels.paper,
-        contrast: levels.contrast,
+        contrast: exposure::contrast(levels, ink),
         phash: phash::hash(img),
     })
 }

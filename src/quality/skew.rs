@@ -14,12 +14,13 @@
 //! (a photograph, a blank page) has no measurable skew.
 
 use super::Rect;
+use super::paper::PaperMap;
 use crate::inspect::ReducedImage;
 
 /// Largest skew searched, in degrees either way.
 const RANGE: f64 = 10.0;
 /// Samples darker than the paper by less than this are not ink.
-const INK_STEP: i32 = 16;
+const INK_STEP: u8 = 16;
 /// Fewer ink samples than this and the page has no lines to measure.
 const MIN_INK: usize = 300;
 /// The best angle's score must beat the median score of the coarse search by this
@@ -34,8 +35,9 @@ const WINDOW: f64 = 16.0;
 
 /// The skew of the text lines of `img` inside `r`, in degrees (positive: the lines rise
 /// to the right, the page turned counter-clockwise), or `None` if it cannot be told.
-pub(super) fn estimate(img: &ReducedImage, r: &Rect, paper: u8) -> Option<f64> {
-    let ink = ink_samples(img, r, paper);
+pub(super) fn estimate(img: &ReducedImage, map: &PaperMap) -> Option<f64> {
+    let ink = ink_samples(img, map);
+    let r = map.rect();
     if ink.len() < MIN_INK {
         return None;
     }
@@ -67,20 +69,15 @@ pub(super) fn estimate(img: &ReducedImage, r: &Rect, paper: u8) -> Option<f64> {
     Some(at)
 }
 
-/// (x, y, weight) of every ink sample, coordinates from the rectangle's centre.
-fn ink_samples(img: &ReducedImage, r: &Rect, paper: u8) -> Vec<(f32, f32, f32)> {
-    let w = img.width as usize;
+/// (x, y, weight) of every ink sample (darker than its local paper by more than
+/// [`INK_STEP`]), coordinates from the rectangle's centre.
+fn ink_samples(img: &ReducedImage, map: &PaperMap) -> Vec<(f32, f32, f32)> {
+    let r = map.rect();
     let (cx, cy) = ((r.x0 + r.x1) as f32 / 2.0, (r.y0 + r.y1) as f32 / 2.0);
-    let mut out = Vec::new();
-    for y in r.y0..r.y1 {
-        for x in r.x0..r.x1 {
-            let d = i32::from(paper) - i32::from(img.pixels[y * w + x]) - INK_STEP;
-            if d > 0 {
-                out.push((x as f32 - cx, y as f32 - cy, d as f32));
-            }
-        }
-    }
-    out
+    map.darkness(img)
+        .filter(|&(.., d)| d > INK_STEP)
+        .map(|(x, y, d)| (x as f32 - cx, y as f32 - cy, f32::from(d - INK_STEP)))
+        .collect()
 }
 
 /// About one in 2^`bits` of the samples, picked by a hash of their index.
@@ -158,7 +155,7 @@ mod tests {
     fn skew(deg: f64) -> Option<f64> {
         let img = text(160, 220, deg);
         let r = Rect { x0: 0, y0: 0, x1: 160, y1: 220 };
-        estimate(&img, &r, 240)
+        estimate(&img, &PaperMap::new(&img, &r, 240))
     }
 
     #[test]
@@ -173,7 +170,7 @@ mod tests {
     fn a_page_without_lines_has_no_skew() {
         let blank = ReducedImage::new(160, 220, vec![240; 160 * 220]);
         let r = Rect { x0: 0, y0: 0, x1: 160, y1: 220 };
-        assert_eq!(estimate(&blank, &r, 240), None);
+        assert_eq!(estimate(&blank, &PaperMap::new(&blank, &r, 240)), None);
         // A centred dark disc: ink, but no direction.
         let px = (0..160 * 220)
             .map(|i| {
@@ -181,6 +178,7 @@ mod tests {
                 if x * x + y * y < 50.0 * 50.0 { 30 } else { 240 }
             })
             .collect();
-        assert_eq!(estimate(&ReducedImage::new(160, 220, px), &r, 240), None);
+        let disc = ReducedImage::new(160, 220, px);
+        assert_eq!(estimate(&disc, &PaperMap::new(&disc, &r, 240)), None);
     }
 }

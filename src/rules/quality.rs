@@ -47,7 +47,12 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
 /// The findings one page's measures raise, as (rule, message without the page).
 fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
-    if q.ink_percent <= l.blank_max_ink_percent {
+    // A page whose paper itself is dark (a black sheet, a scan with the lamp off) is an
+    // exposure problem: no ink shows on it and its "frame" is the whole page, so it is
+    // neither blank nor framed.
+    let dark = q.paper < l.min_paper;
+    let blank = !dark && q.ink_percent <= l.blank_max_ink_percent;
+    if blank {
         let what = format!(
             "blank: ink {}% of the page (limit {}%)",
             q.ink_percent, l.blank_max_ink_percent
@@ -61,10 +66,9 @@ fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, Strin
         found
             .push(("image-blurred", format!("blurred: sharpness {s} (limit {})", l.min_sharpness)));
     }
-    if let Some(what) = border(q, l) {
+    if let Some(what) = border(q, l).filter(|_| !dark) {
         found.push(("image-dark-border", what));
     }
-    let blank = q.ink_percent <= l.blank_max_ink_percent;
     if let Some(what) = exposure(q, l).filter(|_| !blank) {
         found.push(("image-exposure", what));
     }
@@ -175,6 +179,19 @@ mod tests {
             rules(&q),
             ["image-exposure: too bright: contrast 30 (limit 64), paper level 255"]
         );
+    }
+
+    #[test]
+    fn a_black_page_is_too_dark_only() {
+        let q = PageQuality {
+            ink_percent: 0.0,
+            paper: 0,
+            contrast: 0,
+            skew_degrees: None,
+            border_mm: Some([148.0, 104.0, 148.0, 104.0]),
+            ..page()
+        };
+        assert_eq!(rules(&q), ["image-exposure: too dark: paper level 0 (limit 140)"]);
     }
 
     #[test]
