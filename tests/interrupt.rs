@@ -2,7 +2,7 @@
 //! `incomplete`, exits 130, and leaves no accepted manifest behind; nothing is vouched for.
 
 use crate::util::check_args;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const EXIT_INTERRUPTED: i32 = 130;
@@ -24,12 +24,7 @@ fn interrupted_run(signal: &str) {
     let out = dir.path().join("out");
     let mut args = check_args(&delivery, &catalogue, &manifest, &out);
     args.extend(["--jobs".into(), "1".into(), "--manifest-root".into(), delivery.clone().into()]);
-    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = crate::util::spawn_vouch(&args);
     std::thread::sleep(Duration::from_millis(300));
     let status = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
     assert!(status.success());

@@ -4,25 +4,8 @@
 
 use crate::support::generate::Defect;
 use crate::util::{EXIT_REJECTED, check_args, generated};
-use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
-
-/// report.json without what differs between any two runs (time, duration, and the
-/// digest of report.html, which prints the time).
-fn stable(out: &Path) -> Value {
-    let mut r: Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    r["time"] = Value::Null;
-    r["totals"]["seconds"] = Value::Null;
-    for b in r["bundle"].as_array_mut().unwrap() {
-        if b["file"] == "report.html" {
-            b["sha256"] = Value::Null;
-            b["bytes"] = Value::Null;
-        }
-    }
-    r
-}
 
 /// Runs a check with `extra` flags; returns its exit code and the bytes it read (Linux
 /// `rchar`, from the `VOUCH_DEBUG_IO` line).
@@ -46,14 +29,18 @@ fn one_reader_gives_the_default_report_and_reads_each_file_once() {
     let default = dir.path().join("default");
     let (code, read_default) = run(args(&default), &[]);
     assert_eq!(code, Some(EXIT_REJECTED));
-    let want = stable(&default);
+    let want = crate::util::stable_report(&default);
     for (name, extra) in
         [("one", &["--io-threads", "1"][..]), ("three", &["--io-threads", "3", "-j", "1"])]
     {
         let out = dir.path().join(name);
         let (code, read) = run(args(&out), extra);
         assert_eq!(code, Some(EXIT_REJECTED), "{extra:?}");
-        assert_eq!(stable(&out), want, "{extra:?}: report differs from the default run's");
+        assert_eq!(
+            crate::util::stable_report(&out),
+            want,
+            "{extra:?}: report differs from the default run's"
+        );
         // Same files, same one read each: the byte counts agree up to the few KiB
         // that vary between any two runs (the progress of the kernel's own reads).
         let slack = 64 * 1024;

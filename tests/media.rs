@@ -329,12 +329,7 @@ fn an_interrupted_readback_is_incomplete_and_leaves_the_ledger_alone() {
     let before = std::fs::read(&f.ledger).unwrap();
     let out = f.base.join("out");
     let args = f.sample_args("M-9", &["--rate", "1", "--format", "json", "--out", &s(&out)]);
-    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = crate::util::spawn_vouch(&args);
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(
         Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success()

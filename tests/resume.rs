@@ -9,22 +9,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// The report without what legitimately differs between runs: the time, the duration,
-/// and the digest of report.html (which prints the time).
-fn stable(out: &Path) -> Value {
-    let mut r: Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap())
-        .unwrap_or_else(|e| panic!("{}: {e}", out.display()));
-    r["time"] = Value::Null;
-    r["totals"]["seconds"] = Value::Null;
-    for b in r["bundle"].as_array_mut().unwrap() {
-        if b["file"] == "report.html" {
-            b["sha256"] = Value::Null;
-            b["bytes"] = Value::Null;
-        }
-    }
-    r
-}
-
 /// report.html with the run's time (the one thing that differs) taken out.
 fn html(out: &Path) -> String {
     let r: Value =
@@ -72,7 +56,7 @@ fn killed_runs_resume_to_the_uninterrupted_report() {
     let status = vouch(&args(&baseline, false)).status().unwrap();
     assert_eq!(status.code(), Some(EXIT_REJECTED));
     assert!(!baseline.join("journal.jsonl").exists(), "a complete run removes its journal");
-    let want = stable(&baseline);
+    let want = crate::util::stable_report(&baseline);
     let want_html = html(&baseline);
     // Thumbnails are part of what must survive: the contact sheet has some.
     assert!(want_html.matches("data:image/jpeg;base64,").count() >= 5);
@@ -102,7 +86,11 @@ fn killed_runs_resume_to_the_uninterrupted_report() {
         let resumed = vouch(&args(&out, true)).env("VOUCH_DEBUG_IO", "1").output().unwrap();
         let stderr = String::from_utf8_lossy(&resumed.stderr);
         assert_eq!(resumed.status.code(), Some(EXIT_REJECTED), "round {round}: {stderr}");
-        assert_eq!(stable(&out), want, "round {round} ({signal} at {delay} ms)");
+        assert_eq!(
+            crate::util::stable_report(&out),
+            want,
+            "round {round} ({signal} at {delay} ms)"
+        );
         // The same contact sheet, thumbnails included, byte for byte.
         assert!(html(&out) == want_html, "round {round}: report.html differs");
         assert!(!out.join("thumbs.spool").exists(), "round {round}: spool left behind");

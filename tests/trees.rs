@@ -175,12 +175,7 @@ fn a_file_that_grows_during_the_check_is_not_trusted() {
     // is listed by the walk but read last.
     let late = t.delivery().join("A-1/zz.bin");
     std::fs::write(&late, b"short").unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = crate::util::spawn_vouch(&args);
     std::thread::sleep(Duration::from_millis(150));
     std::fs::write(&late, b"much longer than before").unwrap();
     let out = child.wait_with_output().unwrap();

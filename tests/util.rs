@@ -244,6 +244,36 @@ impl Fixture {
 }
 
 /// The exit code of a finished process.
+/// report.json of `out` without what differs between any two runs of the same check:
+/// the time, the duration, and the digest of report.html (which prints the time).
+pub fn stable_report(out: &Path) -> Value {
+    let mut r: Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    r["time"] = Value::Null;
+    r["totals"]["seconds"] = Value::Null;
+    for b in r["bundle"].as_array_mut().unwrap() {
+        if b["file"] == "report.html" {
+            b["sha256"] = Value::Null;
+            b["bytes"] = Value::Null;
+        }
+    }
+    r
+}
+
+/// Starts vouch with `args`, its output piped, for a test that signals it mid-run.
+pub fn spawn_vouch<I, S>(args: I) -> std::process::Child
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vouch starts")
+}
+
 pub fn code(o: &std::process::Output) -> i32 {
     o.status.code().expect("exited")
 }

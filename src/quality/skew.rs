@@ -13,7 +13,6 @@
 //! the scores 0.25°, 0.1° and 0.04° either side of the best angle so far). A page whose profile hardly changes with the angle
 //! (a photograph, a blank page) has no measurable skew.
 
-use super::Rect;
 use super::paper::PaperMap;
 use crate::inspect::ReducedImage;
 
@@ -149,6 +148,7 @@ fn refine(scores: &[(f64, f64)], best: (f64, f64)) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Rect;
     use super::super::testimg::text;
     use super::*;
 
