@@ -42,6 +42,10 @@ pub struct Finding {
     pub path: Option<String>,
     /// What is wrong and what would fix it, for a person.
     pub message: String,
+    /// The page of the file concerned, from 1, where a rule judged one page (the image
+    /// quality rules); absent otherwise. Additive to schema 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 impl Finding {

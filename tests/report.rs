@@ -547,3 +547,47 @@ fn the_contact_sheet_caps_the_pages_shown_per_rule() {
         )
     );
 }
+
+/// A two-page TIFF whose second page is black: the quality finding names page 2, and
+/// the contact sheet shows page 2's own thumbnail (not page 1's) under it.
+#[test]
+fn a_quality_finding_on_page_two_shows_page_two_on_the_contact_sheet() {
+    use tiff::encoder::{Rational, TiffEncoder, colortype};
+    let f = Fixture::new();
+    let d = f.path("two/A-1");
+    std::fs::create_dir_all(&d).unwrap();
+    let (w, h) = (480u32, 640u32);
+    // Page 1: ruled "text" on white paper; page 2: black.
+    let ruled: Vec<u8> = (0..w * h)
+        .map(|i| if (i / w) % 24 < 3 && (i % w) > 40 && (i % w) < 440 { 20 } else { 245 })
+        .collect();
+    let black = vec![8u8; (w * h) as usize];
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    let mut enc = TiffEncoder::new(&mut bytes).unwrap();
+    for pixels in [&ruled, &black] {
+        let mut image = enc.new_image::<colortype::Gray8>(w, h).unwrap();
+        image.resolution(tiff::tags::ResolutionUnit::Inch, Rational { n: 300, d: 1 });
+        image.write_data(pixels).unwrap();
+    }
+    std::fs::write(d.join("0001.tif"), bytes.into_inner()).unwrap();
+    std::fs::write(f.path("two.csv"), "档号,页数\nA-1,2\n").unwrap();
+    let o = f.run(&["check", "two", "-c", "two.csv", "--profile", "dat31", "--out", "out"], &[]);
+    let report = json(&f.path("out/report.json"));
+    let quality: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "image-exposure")
+        .map(|x| (x["path"].as_str().unwrap().to_string(), x["page"].as_u64()))
+        .collect();
+    assert_eq!(quality, [("A-1/0001.tif".to_string(), Some(2))], "{}", text(&o));
+    let html = std::fs::read_to_string(f.path("out/report.html")).unwrap();
+    let flagged: Vec<_> =
+        figures(&html).into_iter().filter(|(.., fig)| fig.contains("image-exposure")).collect();
+    assert_eq!(flagged.len(), 1);
+    let (_, uri, fig) = &flagged[0];
+    assert!(fig.contains("page 2 of 2"), "{fig}");
+    let thumb = decode_uri(uri.as_deref().expect("a thumbnail")).to_luma8();
+    let mean = thumb.pixels().map(|p| f64::from(p[0])).sum::<f64>() / thumb.len() as f64;
+    assert!(mean < 40.0, "page 2 is black, the thumbnail's mean is {mean}");
+}

@@ -274,7 +274,8 @@ fn push(
 ) {
     let severity = p.severity(rule);
     if severity != Severity::Off {
-        out.push(Finding { rule: rule.into(), severity, record, path: Some(path.into()), message });
+        let path = Some(path.into());
+        out.push(Finding { rule: rule.into(), severity, record, path, message, page: None });
     }
 }
 

@@ -61,17 +61,19 @@ pub fn contact_sheet(report: &Report) -> ContactSheet {
         .filter(|f| f.format.is_some_and(|f| f != Format::Unknown))
         .map(|f| (f.path, f.pages))
         .collect();
-    let mut by_rule: BTreeMap<&str, BTreeMap<&str, &Finding>> = BTreeMap::new();
+    // A finding names a page where its rule judged one (image quality); else page 1.
+    let mut by_rule: BTreeMap<&str, BTreeMap<(&str, u32), &Finding>> = BTreeMap::new();
     for f in &report.findings {
         if let Some(path) = f.path.as_deref().filter(|p| page_files.contains_key(*p)) {
-            by_rule.entry(&f.rule).or_default().entry(path).or_insert(f);
+            let key = (path, f.page.unwrap_or(1));
+            by_rule.entry(&f.rule).or_default().entry(key).or_insert(f);
         }
     }
-    let mut items: BTreeMap<String, ContactItem> = BTreeMap::new();
-    let mut item = |path: &str, record: Option<&String>, reason: String| {
-        let entry = items.entry(path.to_string()).or_insert_with(|| ContactItem {
+    let mut items: BTreeMap<(String, u32), ContactItem> = BTreeMap::new();
+    let mut item = |(path, page): (&str, u32), record: Option<&String>, reason: String| {
+        let entry = items.entry((path.to_string(), page)).or_insert_with(|| ContactItem {
             path: path.to_string(),
-            page: 1,
+            page,
             pages: page_files.get(path).copied().flatten(),
             record: record.cloned(),
             reasons: Vec::new(),
@@ -81,9 +83,9 @@ pub fn contact_sheet(report: &Report) -> ContactSheet {
     };
     let mut omitted = Vec::new();
     for (rule, pages) in &by_rule {
-        for (path, f) in pages.iter().take(PAGES_PER_RULE) {
+        for (&at, f) in pages.iter().take(PAGES_PER_RULE) {
             let message: String = f.message.chars().take(MESSAGE_CHARS).collect();
-            item(path, f.record.as_ref(), format!("{rule}: {message}"));
+            item(at, f.record.as_ref(), format!("{rule}: {message}"));
         }
         if pages.len() > PAGES_PER_RULE {
             omitted.push((rule.to_string(), pages.len() - PAGES_PER_RULE));
@@ -91,7 +93,7 @@ pub fn contact_sheet(report: &Report) -> ContactSheet {
     }
     let reason = format!("random sample 随机抽样 (seed {})", report.sample.seed);
     for p in &report.sample.pages {
-        item(&p.path, p.record.as_ref(), reason.clone());
+        item((&p.path, 1), p.record.as_ref(), reason.clone());
     }
     ContactSheet { items: items.into_values().collect(), omitted }
 }

@@ -80,12 +80,36 @@ impl Out<'_> {
             return;
         }
         let record = record.map(str::to_string);
-        self.findings.push(Finding { rule: rule.to_string(), severity, record, path, message });
+        let page = None;
+        self.findings.push(Finding {
+            rule: rule.to_string(),
+            severity,
+            record,
+            path,
+            message,
+            page,
+        });
     }
 
     /// Reports a finding about a plan item.
     pub fn at(&mut self, ctx: &Context, item: &Item, rule: &'static str, message: String) {
         self.emit(rule, ctx.code(item.record), Some(item.rel.escaped()), message);
+    }
+
+    /// Reports a finding about page `page` of a plan item.
+    pub fn at_page(
+        &mut self,
+        ctx: &Context,
+        item: &Item,
+        page: u32,
+        rule: &'static str,
+        message: String,
+    ) {
+        let before = self.findings.len();
+        self.at(ctx, item, rule, message);
+        if let Some(f) = self.findings.get_mut(before) {
+            f.page = Some(page);
+        }
     }
 }
 

@@ -36,7 +36,7 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             false => what,
         };
         for (rule, what) in page_findings(q, limits) {
-            out.at(ctx, item, rule, at(what));
+            out.at_page(ctx, item, page.page, rule, at(what));
         }
     }
     for r in 0..ctx.catalogue.records.len() {
@@ -126,7 +126,7 @@ fn near_duplicates(ctx: &Context, out: &mut Out, r: usize, l: &QualityLimits) {
                     first_page.page,
                     l.near_duplicate_distance
                 );
-                out.at(ctx, item, "page-near-duplicate", what);
+                out.at_page(ctx, item, page.page, "page-near-duplicate", what);
                 break;
             }
         }
