@@ -1,8 +1,8 @@
 //! Blur: a page scanned out of focus or moved during the scan. 1/8 scale averages away
 //! exactly the detail that blur removes, so the evidence is taken where it survives in
 //! a JPEG without decoding pixels: its AC coefficients. During the entropy walk (see
-//! `inspect::jpeg_scan`) the luma blocks of every fourth block row (a quarter of the
-//! cost, and still thousands of blocks on a page) that hold an edge (enough energy in the two
+//! `inspect::jpeg_scan`) the luma blocks of one block row in sixteen (a sixteenth of the
+//! cost, and still hundreds of edge blocks on a page) that hold an edge (enough energy in the two
 //! lowest AC frequencies) add up their dequantized coefficient magnitudes in a low band
 //! (zigzag 1–2) and a mid band (zigzag 3–20). A sharp edge spreads energy into the mid
 //! band; a blurred one keeps it in the lowest frequencies. Dequantizing makes the ratio

@@ -14,7 +14,7 @@ use super::paper::PaperMap;
 use crate::inspect::ReducedImage;
 
 /// A sample this much darker than the paper is ink.
-const INK_STEP: u8 = 24;
+pub(super) const INK_STEP: u8 = 24;
 
 /// Paper level and the darkest level of a page.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,24 +52,16 @@ pub(super) struct Ink {
     pub(super) median: Option<u8>,
 }
 
-/// The ink of the rectangle `map` covers.
-pub(super) fn ink(img: &ReducedImage, map: &PaperMap) -> Ink {
-    let mut hist = [0usize; 256];
-    let mut n = 0usize;
-    for (x, y, d) in map.darkness(img) {
-        n += 1;
-        if d >= INK_STEP {
-            hist[usize::from(img.pixels[y * img.width as usize + x])] += 1;
-        }
-    }
-    let count: usize = hist.iter().sum();
+/// The ink of the rectangle `map` covers (counted by the map, against [`INK_STEP`]).
+pub(super) fn ink(map: &PaperMap, area: usize) -> Ink {
+    let count: u32 = map.ink.iter().sum();
     let mut seen = 0;
-    let median = hist.iter().position(|&c| {
+    let median = map.ink.iter().position(|&c| {
         seen += c;
         seen * 2 > count
     });
     Ink {
-        percent: 100.0 * count as f64 / n.max(1) as f64,
+        percent: 100.0 * f64::from(count) / area.max(1) as f64,
         median: median.filter(|_| count > 0).map(|m| m as u8),
     }
 }
@@ -93,7 +85,7 @@ mod tests {
 
     fn measure(img: &ReducedImage) -> (Levels, Ink, u8) {
         let l = levels(img, &whole(img));
-        let ink = ink(img, &PaperMap::new(img, &whole(img), l.paper));
+        let ink = ink(&PaperMap::new(img, &whole(img), l.paper, INK_STEP), whole(img).area());
         (l, ink, contrast(l, ink))
     }
 

@@ -69,8 +69,8 @@ pub fn measure(img: &ReducedImage, page: &PageFacts) -> Option<PageQuality> {
     let border = border::widths(img);
     let interior = border::interior(img, &border);
     let levels = exposure::levels(img, &interior);
-    let map = paper::PaperMap::new(img, &interior, levels.paper);
-    let ink = exposure::ink(img, &map);
+    let map = paper::PaperMap::new(img, &interior, levels.paper, exposure::INK_STEP);
+    let ink = exposure::ink(&map, interior.area());
     let skew = (ink.percent >= MIN_SKEW_INK).then(|| skew::estimate(img, &map));
     let scale = f64::from(page.width) / f64::from(img.width);
     let border_mm = page.dpi.map(|dpi| border.map(|px| round2(px * scale / dpi.min() * 25.4)));

@@ -17,34 +17,40 @@ const TILE: usize = 16;
 /// Most a tile's paper may lie below the page's paper level and still be paper tone.
 const MAX_SHADE: u8 = 48;
 
-/// The local paper level of every tile of a rectangle.
+/// The local paper level of every tile of a rectangle, and the histogram of the samples
+/// darker than their tile's paper by the ink step (counted in the same pass, per tile,
+/// from the tile's histogram: no second pass over the pixels).
 pub(super) struct PaperMap {
     rect: Rect,
     across: usize,
     levels: Vec<u8>,
+    /// Grey histogram of the ink samples.
+    pub(super) ink: [u32; 256],
 }
 
 impl PaperMap {
-    /// The map of `r` in `img`, given the page's (global) paper level.
-    pub(super) fn new(img: &ReducedImage, r: &Rect, paper: u8) -> PaperMap {
+    /// The map of `r` in `img`, given the page's (global) paper level; samples at least
+    /// `ink_step` darker than their tile's paper count as ink.
+    pub(super) fn new(img: &ReducedImage, r: &Rect, paper: u8, ink_step: u8) -> PaperMap {
         let across = (r.x1 - r.x0).div_ceil(TILE);
         let down = (r.y1 - r.y0).div_ceil(TILE);
-        let w = img.width as usize;
         let floor = paper.saturating_sub(MAX_SHADE);
-        let mut levels = Vec::with_capacity(across * down);
-        let mut tile = Vec::with_capacity(TILE * TILE);
+        let mut map =
+            PaperMap { rect: *r, across, levels: Vec::with_capacity(across * down), ink: [0; 256] };
         for ty in 0..down {
             for tx in 0..across {
                 let (x0, y0) = (r.x0 + tx * TILE, r.y0 + ty * TILE);
-                let (x1, y1) = ((x0 + TILE).min(r.x1), (y0 + TILE).min(r.y1));
-                tile.clear();
-                (y0..y1).for_each(|y| tile.extend_from_slice(&img.pixels[y * w + x0..y * w + x1]));
-                let k = (tile.len() * 9 / 10).min(tile.len() - 1);
-                let p90 = *tile.select_nth_unstable(k).1;
-                levels.push(p90.clamp(floor, paper.max(floor)));
+                let tile = Rect { x0, y0, x1: (x0 + TILE).min(r.x1), y1: (y0 + TILE).min(r.y1) };
+                let mut hist = [0u16; 256];
+                tile.samples(img).for_each(|v| hist[usize::from(v)] += 1);
+                let level = percentile_90(&hist, tile.area()).clamp(floor, paper.max(floor));
+                map.levels.push(level);
+                // Ink: at least `ink_step` darker, i.e. grey 0 ..= level - ink_step.
+                let below = level.checked_sub(ink_step).map_or(0, |top| usize::from(top) + 1);
+                map.ink[..below].iter_mut().zip(&hist).for_each(|(i, &h)| *i += u32::from(h));
             }
         }
-        PaperMap { rect: *r, across, levels }
+        map
     }
 
     /// The rectangle the map covers.
@@ -71,6 +77,18 @@ impl PaperMap {
     }
 }
 
+/// The 90th percentile grey of a tile's histogram of `n` samples.
+fn percentile_90(hist: &[u16; 256], n: usize) -> u8 {
+    let want = n * 9 / 10;
+    let mut seen = 0;
+    hist.iter()
+        .position(|&c| {
+            seen += usize::from(c);
+            seen > want
+        })
+        .unwrap_or(255) as u8
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,9 +101,10 @@ mod tests {
         px[32 * w + 100] = 40;
         let img = ReducedImage::new(w as u32, h as u32, px);
         let r = Rect { x0: 0, y0: 0, x1: w, y1: h };
-        let map = PaperMap::new(&img, &r, 250);
+        let map = PaperMap::new(&img, &r, 250, 24);
         let dark: Vec<(usize, usize, u8)> = map.darkness(&img).filter(|&(.., d)| d >= 24).collect();
         assert_eq!(dark.len(), 1, "{:?}", &dark[..dark.len().min(5)]);
+        assert_eq!(map.ink.iter().sum::<u32>(), 1);
         assert_eq!((dark[0].0, dark[0].1), (100, 32));
     }
 
@@ -94,7 +113,7 @@ mod tests {
         let (w, h) = (64usize, 64usize);
         let px: Vec<u8> = (0..w * h).map(|i| if i % w < 32 { 250 } else { 60 }).collect();
         let img = ReducedImage::new(w as u32, h as u32, px);
-        let map = PaperMap::new(&img, &Rect { x0: 0, y0: 0, x1: w, y1: h }, 250);
+        let map = PaperMap::new(&img, &Rect { x0: 0, y0: 0, x1: w, y1: h }, 250, 24);
         assert_eq!(map.at(48, 10), 202);
         assert_eq!(map.darkness(&img).filter(|&(.., d)| d >= 24).count(), 32 * 64);
     }

@@ -155,7 +155,7 @@ mod tests {
     fn skew(deg: f64) -> Option<f64> {
         let img = text(160, 220, deg);
         let r = Rect { x0: 0, y0: 0, x1: 160, y1: 220 };
-        estimate(&img, &PaperMap::new(&img, &r, 240))
+        estimate(&img, &PaperMap::new(&img, &r, 240, 24))
     }
 
     #[test]
@@ -170,7 +170,7 @@ mod tests {
     fn a_page_without_lines_has_no_skew() {
         let blank = ReducedImage::new(160, 220, vec![240; 160 * 220]);
         let r = Rect { x0: 0, y0: 0, x1: 160, y1: 220 };
-        assert_eq!(estimate(&blank, &PaperMap::new(&blank, &r, 240)), None);
+        assert_eq!(estimate(&blank, &PaperMap::new(&blank, &r, 240, 24)), None);
         // A centred dark disc: ink, but no direction.
         let px = (0..160 * 220)
             .map(|i| {
@@ -179,6 +179,6 @@ mod tests {
             })
             .collect();
         let disc = ReducedImage::new(160, 220, px);
-        assert_eq!(estimate(&disc, &PaperMap::new(&disc, &r, 240)), None);
+        assert_eq!(estimate(&disc, &PaperMap::new(&disc, &r, 240, 24)), None);
     }
 }
