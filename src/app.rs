@@ -65,9 +65,7 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     // The report folder is checked before hours of reading, not after.
     let out = args.out.as_deref().map(|o| output::prepare_dir(o, &root)).transpose()?;
     // So is the signing key: its password is asked now, not after hours of reading.
-    if let Some(name) = args.signature_name.as_deref().filter(|n| !bundle::is_valid_signer(n)) {
-        bail!("--signature-name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
-    }
+    bundle::check_signer("--signature-name", args.signature_name.as_deref())?;
     let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
     let cfg = check_config(args, profile, out.as_deref());

@@ -186,6 +186,15 @@ pub fn is_valid_signer(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Refuses a signer (or key) name that [`is_valid_signer`] refuses; `what` names it in
+/// the error (`--signature-name`, `signature name`, `key name`).
+pub fn check_signer(what: &str, name: Option<&str>) -> anyhow::Result<()> {
+    match name.filter(|n| !is_valid_signer(n)) {
+        Some(name) => anyhow::bail!("{what} '{name}' must be 1–64 of A-Z a-z 0-9 _ -"),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,9 +82,7 @@ pub fn sign_into(
     key: &SecretKey,
     report: &[u8],
 ) -> anyhow::Result<PathBuf> {
-    if let Some(name) = signer.filter(|n| !bundle::is_valid_signer(n)) {
-        bail!("signature name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
-    }
+    bundle::check_signer("signature name", signer)?;
     let path = dir.join(bundle::signature_name(signer, Algorithm::Minisign));
     let id = key_id(key.keynum());
     if let Ok(old) = SignatureBox::from_file(&path) {

@@ -64,9 +64,7 @@ fn new_key_paths<const N: usize>(
     name: &str,
     exts: [&str; N],
 ) -> anyhow::Result<[PathBuf; N]> {
-    if !bundle::is_valid_signer(name) {
-        bail!("key name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
-    }
+    bundle::check_signer("key name", Some(name))?;
     let paths = exts.map(|ext| dir.join(format!("{name}.{ext}")));
     if let Some(p) = paths.iter().find(|p| p.exists()) {
         bail!("'{}' exists; vouch never overwrites a key: choose --name or --out-dir", p.display());

@@ -131,9 +131,7 @@ pub fn sign_into(
     key: &SigningKey,
     report: &[u8],
 ) -> anyhow::Result<PathBuf> {
-    if let Some(name) = signer.filter(|n| !bundle::is_valid_signer(n)) {
-        bail!("signature name '{name}' must be 1–64 of A-Z a-z 0-9 _ -");
-    }
+    bundle::check_signer("signature name", signer)?;
     let path = dir.join(bundle::signature_name(signer, Algorithm::Sm2));
     let pk = PublicKey::from(key.verifying_key());
     if let Ok(old) = std::fs::read(&path)
