@@ -10,13 +10,12 @@
 //! half-trusted. A torn last line (the process died mid-write) is dropped.
 
 use crate::facts::Inspection;
+use crate::output::AppendLog;
 use crate::relpath::RelPath;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 /// The journal's file name in the report folder.
 pub const FILE_NAME: &str = "journal.jsonl";
@@ -63,8 +62,7 @@ impl Previous {
 
 /// Appends completed inspections, one whole line per write.
 pub struct Writer {
-    path: PathBuf,
-    file: Mutex<Option<std::fs::File>>,
+    log: AppendLog,
 }
 
 /// Opens the journal at `path`. With `resume`, reads its entries (refusing another
@@ -72,23 +70,17 @@ pub struct Writer {
 pub fn open(path: &Path, fingerprint: &str, resume: bool) -> anyhow::Result<(Writer, Previous)> {
     let previous = if resume { read(path, fingerprint)? } else { (Previous::default(), 0) };
     let (previous, good_len) = previous;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(!resume)
-        .open(path)
-        .with_context(|| format!("opening the journal '{}'", path.display()))?;
-    if resume && good_len > 0 {
-        // Drop a torn last line, so the next line starts on a line of its own.
-        file.set_len(good_len).with_context(|| format!("trimming '{}'", path.display()))?;
-        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))?;
-    } else {
+    // Resuming, a torn last line is dropped, so the next line starts on a line of its own;
+    // a journal without a whole header line starts afresh.
+    let keep = (resume && good_len > 0).then_some(good_len);
+    let log = AppendLog::open(path, "journal", keep)?;
+    if keep.is_none() {
         let header = Header { vouch_journal: 1, fingerprint: fingerprint.to_string() };
         let mut line = serde_json::to_vec(&header)?;
         line.push(b'\n');
-        file.write_all(&line).with_context(|| format!("writing '{}'", path.display()))?;
+        log.try_append(&line)?;
     }
-    Ok((Writer { path: path.to_path_buf(), file: Mutex::new(Some(file)) }, previous))
+    Ok((Writer { log }, previous))
 }
 
 /// Reads a journal: its entries and the byte length of its complete lines.
@@ -133,23 +125,12 @@ impl Writer {
         let line = Line { path: rel.escaped(), size, mtime_ns, facts: facts.clone() };
         let Ok(mut bytes) = serde_json::to_vec(&line) else { return };
         bytes.push(b'\n');
-        let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(file) = guard.as_mut()
-            && let Err(e) = file.write_all(&bytes)
-        {
-            eprintln!(
-                "vouch: journal '{}' not written ({e}); a resume would redo this run",
-                self.path.display()
-            );
-            *guard = None;
-        }
+        self.log.append(&bytes, "a resume would redo this run");
     }
 
     /// Removes the journal once its run is complete and its report written.
     pub fn finish(self) -> anyhow::Result<()> {
-        drop(self.file);
-        std::fs::remove_file(&self.path)
-            .with_context(|| format!("removing the finished journal '{}'", self.path.display()))
+        self.log.finish()
     }
 }
 

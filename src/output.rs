@@ -32,6 +32,70 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An append-only file written as a run goes (the journal, the thumbnail spool): whole
+/// records, one write each, from any worker. A write error (disk full) stops appending
+/// with one warning; the run goes on without it.
+pub struct AppendLog {
+    path: PathBuf,
+    what: &'static str,
+    file: std::sync::Mutex<Option<std::fs::File>>,
+}
+
+impl AppendLog {
+    /// Opens `path` (named `what` in messages): afresh, or with `keep` continuing it
+    /// after its first `keep` bytes (a torn tail beyond them is cut off).
+    pub fn open(path: &Path, what: &'static str, keep: Option<u64>) -> anyhow::Result<AppendLog> {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(keep.is_none())
+            .open(path)
+            .with_context(|| format!("opening the {what} '{}'", path.display()))?;
+        if let Some(len) = keep {
+            file.set_len(len).with_context(|| format!("trimming '{}'", path.display()))?;
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))?;
+        }
+        Ok(AppendLog { path: path.to_path_buf(), what, file: std::sync::Mutex::new(Some(file)) })
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends `bytes` in one write, or says why it could not (for a record the run
+    /// cannot go on without, such as the journal's header).
+    pub fn try_append(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let file = guard.as_mut().context("no longer writable")?;
+        file.write_all(bytes).with_context(|| format!("writing '{}'", self.path.display()))
+    }
+
+    /// Appends `bytes` in one write; on failure warns once, saying what is lost
+    /// (`consequence`), and appends nothing more.
+    pub fn append(&self, bytes: &[u8], consequence: &str) {
+        let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(file) = guard.as_mut()
+            && let Err(e) = file.write_all(bytes)
+        {
+            eprintln!(
+                "vouch: {} '{}' not written ({e}); {consequence}",
+                self.what,
+                self.path.display()
+            );
+            *guard = None;
+        }
+    }
+
+    /// Removes the file once its run is complete and its report written.
+    pub fn finish(self) -> anyhow::Result<()> {
+        drop(self.file);
+        std::fs::remove_file(&self.path).with_context(|| {
+            format!("removing the finished {} '{}'", self.what, self.path.display())
+        })
+    }
+}
+
 /// Prepares the report folder: refuses one inside the delivery (vouch never writes
 /// there), creates it, and proves it is writable.
 pub fn prepare_dir(out: &Path, delivery_root: &Path) -> anyhow::Result<PathBuf> {

@@ -21,12 +21,12 @@
 
 use crate::facts::Inspection;
 use crate::inspect::ReducedImage;
+use crate::output::AppendLog;
 use crate::relpath::RelPath;
 use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufReader, Read, Seek, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::io::{BufReader, Read};
+use std::path::Path;
 
 /// The spool's file name in the report folder, next to the journal.
 pub const FILE_NAME: &str = "thumbs.spool";
@@ -58,31 +58,20 @@ pub type Thumbs = BTreeMap<(String, u32), Thumb>;
 
 /// The spool being written.
 pub struct Spool {
-    path: PathBuf,
-    file: Mutex<Option<std::fs::File>>,
+    log: AppendLog,
 }
 
 impl Spool {
     /// Opens the spool at `path`: afresh, or with `resume` continuing the one there (its
     /// torn tail cut off; a missing one is started).
     pub fn open(path: &Path, resume: bool) -> anyhow::Result<Spool> {
-        let good = if resume { scan(path, &BTreeSet::new(), false)?.1 } else { 0 };
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(!resume)
-            .open(path)
-            .with_context(|| format!("opening the thumbnail spool '{}'", path.display()))?;
-        if resume {
-            file.set_len(good).with_context(|| format!("trimming '{}'", path.display()))?;
-            file.seek(std::io::SeekFrom::End(0))?;
-        }
-        Ok(Spool { path: path.to_path_buf(), file: Mutex::new(Some(file)) })
+        let keep = if resume { Some(scan(path, &BTreeSet::new(), false)?.1) } else { None };
+        Ok(Spool { log: AppendLog::open(path, "thumbnail spool", keep)? })
     }
 
     /// Where the spool is.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.log.path()
     }
 
     /// Appends the thumbnails of one file's pages, in one write. A write error (disk
@@ -99,24 +88,12 @@ impl Spool {
         if bytes.is_empty() {
             return;
         }
-        let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(file) = guard.as_mut()
-            && let Err(e) = file.write_all(&bytes)
-        {
-            eprintln!(
-                "vouch: thumbnail spool '{}' not written ({e}); the contact sheet will lack \
-                 thumbnails",
-                self.path.display()
-            );
-            *guard = None;
-        }
+        self.log.append(&bytes, "the contact sheet will lack thumbnails");
     }
 
     /// Removes the spool once its run is complete and its report written.
     pub fn finish(self) -> anyhow::Result<()> {
-        drop(self.file);
-        std::fs::remove_file(&self.path)
-            .with_context(|| format!("removing the finished spool '{}'", self.path.display()))
+        self.log.finish()
     }
 }
 
