@@ -262,16 +262,6 @@ impl FileFacts {
     }
 }
 
-/// The facts of every inspected file (`None` facts are skipped), sorted by path.
-pub fn files_of<'a>(
-    items: impl Iterator<Item = (String, Option<&'a Inspection>)>,
-) -> Vec<FileFacts> {
-    let mut files: Vec<FileFacts> =
-        items.filter_map(|(path, f)| f.map(|f| FileFacts::new(path, f))).collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -365,15 +365,19 @@ mod tests {
     #[test]
     fn the_reduced_image_comes_with_the_same_facts_and_only_when_asked() {
         let bytes = fixture("progressive-rgb-restart-200dpi.jpg");
-        let (page, reduced) = super::super::jpeg_reduced(&bytes, &decode()).unwrap();
-        assert_eq!(page, inspect_bytes(&bytes, &decode()).pages[0]);
+        let opts = super::InspectOptions { reduced: true, ..decode() };
+        let with = inspect_bytes(&bytes, &opts);
+        let plain = inspect_bytes(&bytes, &decode());
+        assert_eq!((&with.pages, plain.reduced.len()), (&plain.pages, 0));
+        let (page, reduced) = (&with.pages[0], &with.reduced[0].1);
+        assert_eq!(with.reduced[0].0, 1);
         assert_eq!(
             (reduced.width, reduced.height),
             (page.width.div_ceil(8), page.height.div_ceil(8))
         );
         assert_eq!(reduced.pixels.len(), (reduced.width * reduced.height) as usize);
-        let cut = &bytes[..bytes.len() / 2];
-        assert!(super::super::jpeg_reduced(cut, &decode()).is_err());
+        let cut = inspect_bytes(&bytes[..bytes.len() / 2], &opts);
+        assert!(cut.decode_error.is_some() && cut.reduced.is_empty());
     }
 
     #[test]

@@ -190,17 +190,6 @@ fn measure_quality(inspection: &mut Inspection) {
     }
 }
 
-/// Fully verifies one JPEG (as `inspect_bytes` does) and returns its facts with its first
-/// component (luma) at 1/8 scale, made from the DC coefficients in the same walk; for
-/// image-quality checks. `inspect_bytes` drops that image; this keeps it.
-pub fn jpeg_reduced(
-    bytes: &[u8],
-    opts: &InspectOptions,
-) -> Result<(PageFacts, ReducedImage), String> {
-    guarded(|| jpeg::decode_reduced(bytes, opts))
-        .unwrap_or_else(|why| Err(format!("decoder panicked: {why}")))
-}
-
 /// Hands the bytes to the module for their format.
 pub(crate) fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> Decoded {
     match format {
