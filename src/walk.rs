@@ -2,7 +2,10 @@
 //!
 //! Symbolic links are listed, never followed (a link loop or a link out of the delivery
 //! must not send the check elsewhere). Names are kept as raw bytes. Entries come out
-//! sorted by name at every level, so every later stage and the report are deterministic.
+//! sorted by name at every level (in the order of their escaped paths, see [`order`]), so
+//! every later stage and the report are deterministic. A check streams the walk one
+//! top-level entry at a time ([`top`], [`below`]): nothing here grows with the delivery
+//! but the listing of its top level.
 //! Nothing is opened for reading here; only directory listings and `lstat`.
 
 use crate::relpath::RelPath;
@@ -60,19 +63,65 @@ pub struct Listing {
     pub errors: Vec<WalkError>,
 }
 
-/// Lists everything below `root`. `descend` decides, from a directory's name, whether to
-/// look inside it (junk folders such as `$RECYCLE.BIN` are listed but not entered).
+/// Lists everything below `root` into memory. `descend` decides, from a directory's name,
+/// whether to look inside it (junk folders such as `$RECYCLE.BIN` are listed but not
+/// entered). For tools over small trees; `vouch check` streams with [`top`] and [`below`].
 pub fn walk(root: &Path, descend: impl Fn(&OsStr) -> bool) -> Listing {
+    let mut out = top(root);
+    for t in std::mem::take(&mut out.entries) {
+        let at = out.entries.len();
+        out.entries.push(t);
+        below(root, &out.entries[at].clone(), &descend, |next| match next {
+            Ok(e) => out.entries.push(e),
+            Err(e) => out.errors.push(e),
+        });
+    }
+    out
+}
+
+/// The entries directly in `root`, in walk order: what the check classifies before it
+/// reads anything (one entry per record folder or multi-page file, not per page).
+pub fn top(root: &Path) -> Listing {
     let mut out = Listing::default();
-    let mut it =
-        WalkDir::new(root).follow_links(false).sort_by_file_name().min_depth(1).into_iter();
+    visit(root, WalkDir::new(root).max_depth(1), &|_| false, |next| match next {
+        Ok(e) => out.entries.push(e),
+        Err(e) => out.errors.push(e),
+    });
+    out
+}
+
+/// Streams everything below the top-level entry `top` (not `top` itself) in walk order,
+/// holding only the listings of the folders being walked: a folder is entered when it
+/// is a directory and `descend` accepts its name.
+pub fn below(
+    root: &Path,
+    top: &Entry,
+    descend: &impl Fn(&OsStr) -> bool,
+    visit_one: impl FnMut(Result<Entry, WalkError>),
+) {
+    let name = top.rel.file_name().unwrap_or_default();
+    if top.kind != Kind::Dir || !descend(name) {
+        return;
+    }
+    visit(root, WalkDir::new(root.join(top.rel.as_path())), descend, visit_one);
+}
+
+/// Runs `walker` (links never followed, depth 0 left out, siblings in [`order`]) and
+/// hands every entry or error below `root` to `visit_one`.
+fn visit(
+    root: &Path,
+    walker: WalkDir,
+    descend: &impl Fn(&OsStr) -> bool,
+    mut visit_one: impl FnMut(Result<Entry, WalkError>),
+) {
+    let mut it = walker.follow_links(false).min_depth(1).sort_by(order).into_iter();
     while let Some(next) = it.next() {
         let entry = match next {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(root);
                 let message = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
-                out.errors.push(WalkError { rel: relative(root, path), message });
+                visit_one(Err(WalkError { rel: relative(root, path), message }));
                 continue;
             }
         };
@@ -84,14 +133,28 @@ pub fn walk(root: &Path, descend: impl Fn(&OsStr) -> bool) -> Listing {
         let (size, mtime_ns, ino) = match (kind, entry.metadata()) {
             (Kind::File, Ok(m)) => (m.len(), mtime_of(&m), ino_of(&m)),
             (Kind::File, Err(e)) => {
-                out.errors.push(WalkError { rel: rel.clone(), message: e.to_string() });
+                visit_one(Err(WalkError { rel: rel.clone(), message: e.to_string() }));
                 (0, 0, 0)
             }
             _ => (0, 0, 0),
         };
-        out.entries.push(Entry { rel, kind, size, mtime_ns, ino });
+        visit_one(Ok(Entry { rel, kind, size, mtime_ns, ino }));
     }
-    out
+}
+
+/// Sibling order that makes the walk's depth-first order the order of the escaped paths
+/// the report lists (`A-B/1.jpg` before `A/1.jpg`, since `-` sorts before `/`): a
+/// folder's name compares as if followed by `/`. So `files[]` can be written as the walk
+/// goes, never sorted in memory (issue #7).
+fn order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    let key = |e: &walkdir::DirEntry| {
+        let mut k = crate::relpath::escape(e.file_name());
+        if e.file_type().is_dir() {
+            k.push('/');
+        }
+        k
+    };
+    key(a).cmp(&key(b))
 }
 
 /// Modification time in nanoseconds since the epoch (negative before it; 0 if unknown).
