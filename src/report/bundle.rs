@@ -302,6 +302,106 @@ pub fn check_signer(what: &str, name: Option<&str>) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    /// Names in `dir`, hidden ones (temporary files) included.
+    fn all_names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A manifest of `n` lines, as bytes and as an attachment written line by line.
+    fn manifest(dir: &Path, n: usize) -> (Vec<u8>, Attachment) {
+        let mut bytes = Vec::new();
+        let mut w = AttachmentWriter::create(dir, "accepted-manifest-sha256.txt").unwrap();
+        for i in 0..n {
+            let line = format!("{:064x}  A-{i}/0001.tif\n", i * 7919);
+            bytes.extend_from_slice(line.as_bytes());
+            w.write_all(line.as_bytes()).unwrap();
+        }
+        (bytes, w.finish().unwrap())
+    }
+
+    /// Writes a bundle of `files` whose report.json lists them, as the check's does.
+    fn write_bundle(dir: &Path, files: Vec<Attachment>) -> std::fs::File {
+        let listed = serde_json::json!({ "verdict": "accepted", "bundle": pin(&files) });
+        let (file, removed) = write(dir, files, |out| {
+            serde_json::to_writer_pretty(&mut *out, &listed)?;
+            Ok(out.write_all(b"\n")?)
+        })
+        .unwrap();
+        assert!(removed.is_empty());
+        file
+    }
+
+    #[test]
+    fn a_streamed_attachment_is_pinned_and_written_as_its_bytes_would_be() {
+        let dir = tempfile::tempdir().unwrap();
+        let (bytes, streamed) = manifest(dir.path(), 5000);
+        let held = Attachment::bytes("accepted-manifest-sha256.txt", bytes.clone());
+        assert_eq!(pin(std::slice::from_ref(&streamed)), pin(std::slice::from_ref(&held)));
+        assert_eq!(streamed.name(), "accepted-manifest-sha256.txt");
+        let extra = Attachment::bytes("findings.csv", b"rule\n".to_vec());
+        let report = write_bundle(dir.path(), vec![extra, streamed]);
+        assert_eq!(
+            all_names(dir.path()),
+            ["accepted-manifest-sha256.txt", "findings.csv", "report.json"],
+            "no temporary file is left behind"
+        );
+        let path = dir.path().join("accepted-manifest-sha256.txt");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        let (sha, len) = sha256_reader(crate::sign::from_start(&report).unwrap()).unwrap();
+        let json = std::fs::read(dir.path().join(REPORT_JSON)).unwrap();
+        assert_eq!((sha, len), (sha256_hex(&json), json.len() as u64));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
+    }
+
+    #[test]
+    fn an_attachment_dropped_unwritten_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut accepted = vec![manifest(dir.path(), 10).1];
+        assert_eq!(all_names(dir.path()).len(), 1, "its temporary file");
+        accepted.clear(); // as `app::quick_never_accepts` does
+        assert!(all_names(dir.path()).is_empty());
+        for bad in ["", ".x", "a/b", REPORT_JSON, "report.json.minisig"] {
+            assert!(AttachmentWriter::create(dir.path(), bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_bundle_signed_from_its_file_verifies_with_either_algorithm() {
+        use crate::sign::SigningKey;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = tempfile::tempdir().unwrap();
+        let report = write_bundle(dir.path(), vec![manifest(dir.path(), 3000).1]);
+        let pair = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        let mini_pub = keys.path().join("m.pub");
+        std::fs::write(&mini_pub, pair.pk.to_box().unwrap().into_string()).unwrap();
+        use ::sm2::elliptic_curve::Generate;
+        let sm2_key = ::sm2::SecretKey::generate();
+        let sm2_pub = keys.path().join("s.pub.pem");
+        use pkcs8::EncodePublicKey;
+        let pem = sm2_key.public_key().to_public_key_pem(pkcs8::LineEnding::LF).unwrap();
+        std::fs::write(&sm2_pub, pem).unwrap();
+        let sm2_key = ::sm2::dsa::SigningKey::new(crate::sign::sm2::DIST_ID, &sm2_key).unwrap();
+        let dir = dir.path();
+        crate::sign::sign_with(dir, None, &SigningKey::Minisign(pair.sk), &report).unwrap();
+        crate::sign::sign_with(dir, Some("b"), &SigningKey::Sm2(Box::new(sm2_key)), &report)
+            .unwrap();
+        let o = crate::verify::verify(dir, &[mini_pub, sm2_pub], false).unwrap();
+        assert!(o.is_valid(), "{}", crate::verify::render(&o, false));
+        assert_eq!(o.checks.len(), 3, "{}", crate::verify::render(&o, false));
+        let text = std::fs::read_to_string(dir.join("report.json.minisig")).unwrap();
+        assert!(text.contains("\tverdict:accepted\t"), "{text}");
+    }
+
     #[test]
     fn signature_names_round_trip() {
         let (mini, sm2) = (Algorithm::Minisign, Algorithm::Sm2);
