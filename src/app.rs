@@ -272,7 +272,7 @@ fn print_file(report: &std::fs::File) -> anyhow::Result<()> {
     }
 }
 
-/// Streams the report's JSON to stdout (as [`print`] would print [`json::render`]'s bytes).
+/// Streams the report's JSON to stdout (the bytes [`json::write`] writes into report.json).
 fn print_json(report: &crate::report::model::Report) -> anyhow::Result<()> {
     let broken_pipe = |e: &anyhow::Error| {
         e.chain().any(|c| {
