@@ -16,7 +16,7 @@ use crate::profile::{BUILTIN, Profile};
 use crate::report::bundle::Attachment;
 use crate::report::{bundle, human, json, model::Report, model::Verdict};
 use crate::rules::registry::RULES;
-use anyhow::bail;
+use anyhow::{Context, bail};
 use std::io::Write;
 use std::num::NonZeroUsize;
 use std::path::Path;
@@ -73,11 +73,11 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     if cfg.depth == Depth::Quick {
         quick_never_accepts(&mut report, &mut accepted);
     }
-    let (bytes, written) = match &out {
+    let (written_json, written) = match &out {
         Some(dir) => {
             let signer = (key.as_ref(), signer.as_deref());
             let spool = thumbs.as_ref().map(crate::thumbs::Spool::path);
-            let (json, line) = write_bundle(dir, &mut report, &accepted, spool, signer)?;
+            let (json, line) = write_bundle(dir, &mut report, accepted, spool, signer)?;
             (Some(json), Some(line))
         }
         // Without a bundle the JSON is streamed to stdout when asked for, never held.
@@ -89,8 +89,8 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         thumbs.map(crate::thumbs::Spool::finish).transpose()?;
     }
     match format {
-        OutputFormat::Json => match &bytes {
-            Some(bytes) => print(bytes)?,
+        OutputFormat::Json => match &written_json {
+            Some(file) => print_file(file)?,
             None => print_json(&report)?,
         },
         OutputFormat::Human => print(human::render(&report, quiet, written.as_deref()).as_bytes())?,
@@ -150,22 +150,22 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
     }
 }
 
-/// Writes and signs the bundle; returns report.json's bytes and the summary's line
-/// saying where the bundle went.
+/// Writes and signs the bundle; returns report.json as written (open) and the summary's
+/// line saying where the bundle went.
 fn write_bundle(
     dir: &Path,
     report: &mut crate::report::model::Report,
-    accepted: &[bundle::Attachment],
+    accepted: Vec<Attachment>,
     thumbs: Option<&Path>,
     (key, signer): (Option<&crate::sign::SigningKey>, Option<&str>),
-) -> anyhow::Result<(Vec<u8>, String)> {
+) -> anyhow::Result<(std::fs::File, String)> {
     let w = bundle::write_signed(dir, report, accepted, thumbs, (key, signer))?;
     let resigned = w.signature.as_deref().and_then(|p| p.file_name());
     for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
         eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());
     }
     let line = human::bundle_line(dir, report, w.signature.as_deref());
-    Ok((w.json, line))
+    Ok((w.report, line))
 }
 
 fn rules_command(args: RulesArgs) -> anyhow::Result<Code> {
@@ -261,7 +261,18 @@ pub(crate) fn print(bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
-/// Streams the report's JSON to stdout (as [`print`] would print [`json::render`]'s bytes).
+/// Copies the written report.json (open) to stdout, streamed; a closed pipe is not an
+/// error.
+fn print_file(report: &std::fs::File) -> anyhow::Result<()> {
+    let mut from = crate::sign::from_start(report)?;
+    let mut stdout = std::io::stdout().lock();
+    match std::io::copy(&mut from, &mut stdout).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other.map(drop).context("printing report.json")?),
+    }
+}
+
+/// Streams the report's JSON to stdout (the bytes [`json::write`] writes into report.json).
 fn print_json(report: &crate::report::model::Report) -> anyhow::Result<()> {
     let broken_pipe = |e: &anyhow::Error| {
         e.chain().any(|c| {

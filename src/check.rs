@@ -171,7 +171,8 @@ fn conclude(
     let accepted = algorithms
         .iter()
         .map(|&alg| {
-            Ok((format!("accepted-manifest-{alg}.txt"), accepted_manifest(plan, facts, alg)?))
+            let name = format!("accepted-manifest-{alg}.txt");
+            Ok(Attachment::bytes(name, accepted_manifest(plan, facts, alg)?))
         })
         .collect::<anyhow::Result<_>>()?;
     Ok(Checked { report, accepted, journal, thumbs: None })

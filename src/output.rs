@@ -11,25 +11,72 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".vouch-")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("writing '{}'", path.display()))?;
-    // Temporary files are created 0600; a report is for sharing, so give it the mode a
-    // plainly created file would have (0644 before the umask).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let perms = std::fs::Permissions::from_mode(0o644);
-        tmp.as_file()
-            .set_permissions(perms)
-            .with_context(|| format!("setting the mode of '{}'", path.display()))?;
-    }
-    tmp.as_file().sync_all().with_context(|| format!("flushing '{}'", path.display()))?;
-    tmp.persist(path).with_context(|| format!("renaming into '{}'", path.display()))?;
+    let mut file = AtomicFile::create_in(parent_of(path))?;
+    file.write_all(bytes).with_context(|| format!("writing '{}'", path.display()))?;
+    file.persist(path)?;
     Ok(())
+}
+
+/// The folder a path is in (`.` for a bare file name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// A file written by streaming under a hidden temporary name (`.vouch-*`) in its
+/// destination's folder, then renamed over its final name by [`AtomicFile::persist`]:
+/// a report of a million files is never held in memory nor left half written (issue #7).
+/// Dropped without `persist`, the temporary file is removed.
+pub struct AtomicFile {
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Starts a temporary file in `dir` (the final name's folder: a rename never crosses
+    /// file systems).
+    pub fn create_in(dir: &Path) -> anyhow::Result<AtomicFile> {
+        let tmp = tempfile::Builder::new()
+            .prefix(".vouch-")
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
+        Ok(AtomicFile { out: std::io::BufWriter::with_capacity(64 * 1024, tmp) })
+    }
+
+    /// Flushes to disk and renames over `path` (in the folder given to
+    /// [`AtomicFile::create_in`]). Returns the file, open for reading and writing, so that
+    /// what was written can be read back (signed, printed) even if the name is replaced.
+    pub fn persist(self, path: &Path) -> anyhow::Result<std::fs::File> {
+        let tmp = self
+            .out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("writing '{}'", path.display()))?;
+        // Temporary files are created 0600; a report is for sharing, so give it the mode
+        // a plainly created file would have (0644 before the umask).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = std::fs::Permissions::from_mode(0o644);
+            tmp.as_file()
+                .set_permissions(perms)
+                .with_context(|| format!("setting the mode of '{}'", path.display()))?;
+        }
+        tmp.as_file().sync_all().with_context(|| format!("flushing '{}'", path.display()))?;
+        tmp.persist(path).with_context(|| format!("renaming into '{}'", path.display()))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// An append-only file written as a run goes (the journal, the thumbnail spool): whole
@@ -188,5 +235,22 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_atomic_file_dropped_unpersisted_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = AtomicFile::create_in(dir.path()).unwrap();
+        f.write_all(b"half").unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        drop(f);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut f = AtomicFile::create_in(dir.path()).unwrap();
+        f.write_all(b"whole").unwrap();
+        let mut file = f.persist(&dir.path().join("x")).unwrap();
+        std::io::Seek::rewind(&mut file).unwrap();
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut file, &mut back).unwrap();
+        assert_eq!(back, "whole");
     }
 }

@@ -66,36 +66,46 @@ pub fn verify(dir: &Path, keys: &[PathBuf], hashes_only: bool) -> anyhow::Result
              --hashes-only to check only the hash list (which proves no authorship)"
         );
     }
-    let report_path = dir.join(REPORT_JSON);
-    let report = std::fs::read(&report_path).with_context(|| {
-        format!("reading '{}': is this a vouch report folder?", report_path.display())
-    })?;
+    let report = open_report(dir)?;
     let keys = keys
         .iter()
         .map(|p| Ok((p.clone(), sign::load_verifying_key(p)?)))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut checks = check_hashes(dir, &report);
-    let mut notes = unlisted(dir, &report)?;
+    let listing = listed(&report);
+    let mut checks = check_listed(dir, &listing);
+    let mut notes = unlisted(dir, &listing)?;
     let sigs = signature_files(dir)?;
     if keys.is_empty() {
         notes.extend(sigs.iter().map(|s| format!("{s}: not checked (no --public-key given)")));
     } else {
         checks.extend(check_signatures(dir, &report, &sigs, &keys));
     }
-    Ok(Outcome {
-        checks,
-        notes,
-        report_sha256: bundle::sha256_hex(&report),
-        signatures_checked: !keys.is_empty(),
-    })
+    let (report_sha256, _) = bundle::sha256_reader(sign::from_start(&report)?)
+        .with_context(|| format!("reading '{}'", dir.join(REPORT_JSON).display()))?;
+    Ok(Outcome { checks, notes, report_sha256, signatures_checked: !keys.is_empty() })
 }
 
-/// The bundle entries report.json lists, or why it lists none.
-fn listed(report: &[u8]) -> Result<Vec<BundleFile>, String> {
-    let value: serde_json::Value = serde_json::from_slice(report)
-        .map_err(|e| format!("not valid JSON ({e}): it was changed or damaged"))?;
-    let list = value.get("bundle").ok_or("lists no bundle digests (no `bundle` field)")?;
-    let files: Vec<BundleFile> = serde_json::from_value(list.clone())
+/// Opens the bundle's report.json; every check then streams through this one file.
+pub fn open_report(dir: &Path) -> anyhow::Result<std::fs::File> {
+    let path = dir.join(REPORT_JSON);
+    std::fs::File::open(&path)
+        .with_context(|| format!("reading '{}': is this a vouch report folder?", path.display()))
+}
+
+/// The bundle entries report.json lists, or why it lists none. Parsed by streaming: only
+/// `bundle` is kept, the rest (a million `files`, issue #7) is skipped as it is read.
+fn listed(report: &std::fs::File) -> Result<Vec<BundleFile>, String> {
+    #[derive(serde::Deserialize)]
+    struct Listing {
+        bundle: Option<serde_json::Value>,
+    }
+    let reader = sign::from_start(report).map_err(|e| format!("cannot be read: {e:#}"))?;
+    let listing: Listing = serde_json::from_reader(reader).map_err(|e| match e.classify() {
+        serde_json::error::Category::Io => format!("cannot be read: {e}"),
+        _ => format!("not valid JSON ({e}): it was changed or damaged"),
+    })?;
+    let list = listing.bundle.ok_or("lists no bundle digests (no `bundle` field)")?;
+    let files: Vec<BundleFile> = serde_json::from_value(list)
         .map_err(|e| format!("its `bundle` field is malformed ({e})"))?;
     if files.is_empty() {
         return Err("its `bundle` field lists no files".into());
@@ -103,13 +113,16 @@ fn listed(report: &[u8]) -> Result<Vec<BundleFile>, String> {
     Ok(files)
 }
 
-/// Checks every file report.json lists against its digest.
-pub fn check_hashes(dir: &Path, report: &[u8]) -> Vec<Check> {
-    let files = match listed(report) {
-        Ok(files) => files,
-        Err(why) => return vec![Check::fail(REPORT_JSON, why)],
-    };
-    files.iter().map(|f| check_file(dir, f)).collect()
+/// Checks every file report.json (the open `report`) lists against its digest.
+pub fn check_hashes(dir: &Path, report: &std::fs::File) -> Vec<Check> {
+    check_listed(dir, &listed(report))
+}
+
+fn check_listed(dir: &Path, listing: &Result<Vec<BundleFile>, String>) -> Vec<Check> {
+    match listing {
+        Ok(files) => files.iter().map(|f| check_file(dir, f)).collect(),
+        Err(why) => vec![Check::fail(REPORT_JSON, why)],
+    }
 }
 
 fn check_file(dir: &Path, f: &BundleFile) -> Check {
@@ -122,13 +135,12 @@ fn check_file(dir: &Path, f: &BundleFile) -> Check {
     if !plain {
         return Check::fail(name, "report.json lists a name that is not a plain bundle file");
     }
-    match std::fs::read(dir.join(name)) {
+    match bundle::sha256_file(&dir.join(name)) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Check::fail(name, "missing: report.json lists it")
         }
         Err(e) => Check::fail(name, format!("cannot be read: {e}")),
-        Ok(bytes) => {
-            let got = bundle::sha256_hex(&bytes);
+        Ok(got) => {
             if got == f.sha256.to_ascii_lowercase() {
                 Check::pass(name, format!("sha256 {}", &got[..16]))
             } else {
@@ -159,12 +171,14 @@ fn signature_files(dir: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Files in the folder that neither report.json's list nor the signatures cover.
-fn unlisted(dir: &Path, report: &[u8]) -> anyhow::Result<Vec<String>> {
-    let listed: Vec<String> =
-        listed(report).unwrap_or_default().into_iter().map(|f| f.file).collect();
+fn unlisted(dir: &Path, listing: &Result<Vec<BundleFile>, String>) -> anyhow::Result<Vec<String>> {
+    let listed: Vec<&str> =
+        listing.as_ref().map_or(&[][..], |l| &l[..]).iter().map(|f| f.file.as_str()).collect();
     Ok(names(dir)?
         .into_iter()
-        .filter(|n| n != REPORT_JSON && !bundle::is_signature_name(n) && !listed.contains(n))
+        .filter(|n| {
+            n != REPORT_JSON && !bundle::is_signature_name(n) && !listed.contains(&n.as_str())
+        })
         .map(|n| format!("{n}: not covered by report.json (not part of what was signed)"))
         .collect())
 }
@@ -172,7 +186,7 @@ fn unlisted(dir: &Path, report: &[u8]) -> anyhow::Result<Vec<String>> {
 /// Each signature must verify with a given key, and each given key must have signed.
 fn check_signatures(
     dir: &Path,
-    report: &[u8],
+    report: &std::fs::File,
     sigs: &[String],
     keys: &[(PathBuf, PublicKey)],
 ) -> Vec<Check> {
@@ -203,7 +217,7 @@ fn check_signatures(
 fn check_signature(
     dir: &Path,
     name: &str,
-    report: &[u8],
+    report: &std::fs::File,
     keys: &[(PathBuf, PublicKey)],
 ) -> (Check, Option<usize>) {
     let bytes = match std::fs::read(dir.join(name)) {
@@ -219,7 +233,7 @@ fn check_signature(
 fn check_minisign(
     name: &str,
     bytes: &[u8],
-    report: &[u8],
+    report: &std::fs::File,
     keys: &[(PathBuf, PublicKey)],
 ) -> (Check, Option<usize>) {
     let sig = match std::str::from_utf8(bytes)
@@ -238,7 +252,10 @@ fn check_minisign(
         return (Check::fail(name, why), None);
     };
     let key_file = keys[k].0.display();
-    match minisign::verify(pk, &sig, std::io::Cursor::new(report), true, false, false) {
+    let verified = sign::from_start(report).and_then(|data| {
+        minisign::verify(pk, &sig, data, true, false, false).map_err(|e| anyhow::anyhow!("{e}"))
+    });
+    match verified {
         Ok(()) => {
             let comment = sig.trusted_comment().unwrap_or_default().replace('\t', " ");
             let detail = format!("signed by key {id} ({key_file}); {comment}");
@@ -258,7 +275,7 @@ fn check_minisign(
 fn check_sm2(
     name: &str,
     der: &[u8],
-    report: &[u8],
+    report: &std::fs::File,
     keys: &[(PathBuf, PublicKey)],
 ) -> (Check, Option<usize>) {
     let sm2_keys: Vec<(usize, &PathBuf, &sm2::PublicKey)> = keys
@@ -275,7 +292,10 @@ fn check_sm2(
     }
     let mut why = String::new();
     for &(k, path, pk) in &sm2_keys {
-        match sign::sm2::verify(pk, report, der) {
+        let verified = sign::from_start(report)
+            .map_err(|e| format!("{e:#}"))
+            .and_then(|data| sign::sm2::verify(pk, data, der));
+        match verified {
             Ok(()) => {
                 let detail = format!(
                     "SM2/SM3 signature by key {} ({}), ID {}",

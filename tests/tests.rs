@@ -5,6 +5,7 @@
 //! `sample` keeps the committed sample runnable and reproducible, `formats` holds vouch's
 //! decoding to the reference tools and judges colour, compression and resolution.
 
+mod bundle_stream;
 mod catalogue;
 mod check;
 mod depth;

@@ -447,26 +447,19 @@ fn write_bundle(
     report: &mut Report,
     key: Option<&minisign::SecretKey>,
 ) -> anyhow::Result<(PathBuf, Option<PathBuf>)> {
-    use crate::report::bundle::{self, Bundle};
-    use crate::report::model::BundleFile;
+    use crate::report::bundle::{self, Attachment};
+    use std::io::Write;
     let files = vec![
-        ("files.csv".to_string(), crate::report::readback::render_csv(report)?),
-        ("report.html".to_string(), crate::report::readback::render_html(report)),
+        Attachment::bytes("files.csv", crate::report::readback::render_csv(report)?),
+        Attachment::bytes("report.html", crate::report::readback::render_html(report)),
     ];
-    report.bundle = files
-        .iter()
-        .map(|(name, b)| BundleFile {
-            file: name.clone(),
-            sha256: bundle::sha256_hex(b),
-            bytes: b.len() as u64,
-        })
-        .collect();
+    report.bundle = bundle::pin(&files);
     let json = crate::report::readback::render_json(report)?;
-    let b = Bundle { files, json };
-    for old in bundle::write(dir, &b)? {
+    let (written, removed) = bundle::write(dir, files, |out| Ok(out.write_all(&json)?))?;
+    for old in removed {
         eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());
     }
-    let sig = key.map(|k| crate::sign::sign_into(dir, None, k, &b.json)).transpose()?;
+    let sig = key.map(|k| crate::sign::sign_into(dir, None, k, &written)).transpose()?;
     Ok((dir.to_path_buf(), sig))
 }
 

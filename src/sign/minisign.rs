@@ -74,13 +74,14 @@ pub fn load_public_key(path: &Path) -> anyhow::Result<PublicKey> {
         .map_err(|e| anyhow::anyhow!("'{}' is not a minisign public key: {e}", path.display()))
 }
 
-/// Signs `report` (report.json's bytes) and writes the signature into `dir` as the
-/// file of `signer`. Refuses to replace that file if another key signed it.
+/// Signs report.json (the open `report`, read from its start) and writes the signature
+/// into `dir` as the file of `signer`. Refuses to replace that file if another key signed
+/// it.
 pub fn sign_into(
     dir: &Path,
     signer: Option<&str>,
     key: &SecretKey,
-    report: &[u8],
+    report: &std::fs::File,
 ) -> anyhow::Result<PathBuf> {
     bundle::check_signer("signature name", signer)?;
     let path = dir.join(bundle::signature_name(signer, Algorithm::Minisign));
@@ -95,21 +96,31 @@ pub fn sign_into(
             );
         }
     }
-    let comment = trusted_comment(signer, report);
+    let comment = trusted_comment(signer, &verdict(super::from_start(report)?));
     let pk = PublicKey::from_secret_key(key).map_err(|e| anyhow::anyhow!("key: {e}"))?;
     let untrusted = format!("signature from vouch secret key {id}");
-    let sig = minisign::sign(Some(&pk), key, report, Some(&comment), Some(&untrusted))
+    // minisign signs the BLAKE2b-512 prehash of what the reader gives: streamed.
+    let data = super::from_start(report)?;
+    let sig = minisign::sign(Some(&pk), key, data, Some(&comment), Some(&untrusted))
         .map_err(|e| anyhow::anyhow!("signing '{}': {e}", path.display()))?;
     crate::output::write_atomic(&path, sig.into_string().as_bytes())?;
     Ok(path)
 }
 
-/// The trusted comment (signed, printed by `minisign -V`): when, what, who, which verdict.
-fn trusted_comment(signer: Option<&str>, report: &[u8]) -> String {
-    let verdict = serde_json::from_slice::<serde_json::Value>(report)
+/// The report's `verdict`, or `unknown`; parsed by streaming, other fields skipped.
+fn verdict(report: impl std::io::Read) -> String {
+    #[derive(serde::Deserialize)]
+    struct Verdict {
+        verdict: Option<String>,
+    }
+    serde_json::from_reader::<_, Verdict>(report)
         .ok()
-        .and_then(|v| v.get("verdict").and_then(|v| v.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| "unknown".into());
+        .and_then(|v| v.verdict)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The trusted comment (signed, printed by `minisign -V`): when, what, who, which verdict.
+fn trusted_comment(signer: Option<&str>, verdict: &str) -> String {
     let now = jiff::Timestamp::now();
     format!(
         "timestamp:{}\tfile:{REPORT_JSON}\tsigner:{}\tverdict:{verdict}\ttime:{}",
@@ -117,4 +128,18 @@ fn trusted_comment(signer: Option<&str>, report: &[u8]) -> String {
         signer.unwrap_or("first"),
         now.strftime("%Y-%m-%dT%H:%M:%SZ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verdict_is_read_whatever_comes_around_it() {
+        let json = br#"{"tool":"vouch","files":[{"a":[1,2,{"b":null}]}],"verdict":"accepted"}"#;
+        assert_eq!(verdict(&json[..]), "accepted");
+        assert_eq!(verdict(&br#"{"verdict":3}"#[..]), "unknown");
+        assert_eq!(verdict(&b"{"[..]), "unknown");
+        assert_eq!(verdict(&br#"{"x":1}"#[..]), "unknown");
+    }
 }

@@ -14,7 +14,7 @@ pub mod minisign;
 pub mod sm2;
 
 pub use self::minisign::{key_id, load_public_key, load_secret_key, sign_into};
-use crate::report::bundle::{self, REPORT_JSON};
+use crate::report::bundle;
 use anyhow::{Context, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -189,13 +189,13 @@ pub fn load_verifying_key(path: &Path) -> anyhow::Result<PublicKey> {
     }
 }
 
-/// Signs `report` (report.json's bytes) with `key` into `dir`, as the signature file of
-/// `signer` for the key's algorithm.
+/// Signs report.json (the open `report`, read from its start) with `key` into `dir`, as
+/// the signature file of `signer` for the key's algorithm.
 pub fn sign_with(
     dir: &Path,
     signer: Option<&str>,
     key: &SigningKey,
-    report: &[u8],
+    report: &std::fs::File,
 ) -> anyhow::Result<PathBuf> {
     match key {
         SigningKey::Minisign(k) => minisign::sign_into(dir, signer, k, report),
@@ -203,13 +203,21 @@ pub fn sign_with(
     }
 }
 
+/// Reads an open report.json from its start, buffered; each signature or check streams
+/// through it again (issue #7: never all in memory).
+pub(crate) fn from_start(
+    report: &std::fs::File,
+) -> anyhow::Result<std::io::BufReader<&std::fs::File>> {
+    let mut file = report;
+    std::io::Seek::rewind(&mut file).context("rewinding report.json")?;
+    Ok(std::io::BufReader::with_capacity(64 * 1024, file))
+}
+
 /// `vouch sign DIR`: signs an existing bundle after checking that every file still
-/// matches report.json's hash list (a changed bundle is never signed).
+/// matches report.json's hash list (a changed bundle is never signed). The hash list and
+/// the signature come from the same open file.
 pub fn sign_bundle(dir: &Path, key_path: &Path, signer: Option<&str>) -> anyhow::Result<PathBuf> {
-    let report_path = dir.join(REPORT_JSON);
-    let report = std::fs::read(&report_path).with_context(|| {
-        format!("reading '{}': is this a vouch report folder?", report_path.display())
-    })?;
+    let report = crate::verify::open_report(dir)?;
     let failed: Vec<String> = crate::verify::check_hashes(dir, &report)
         .into_iter()
         .filter(|c| !c.ok)
