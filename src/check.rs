@@ -7,15 +7,14 @@
 use crate::catalogue::{self, Catalogue};
 use crate::digest::Algorithm;
 use crate::facts::Inspection;
-use crate::fixity::{self, Hashed};
 use crate::inspect::{self, InspectOptions};
 use crate::journal;
+use crate::judge;
 use crate::manifest::{self, Manifest};
-use crate::plan::{self, Plan};
+use crate::plan::{self, Plan, Planned};
 use crate::profile::Profile;
 use crate::relpath::RelPath;
 use crate::report::{self, RunInfo, bundle::Attachment, model::Report, model::Verdict};
-use crate::rules::{self, Context};
 use crate::thumbs;
 use crate::walk;
 use anyhow::Context as _;
@@ -99,8 +98,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     }
     let (catalogue, manifests) = read_inputs(cfg, &root)?;
     let inputs = inputs_inside(&root, cfg);
-    let listing = walk::walk(&root, |name| !cfg.profile.is_junk(name));
-    let plan = plan::build(listing, &catalogue, &cfg.profile, &inputs);
+    let top = plan::top(walk::top(&root), &catalogue, &cfg.profile, &inputs);
     let algorithms: BTreeSet<Algorithm> = manifests
         .iter()
         .flat_map(|m| m.algorithms())
@@ -119,17 +117,24 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     }
     let spool = cfg.journal.as_ref().map(|j| j.with_file_name(thumbs::FILE_NAME));
     let spool = spool.map(|p| thumbs::Spool::open(&p, cfg.resume)).transpose()?;
-    let progress = (journal.as_ref(), &previous, spool.as_ref());
-    let facts = inspect_all(&root, &plan, cfg, &algorithms, progress)?;
-    let ctx = Context {
+    let given = judge::Inputs {
         profile: &cfg.profile,
         catalogue: &catalogue,
-        plan: &plan,
-        facts: &facts,
         manifests: &manifests,
         root: &root,
+        top: &top,
     };
-    let findings = rules::evaluate(&ctx);
+    let delivery = Plan::default();
+    let ctx = given.context(&delivery, &[]);
+    let seed = report::sample_seed(&ctx, cfg.sample_seed);
+    let report_dir = cfg.journal.as_deref().and_then(Path::parent);
+    let spool_dir = report_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    let rate = cfg.profile.sample_rate;
+    let accepted = (report_dir, &cfg.accepted_algorithms[..]);
+    let mut stream = judge::Stream::new(given, &spool_dir, (rate, seed.0), accepted)?;
+    let progress = (journal.as_ref(), &previous, spool.as_ref());
+    inspect_all(&root, (&top, &catalogue, &inputs), cfg, &algorithms, progress, &mut stream)?;
+    let judged = stream.finish()?;
     let run = RunInfo {
         time,
         operator: cfg.operator.clone(),
@@ -138,27 +143,14 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         sample_seed: cfg.sample_seed,
         depth: cfg.depth,
     };
-    let report = report::build(&ctx, findings, run);
-    let mut checked = conclude(report, &plan, &facts, &cfg.accepted_algorithms, journal)?;
-    // The report lists the facts themselves, not a copy of them.
-    let rels = plan.items.into_iter().map(|i| i.rel).collect();
-    checked.report.files = report::model::Files::new(rels, facts);
-    checked.thumbs = spool;
-    Ok(checked)
-}
-
-/// Marks a run cut short as `incomplete`, or renders the accepted manifests of a
-/// complete one.
-fn conclude(
-    mut report: Report,
-    plan: &Plan,
-    facts: &[Option<Inspection>],
-    algorithms: &[Algorithm],
-    journal: Option<journal::Writer>,
-) -> anyhow::Result<Checked> {
-    let inspected = plan.items.iter().filter(|i| i.is_inspected()).count();
-    let missed = plan.items.iter().zip(facts).filter(|(i, f)| i.is_inspected() && f.is_none());
-    let missed = missed.count();
+    let (inspected, missed) = (judged.tally.inspected, judged.tally.missed);
+    let streamed = report::Streamed {
+        findings: judged.findings,
+        tally: judged.tally,
+        files: judged.files,
+        sample: (seed, judged.sample.0, judged.sample.1),
+    };
+    let mut report = report::build(&ctx, streamed, run);
     if missed > 0 {
         // Fail closed: a run cut short vouches for nothing, and writes no accepted
         // manifest (a partial one would later pass for the reference). The journal
@@ -168,14 +160,7 @@ fn conclude(
             Some(format!("interrupted: {missed} of {inspected} files were not inspected"));
         return Ok(Checked { report, accepted: Vec::new(), journal: None, thumbs: None });
     }
-    let accepted = algorithms
-        .iter()
-        .map(|&alg| {
-            let name = format!("accepted-manifest-{alg}.txt");
-            Ok(Attachment::bytes(name, accepted_manifest(plan, facts, alg)?))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    Ok(Checked { report, accepted, journal, thumbs: None })
+    Ok(Checked { report, accepted: judged.accepted, journal, thumbs: spool })
 }
 
 /// What shapes the facts of a file: a journal written under another fingerprint cannot
@@ -211,27 +196,6 @@ fn read_inputs(cfg: &Config, root: &Path) -> anyhow::Result<(Catalogue, Vec<Mani
     Ok((catalogue, manifests))
 }
 
-/// The accepted manifest: every regular file judged (junk and vouch's own inputs left
-/// out), with its digest from the one read, in `sha256sum -c` form relative to the
-/// delivery root. A file that could not be read is left out: it has its own finding and
-/// the delivery is not accepted.
-fn accepted_manifest(
-    plan: &Plan,
-    facts: &[Option<Inspection>],
-    alg: Algorithm,
-) -> anyhow::Result<Vec<u8>> {
-    let hashed: Vec<Hashed> = plan
-        .items
-        .iter()
-        .zip(facts)
-        .filter_map(|(item, f)| {
-            let digest = f.as_ref()?.digest(alg)?.to_string();
-            Some(Hashed { rel: item.rel.clone(), digest: Ok(digest) })
-        })
-        .collect();
-    fixity::render(&hashed, fixity::WriteFormat::Coreutils)
-}
-
 /// vouch's own input files that sit inside the delivery: not part of what is judged.
 fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
     std::iter::once(&cfg.catalogue)
@@ -242,16 +206,22 @@ fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
         .collect()
 }
 
-/// Inspects every regular file of the plan in parallel, each read once; files the journal
-/// already holds unchanged are not read again. The result has one slot per plan item,
-/// `None` where the item is not inspected (or the run was interrupted first).
+/// Entries below one top-level entry as the walker thread sends them: the top-level
+/// entry's index, and the entry classified (or a place that could not be listed).
+type Walked = (usize, Result<Planned, walk::WalkError>);
+
+/// Streams the delivery through inspection into the judge: a walker thread lists and
+/// classifies the entries (one top-level entry at a time) into a bounded queue; they are
+/// taken in chunks, each chunk's regular files inspected in parallel (each read once;
+/// files the journal holds unchanged are not read again), and handed on in walk order.
+/// Memory holds a chunk, never the delivery.
 ///
-/// By default each of the `--jobs` workers reads and decodes its own files, in plan
-/// order. With `--io-threads N`, N readers read (one: strictly in on-disk order) into a
-/// queue the workers decode from: see [`read_ahead`].
+/// By default each of the `--jobs` workers reads and decodes its own files. With
+/// `--io-threads N`, N readers read each chunk's files (one: strictly in on-disk order)
+/// into a queue the workers decode from: see [`read_ahead`].
 fn inspect_all(
     root: &Path,
-    plan: &Plan,
+    (top, catalogue, inputs): (&plan::Top, &Catalogue, &BTreeSet<RelPath>),
     cfg: &Config,
     algorithms: &BTreeSet<Algorithm>,
     (journal, previous, spool): (
@@ -259,35 +229,99 @@ fn inspect_all(
         &journal::Previous,
         Option<&thumbs::Spool>,
     ),
-) -> anyhow::Result<Vec<Option<Inspection>>> {
-    let total: u64 = plan.items.iter().filter(|i| i.is_inspected()).map(|i| i.size).sum();
-    let bar = crate::progress::bar(total, cfg.progress);
+    stream: &mut judge::Stream,
+) -> anyhow::Result<()> {
+    let bar = crate::progress::bar(0, cfg.progress);
+    if !bar.is_hidden() {
+        count_for(&bar, root, top, &cfg.profile);
+    }
     let one = One { cfg, algorithms, journal, spool, bar: &bar };
-    let facts = match cfg.io_threads {
-        None => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(cfg.jobs)
-                .build()
-                .context("starting worker threads")?;
-            pool.install(|| {
-                plan.items
-                    .par_iter()
-                    .map(|item| {
-                        if !item.is_inspected() || crate::interrupt::requested() {
-                            return None;
-                        }
-                        if let Some(done) = one.previous(item, previous) {
-                            return Some(done);
-                        }
-                        Some(one.inspect(item, std::fs::read(root.join(item.rel.as_path()))))
-                    })
-                    .collect()
-            })
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs)
+        .build()
+        .context("starting worker threads")?;
+    // Larger chunks give a single reader a longer run to sort into on-disk order.
+    let chunk_len = if cfg.io_threads.is_some() { 8192 } else { 1024 };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Walked>(chunk_len);
+    let given = (catalogue, &cfg.profile, inputs);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            for t in 0..top.entries.len() {
+                plan::stream(root, (top, t), given, |next| {
+                    let _ = tx.send((t, next));
+                });
+            }
+        });
+        let mut chunk: Vec<Walked> = Vec::with_capacity(chunk_len);
+        while let Ok(first) = rx.recv() {
+            chunk.push(first);
+            chunk.extend(rx.iter().take(chunk_len - 1));
+            let facts = inspect_chunk(root, &chunk, &one, previous, &pool)?;
+            for ((t, next), facts) in chunk.drain(..).zip(facts) {
+                match next {
+                    Ok(planned) => stream.push(t, planned, facts)?,
+                    Err(e) => stream.error(t, e)?,
+                }
+            }
         }
-        Some(readers) => read_ahead(root, plan, &one, previous, readers)?,
-    };
+        anyhow::Ok(())
+    })?;
     bar.finish_and_clear();
-    Ok(facts)
+    Ok(())
+}
+
+/// Inspects the regular files of one chunk in parallel: one slot per entry, `None` where
+/// it is not inspected (or the run was interrupted first).
+fn inspect_chunk(
+    root: &Path,
+    chunk: &[Walked],
+    one: &One,
+    previous: &journal::Previous,
+    pool: &rayon::ThreadPool,
+) -> anyhow::Result<Vec<Option<Inspection>>> {
+    let items: Vec<Option<&plan::Item>> = chunk
+        .iter()
+        .map(|(_, next)| next.as_ref().ok().map(|p| &p.item).filter(|i| i.is_inspected()))
+        .collect();
+    if let Some(readers) = one.cfg.io_threads {
+        return read_ahead(root, &items, one, previous, readers);
+    }
+    Ok(pool.install(|| {
+        items
+            .par_iter()
+            .map(|item| {
+                let item = (*item)?;
+                if crate::interrupt::requested() {
+                    return None;
+                }
+                if let Some(done) = one.previous(item, previous) {
+                    return Some(done);
+                }
+                Some(one.inspect(item, std::fs::read(root.join(item.rel.as_path()))))
+            })
+            .collect()
+    }))
+}
+
+/// Grows the progress bar's length by the bytes of every regular file below the
+/// delivery's top level, from a thread of its own (a second, stat-only walk, mostly
+/// from the cache): the check itself never holds the whole listing.
+fn count_for(bar: &indicatif::ProgressBar, root: &Path, top: &plan::Top, profile: &Profile) {
+    let (bar, root) = (bar.clone(), root.to_path_buf());
+    let entries: Vec<walk::Entry> = top.entries.iter().map(|e| e.entry.clone()).collect();
+    let junk = profile.layout.junk.clone();
+    let is_junk =
+        move |n: &std::ffi::OsStr| junk.iter().any(|re| re.is_match(&n.to_string_lossy()));
+    std::thread::spawn(move || {
+        for e in &entries {
+            bar.inc_length(e.size);
+            walk::below(&root, e, &|n: &std::ffi::OsStr| !is_junk(n), |next| {
+                if let Some(e) = next.ok().filter(|e| e.kind == walk::Kind::File) {
+                    bar.inc_length(e.size);
+                }
+            });
+        }
+    });
 }
 
 /// What inspecting one file needs, shared by every worker.
@@ -356,21 +390,22 @@ fn read_failed(e: &std::io::Error) -> Inspection {
 /// concurrency, reading overlapped with decoding. Every file is still read once, whole.
 fn read_ahead(
     root: &Path,
-    plan: &Plan,
+    items: &[Option<&plan::Item>],
     one: &One,
     previous: &journal::Previous,
     readers: usize,
 ) -> anyhow::Result<Vec<Option<Inspection>>> {
-    let mut facts: Vec<Option<Inspection>> = (0..plan.items.len()).map(|_| None).collect();
+    let mut facts: Vec<Option<Inspection>> = (0..items.len()).map(|_| None).collect();
     let mut order = Vec::new();
-    for (i, item) in plan.items.iter().enumerate().filter(|(_, i)| i.is_inspected()) {
+    for (i, item) in items.iter().enumerate() {
+        let Some(item) = item else { continue };
         match one.previous(item, previous) {
             Some(done) => facts[i] = Some(done),
-            None => order.push(i),
+            None => order.push((i, *item)),
         }
     }
-    order.sort_by_key(|&i| plan.items[i].ino); // stable: equal inodes keep plan order
-    let largest = order.iter().map(|&i| plan.items[i].size).max().unwrap_or(0);
+    order.sort_by_key(|(_, item)| item.ino); // stable: equal inodes keep walk order
+    let largest = order.iter().map(|(_, item)| item.size).max().unwrap_or(0);
     let queue = Queue::new(read_budget(one.cfg.jobs, largest), readers);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
@@ -380,8 +415,7 @@ fn read_ahead(
                 let _done = ReaderDone(&queue);
                 while !crate::interrupt::requested() {
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(&i) = order.get(k) else { break };
-                    let item = &plan.items[i];
+                    let Some(&(i, item)) = order.get(k) else { break };
                     queue.admit(item.size);
                     queue.push(i, std::fs::read(root.join(item.rel.as_path())), item.size);
                 }
@@ -393,9 +427,11 @@ fn read_ahead(
             s.spawn(move || {
                 while let Some((i, read)) = queue.pop() {
                     let len = read.as_ref().map_or(0, |b| b.len() as u64);
-                    let f = one.inspect(&plan.items[i], read);
+                    let f = items[i].map(|item| one.inspect(item, read));
                     queue.release(len);
-                    let _ = tx.send((i, f));
+                    if let Some(f) = f {
+                        let _ = tx.send((i, f));
+                    }
                 }
             });
         }

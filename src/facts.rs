@@ -227,7 +227,7 @@ pub enum ReadErrorKind {
 
 /// Per-file facts as the report lists them (`files` in report.json) and `vouch inspect`
 /// prints them: what each delivered file is, page by page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     /// Path relative to the delivery root (`/`, `%XX`-escaped), or as given to `inspect`.
     pub path: String,
@@ -237,7 +237,7 @@ pub struct FileFacts {
     pub size: u64,
     /// SHA-256 of the bytes read, so the signed report pins every file; `null` where the
     /// file could not be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// Pages by the file's own structure.
     pub pages: Option<u32>,

@@ -8,7 +8,8 @@ use crate::catalogue::{Catalogue, Match};
 use crate::profile::Profile;
 use crate::relpath::RelPath;
 use crate::walk::{Entry, Kind, Listing, WalkError};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 /// What an entry is to the delivery's layout. A FIFO, socket or device gets the role its
 /// name gives it (a socket named `0003.tif` still takes page 3's place, so one defect
@@ -78,16 +79,53 @@ impl Item {
     }
 }
 
-/// The whole delivery, classified.
+/// The delivery's top level, classified before anything is read: where each record was
+/// delivered, and after which top-level entry all of a record's entries have been seen
+/// (so the rules can judge it and let its facts go). Grows with the top level (records),
+/// never with the pages.
+#[derive(Debug, Default)]
+pub struct Top {
+    /// Every top-level entry, in walk order.
+    pub entries: Vec<TopEntry>,
+    /// Per catalogue record (same index): where it was delivered (its folder, or its
+    /// root-level multi-page file), if anywhere.
+    pub locations: Vec<Option<RelPath>>,
+    /// Per catalogue record: the index in `entries` of its last top-level entry.
+    pub last: Vec<Option<usize>>,
+    /// Places the walk could not list at the top level.
+    pub errors: Vec<WalkError>,
+}
+
+/// One top-level entry, classified.
+#[derive(Clone, Debug)]
+pub struct TopEntry {
+    /// The entry as listed.
+    pub entry: Entry,
+    /// What it is to the layout.
+    pub role: Role,
+    /// The record it is, if any.
+    pub record: Option<usize>,
+    /// Its name matched the record's code only after normalization.
+    pub normalized: bool,
+}
+
+/// One classified entry as the walk streams it.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    /// The entry.
+    pub item: Item,
+    /// Its name matched its record's code only after normalization.
+    pub normalized: bool,
+}
+
+/// Entries judged together: a run of top-level entries with everything below them,
+/// holding every entry of the records it touches (usually one record folder or file).
 #[derive(Debug, Default)]
 pub struct Plan {
     /// Every entry, in path order.
     pub items: Vec<Item>,
-    /// Per catalogue record (same index): where it was delivered (its folder, or its
-    /// root-level multi-page file), if anywhere.
-    pub locations: Vec<Option<RelPath>>,
-    /// Per catalogue record (same index): indices into `items` of its entries.
-    pub by_record: Vec<Vec<usize>>,
+    /// Per catalogue record present here: indices into `items` of its entries.
+    pub by_record: BTreeMap<usize, Vec<usize>>,
     /// Places the walk could not list.
     pub walk_errors: Vec<WalkError>,
     /// Indices into `items` of entries whose name matched their record's code only after
@@ -95,55 +133,113 @@ pub struct Plan {
     pub normalized: Vec<usize>,
 }
 
-/// Classifies a listing. `inputs` are vouch's own input files found inside the delivery.
-pub fn build(
+impl Plan {
+    /// Adds an entry (in walk order).
+    pub fn push(&mut self, planned: Planned) {
+        let at = self.items.len();
+        if planned.normalized {
+            self.normalized.push(at);
+        }
+        if let Some(r) = planned.item.record {
+            self.by_record.entry(r).or_default().push(at);
+        }
+        self.items.push(planned.item);
+    }
+
+    /// Indices into `items` of record `r`'s entries (none if it is not here).
+    pub fn record_items(&self, r: usize) -> &[usize] {
+        self.by_record.get(&r).map_or(&[], Vec::as_slice)
+    }
+
+    /// The records present here, in catalogue order.
+    pub fn records(&self) -> impl Iterator<Item = usize> + '_ {
+        self.by_record.keys().copied()
+    }
+}
+
+/// Classifies the top-level listing. `inputs` are vouch's own input files found inside
+/// the delivery.
+pub fn top(
     listing: Listing,
     cat: &Catalogue,
     profile: &Profile,
     inputs: &BTreeSet<RelPath>,
-) -> Plan {
-    let mut plan = Plan {
+) -> Top {
+    let mut top = Top {
         locations: vec![None; cat.records.len()],
-        by_record: vec![Vec::new(); cat.records.len()],
-        walk_errors: listing.errors,
-        // Kept for the whole run: exactly one slot per entry, no doubling slack.
-        items: Vec::with_capacity(listing.entries.len()),
-        ..Plan::default()
+        last: vec![None; cat.records.len()],
+        errors: listing.errors,
+        entries: Vec::with_capacity(listing.entries.len()),
     };
-    // Role and record of the current top-level entry, inherited by what is below it.
-    let mut top: (Role, Option<usize>) = (Role::Unexpected, None);
-    let mut nested: Option<RelPath> = None;
     for entry in listing.entries {
-        let (role, record) = if inputs.contains(&entry.rel) {
-            (Role::Input, None)
-        } else if entry.rel.depth() == 1 {
-            let matched;
-            (top, matched) = classify_top(&entry, cat, profile);
-            if matched == Some(Match::Normalized) {
-                plan.normalized.push(plan.items.len());
-            }
-            if let Some(r) = top.1 {
-                plan.locations[r].get_or_insert_with(|| entry.rel.clone());
-            }
-            nested = None;
-            top
+        let ((role, record), matched) = if inputs.contains(&entry.rel) {
+            ((Role::Input, None), None)
         } else {
-            let (role, matched) = classify_below(&entry, top, nested.as_ref(), cat, profile);
-            if matched == Some(Match::Normalized) {
-                plan.normalized.push(plan.items.len());
-            }
-            if role == Role::NestedDir {
-                nested = Some(entry.rel.clone());
-            }
-            (role, top.1)
+            classify_top(&entry, cat, profile)
         };
         if let Some(r) = record {
-            plan.by_record[r].push(plan.items.len());
+            top.locations[r].get_or_insert_with(|| entry.rel.clone());
+            top.last[r] = Some(top.entries.len());
         }
-        let Entry { rel, kind, size, mtime_ns, ino } = entry;
-        plan.items.push(Item { rel, kind, size, mtime_ns, ino, record, role });
+        let normalized = matched == Some(Match::Normalized);
+        top.entries.push(TopEntry { entry, role, record, normalized });
     }
-    plan
+    top
+}
+
+/// Streams top-level entry `t` of `top` and everything below it, classified, in walk
+/// order; places that could not be listed come as errors.
+pub fn stream(
+    root: &Path,
+    (top, t): (&Top, usize),
+    (cat, profile, inputs): (&Catalogue, &Profile, &BTreeSet<RelPath>),
+    mut emit: impl FnMut(Result<Planned, WalkError>),
+) {
+    let first = &top.entries[t];
+    let (role, record) = (first.role, first.record);
+    let Entry { rel, kind, size, mtime_ns, ino } = first.entry.clone();
+    let item = Item { rel, kind, size, mtime_ns, ino, record, role };
+    emit(Ok(Planned { item, normalized: first.normalized }));
+    let mut nested: Option<RelPath> = None;
+    let descend = |name: &std::ffi::OsStr| !profile.is_junk(name);
+    crate::walk::below(root, &first.entry, &descend, |next| {
+        let entry = match next {
+            Ok(entry) => entry,
+            Err(e) => return emit(Err(e)),
+        };
+        let (role, matched) = if inputs.contains(&entry.rel) {
+            (Role::Input, None)
+        } else {
+            classify_below(&entry, (role, record), nested.as_ref(), cat, profile)
+        };
+        if role == Role::NestedDir {
+            nested = Some(entry.rel.clone());
+        }
+        let record = if role == Role::Input { None } else { record };
+        let Entry { rel, kind, size, mtime_ns, ino } = entry;
+        let item = Item { rel, kind, size, mtime_ns, ino, record, role };
+        emit(Ok(Planned { item, normalized: matched == Some(Match::Normalized) }));
+    });
+}
+
+/// The whole delivery below `root` as one plan, with its top level: for tools and tests
+/// over small trees (`vouch check` streams).
+pub fn whole(
+    root: &Path,
+    cat: &Catalogue,
+    profile: &Profile,
+    inputs: &BTreeSet<RelPath>,
+) -> (Top, Plan) {
+    let top = top(crate::walk::top(root), cat, profile, inputs);
+    let mut plan = Plan::default();
+    for t in 0..top.entries.len() {
+        stream(root, (&top, t), (cat, profile, inputs), |next| match next {
+            Ok(p) => plan.push(p),
+            Err(e) => plan.walk_errors.push(e),
+        });
+    }
+    plan.walk_errors.splice(0..0, top.errors.iter().cloned());
+    (top, plan)
 }
 
 /// Role of a top-level entry, the record it belongs to, and how its name matched.
@@ -230,7 +326,6 @@ fn page_number(name: &str, profile: &Profile) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::walk::walk;
 
     fn fixture() -> (tempfile::TempDir, Catalogue, Profile) {
         let dir = tempfile::tempdir().unwrap();
@@ -260,7 +355,7 @@ mod tests {
     fn classifies_the_dat31_layout() {
         let (dir, cat, profile) = fixture();
         let root = dir.path().join("d");
-        let plan = build(walk(&root, |_| true), &cat, &profile, &BTreeSet::new());
+        let (top, plan) = whole(&root, &cat, &profile, &BTreeSet::new());
         let got: Vec<_> = plan.items.iter().map(|i| (i.rel.escaped(), i.role, i.record)).collect();
         let want = [
             ("A-1", Role::RecordDir, Some(0)),
@@ -279,9 +374,9 @@ mod tests {
         ];
         let want: Vec<_> = want.iter().map(|(p, r, i)| (p.to_string(), *r, *i)).collect();
         assert_eq!(got, want);
-        assert_eq!(plan.locations[0].as_ref().unwrap().escaped(), "A-1");
-        assert_eq!(plan.locations[1].as_ref().unwrap().escaped(), "A-2.pdf");
-        assert!(plan.locations[2].is_none());
+        assert_eq!(top.locations[0].as_ref().unwrap().escaped(), "A-1");
+        assert_eq!(top.locations[1].as_ref().unwrap().escaped(), "A-2.pdf");
+        assert!(top.locations[2].is_none());
         assert!(plan.normalized.is_empty());
     }
 
@@ -295,7 +390,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, b"x").unwrap();
         }
-        let plan = build(walk(&root, |_| true), &cat, &profile, &BTreeSet::new());
+        let (_, plan) = whole(&root, &cat, &profile, &BTreeSet::new());
         let got: Vec<_> = plan.items.iter().map(|i| (i.role, i.record)).collect();
         assert_eq!(
             got,

@@ -209,7 +209,7 @@ pub fn write_signed(
     thumbs: Option<&Path>,
     (key, signer): (Option<&crate::sign::SigningKey>, Option<&str>),
 ) -> anyhow::Result<Written> {
-    let mut contact = html::contact_sheet(report);
+    let mut contact = html::contact_sheet(report)?;
     if let Some(spool) = thumbs {
         attach_thumbnails(&mut contact, spool)?;
     }

@@ -9,7 +9,7 @@
 //! duration, so two runs at the same time give the same bytes.
 
 use super::markup::escape;
-use super::model::{Report, Verdict};
+use super::model::{Report, SamplePage, Verdict};
 use crate::facts::Format;
 use crate::finding::Finding;
 use std::collections::BTreeMap;
@@ -20,6 +20,9 @@ const CSS: &str = include_str!("html.css");
 /// Pages shown per rule on the contact sheet; the rest are counted, not shown, so a
 /// delivery where every page fails one rule still gives a report of a few megabytes.
 pub const PAGES_PER_RULE: usize = 12;
+
+/// Drawn pages shown on the contact sheet at most; report.json lists the whole sample.
+pub const SAMPLE_SHOWN: usize = 240;
 
 /// Finding messages are cut to this many characters under a thumbnail.
 const MESSAGE_CHARS: usize = 200;
@@ -50,17 +53,26 @@ pub struct ContactSheet {
     pub items: Vec<ContactItem>,
     /// (rule id, pages not shown) for rules over [`PAGES_PER_RULE`].
     pub omitted: Vec<(String, usize)>,
+    /// How many of the drawn pages are shown (at most [`SAMPLE_SHOWN`]).
+    pub sample_shown: u64,
 }
 
 /// The contact sheet of a report, without thumbnails: every page file a finding points
-/// at (at most [`PAGES_PER_RULE`] per rule, first by path) and the seeded random sample.
-pub fn contact_sheet(report: &Report) -> ContactSheet {
-    let page_files: BTreeMap<String, Option<u32>> = report
-        .files
-        .iter()
-        .filter(|f| f.format.is_some_and(|f| f != Format::Unknown))
-        .map(|f| (f.path, f.pages))
-        .collect();
+/// at (at most [`PAGES_PER_RULE`] per rule, first by path) and the seeded random sample
+/// (at most [`SAMPLE_SHOWN`] of it, those of lowest rank). Holds only what it shows: the
+/// report's `files[]` and sample are read through once, not kept.
+pub fn contact_sheet(report: &Report) -> anyhow::Result<ContactSheet> {
+    let shown = shown_sample(report)?;
+    let mut wanted: std::collections::BTreeSet<&str> =
+        report.findings.iter().filter_map(|f| f.path.as_deref()).collect();
+    wanted.extend(shown.iter().map(|p| p.path.as_str()));
+    let mut page_files: BTreeMap<String, Option<u32>> = BTreeMap::new();
+    for f in report.files.iter() {
+        let f = f?;
+        if wanted.contains(f.path.as_str()) && f.format.is_some_and(|f| f != Format::Unknown) {
+            page_files.insert(f.path, f.pages);
+        }
+    }
     // A finding names a page where its rule judged one (image quality); else page 1.
     let mut by_rule: BTreeMap<&str, BTreeMap<(&str, u32), &Finding>> = BTreeMap::new();
     for f in &report.findings {
@@ -92,10 +104,33 @@ pub fn contact_sheet(report: &Report) -> ContactSheet {
         }
     }
     let reason = format!("random sample 随机抽样 (seed {})", report.sample.seed);
-    for p in &report.sample.pages {
+    for p in &shown {
         item((&p.path, 1), p.record.as_ref(), reason.clone());
     }
-    ContactSheet { items: items.into_values().collect(), omitted }
+    let sample_shown = shown.len() as u64;
+    Ok(ContactSheet { items: items.into_values().collect(), omitted, sample_shown })
+}
+
+/// The drawn pages the sheet shows: all, or the [`SAMPLE_SHOWN`] of lowest rank (a
+/// random subset of the sample, so the sheet stays a few megabytes for any delivery).
+fn shown_sample(report: &Report) -> anyhow::Result<Vec<SamplePage>> {
+    let seed = report.sample.seed;
+    let mut lowest: std::collections::BinaryHeap<([u8; 32], u64)> = Default::default();
+    for (i, p) in report.sample.pages.iter().enumerate() {
+        lowest.push((super::sample::rank(seed, &p?.path), i as u64));
+        if lowest.len() > SAMPLE_SHOWN {
+            lowest.pop();
+        }
+    }
+    let mut keep: Vec<u64> = lowest.into_iter().map(|(_, i)| i).collect();
+    keep.sort_unstable();
+    let mut shown = Vec::with_capacity(keep.len());
+    for (i, p) in report.sample.pages.iter().enumerate() {
+        if keep.binary_search(&(i as u64)).is_ok() {
+            shown.push(p?);
+        }
+    }
+    Ok(shown)
 }
 
 /// Renders report.html.
@@ -315,6 +350,15 @@ fn contact_section(s: &mut String, r: &Report, contact: &ContactSheet) {
         escape(&sm.seed_source),
         PAGES_PER_RULE
     );
+    if contact.sample_shown < sm.pages.len() {
+        let (shown, drawn) = (contact.sample_shown, sm.pages.len());
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">抽样页面显示 {shown} 个（排序最前者），全部 {drawn} 个列于 report.json。\
+             Showing {shown} of the {drawn} drawn pages (those of lowest rank); report.json \
+             lists them all.</p>"
+        );
+    }
     for (rule, n) in &contact.omitted {
         let _ = writeln!(
             s,

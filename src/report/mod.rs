@@ -16,9 +16,7 @@ pub mod readback;
 pub mod sample;
 
 use crate::finding::{Finding, Severity};
-use crate::plan::Role;
-use crate::rules::{self, Context};
-use crate::walk::Kind;
+use crate::rules::Context;
 use model::{InputRef, ProfileRef, RecordRow, Report, Sample, SamplePage, Tool, Totals, Verdict};
 use std::collections::BTreeMap;
 
@@ -39,16 +37,28 @@ pub struct RunInfo {
     pub depth: crate::inspect::Depth,
 }
 
-/// Builds the report of a completed run.
-pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
+/// What the streamed check produced, for [`build`].
+pub struct Streamed {
+    /// Every finding, in report order.
+    pub findings: Vec<Finding>,
+    /// The stream's counts.
+    pub tally: crate::judge::Tally,
+    /// `files[]`.
+    pub files: model::Files,
+    /// The sample: how it was seeded (seed, source), its population and the pages drawn.
+    pub sample: ((u64, String), u64, crate::spool::Spooled<SamplePage>),
+}
+
+/// Builds the report of a run.
+pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
+    let Streamed { findings, tally, files, sample } = streamed;
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for f in &findings {
         *counts.entry(f.rule.clone()).or_default() += 1;
     }
-    let records = record_rows(ctx, &findings);
-    let files = ctx.plan.items.iter().filter(|i| i.kind == Kind::File && i.role != Role::Input);
-    let (n_files, bytes) = files.fold((0u64, 0u64), |(n, b), i| (n + 1, b.saturating_add(i.size)));
+    let records = record_rows(ctx, &findings, &tally.delivered);
     let pages = records.iter().filter_map(|r| r.pages_delivered).sum();
+    let ((seed, seed_source), population, drawn) = sample;
     Report {
         schema: model::SCHEMA,
         tool: Tool { name: "vouch".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -90,59 +100,42 @@ pub fn build(ctx: &Context, findings: Vec<Finding>, run: RunInfo) -> Report {
         incomplete: None,
         totals: Totals {
             records: ctx.catalogue.records.len() as u64,
-            files: n_files,
+            files: tally.files,
             pages,
-            bytes,
+            bytes: tally.bytes,
             seconds: (run.seconds * 1000.0).round() / 1000.0,
         },
         counts,
         records,
-        sample: draw_sample(ctx, run.sample_seed),
+        sample: Sample {
+            rate: ctx.profile.sample_rate,
+            seed,
+            seed_source,
+            population,
+            pages: drawn,
+        },
         bundle: Vec::new(),
         findings,
-        // Attached by the caller once the facts are no longer borrowed ([`model::Files`]).
-        files: model::Files::default(),
+        files,
     }
 }
 
-/// Draws the contact-sheet sample from the plan's page files (see [`sample`]).
-fn draw_sample(ctx: &Context, seed: Option<u64>) -> Sample {
-    let pages: Vec<_> = ctx
-        .plan
-        .items
-        .iter()
-        .filter(|i| i.kind == Kind::File && i.is_page_file())
-        .map(|i| (i.rel.escaped(), i.record))
-        .collect();
+/// The seed of the contact-sheet draw and how it was chosen: as given (`--sample-seed`),
+/// else derived from the inputs' digests (see [`sample`]).
+pub fn sample_seed(ctx: &Context, given: Option<u64>) -> (u64, String) {
     let digests = std::iter::once(ctx.profile.sha256.as_str())
         .chain(std::iter::once(ctx.catalogue.sha256.as_str()))
         .chain(ctx.manifests.iter().map(|m| m.sha256.as_str()));
-    let (seed, seed_source) = match seed {
+    match given {
         Some(s) => (s, "given with --sample-seed".to_string()),
         None => (
             sample::seed_from_inputs(digests),
             "sha256 of the profile, catalogue and manifest digests".to_string(),
         ),
-    };
-    let paths: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
-    let rate = ctx.profile.sample_rate;
-    let drawn = sample::select(&paths, rate, seed);
-    Sample {
-        rate,
-        seed,
-        seed_source,
-        population: pages.len() as u64,
-        pages: drawn
-            .into_iter()
-            .map(|i| SamplePage {
-                path: pages[i].0.clone(),
-                record: ctx.code(pages[i].1).map(str::to_owned),
-            })
-            .collect(),
     }
 }
 
-fn record_rows(ctx: &Context, findings: &[Finding]) -> Vec<RecordRow> {
+fn record_rows(ctx: &Context, findings: &[Finding], delivered: &[Option<u64>]) -> Vec<RecordRow> {
     let mut worst: BTreeMap<&str, Severity> = BTreeMap::new();
     for f in findings {
         if let Some(r) = &f.record {
@@ -155,7 +148,7 @@ fn record_rows(ctx: &Context, findings: &[Finding]) -> Vec<RecordRow> {
         .iter()
         .enumerate()
         .map(|(i, rec)| {
-            let status = match (ctx.plan.locations[i].is_some(), worst.get(rec.id.as_str())) {
+            let status = match (ctx.locations[i].is_some(), worst.get(rec.id.as_str())) {
                 (false, _) => "missing",
                 (true, Some(Severity::Error)) => "failed",
                 (true, Some(Severity::Warning)) => "warning",
@@ -165,7 +158,7 @@ fn record_rows(ctx: &Context, findings: &[Finding]) -> Vec<RecordRow> {
                 id: rec.id.clone(),
                 title: rec.title.clone(),
                 pages_expected: rec.pages,
-                pages_delivered: rules::delivered_pages(ctx, i),
+                pages_delivered: delivered[i],
                 status: status.into(),
             }
         })

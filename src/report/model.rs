@@ -58,75 +58,10 @@ pub struct Report {
     pub files: Files,
 }
 
-/// The `files` list of report.json: the run's own facts, rendered as
-/// [`FileFacts`](crate::facts::FileFacts) one at a time when the report is serialized,
-/// never copied (issue #7: memory flat in the number of files). Shared, so cloning a
-/// report does not copy it either.
-#[derive(Clone, Debug, Default)]
-pub struct Files(std::sync::Arc<FilesInner>);
-
-#[derive(Debug, Default)]
-struct FilesInner {
-    /// Path of each slot.
-    rels: Vec<crate::relpath::RelPath>,
-    /// Facts of each slot; `None` (not inspected) is left out.
-    facts: Vec<Option<crate::facts::Inspection>>,
-    /// Slots in escaped-path order, when that differs from slot order.
-    order: Option<Vec<u32>>,
-}
-
-impl Files {
-    /// The files of `rels` (paths) and `facts` (same index; `None` is left out), listed
-    /// sorted by escaped path as report.json has them.
-    pub fn new(
-        rels: Vec<crate::relpath::RelPath>,
-        facts: Vec<Option<crate::facts::Inspection>>,
-    ) -> Files {
-        debug_assert_eq!(rels.len(), facts.len());
-        let listed: Vec<u32> =
-            (0..rels.len() as u32).filter(|&i| facts[i as usize].is_some()).collect();
-        // Walk order (by name, component by component) is escaped-path order unless a
-        // name holds a byte below '/' or a %XX escape; check in one pass, sort only then.
-        let sorted = listed
-            .windows(2)
-            .all(|w| rels[w[0] as usize].escaped() <= rels[w[1] as usize].escaped());
-        let order = (!sorted).then(|| {
-            let mut order = listed;
-            order.sort_by_cached_key(|&i| rels[i as usize].escaped());
-            order
-        });
-        Files(std::sync::Arc::new(FilesInner { rels, facts, order }))
-    }
-
-    /// The listed files, in report order.
-    pub fn iter(&self) -> impl Iterator<Item = crate::facts::FileFacts> + '_ {
-        let inner = &*self.0;
-        let slots: Box<dyn Iterator<Item = usize> + '_> = match &inner.order {
-            Some(order) => Box::new(order.iter().map(|&i| i as usize)),
-            None => Box::new(0..inner.facts.len()),
-        };
-        slots.filter_map(move |i| {
-            let facts = inner.facts[i].as_ref()?;
-            Some(crate::facts::FileFacts::new(inner.rels[i].escaped(), facts))
-        })
-    }
-
-    /// How many files are listed.
-    pub fn len(&self) -> usize {
-        self.0.facts.iter().filter(|f| f.is_some()).count()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl Serialize for Files {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
-}
+/// `files[]` of report.json: the facts of every file inspected, in escaped-path order
+/// (the walk's order), spooled to disk as the check streams (issue #7) and serialized
+/// from there.
+pub type Files = crate::spool::Spooled<crate::facts::FileFacts>;
 
 /// Tool name and version.
 #[derive(Clone, Debug, Serialize)]
@@ -236,11 +171,11 @@ pub struct Sample {
     /// Page files the draw was made from.
     pub population: u64,
     /// The drawn page files, as delivery-relative paths in path order.
-    pub pages: Vec<SamplePage>,
+    pub pages: crate::spool::Spooled<SamplePage>,
 }
 
 /// One drawn page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct SamplePage {
     /// Delivery-relative path (`%XX` escaped).
     pub path: String,
@@ -257,24 +192,4 @@ pub struct BundleFile {
     pub sha256: String,
     /// Its size in bytes.
     pub bytes: u64,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::facts::Inspection;
-    use crate::relpath::RelPath;
-
-    #[test]
-    fn files_are_listed_in_escaped_path_order_without_the_uninspected() {
-        let rels = ["A/1.jpg", "A/50%.jpg", "A-B/1.jpg", "A-B/2.jpg"].map(RelPath::new).to_vec();
-        let facts = |n: u64| Some(Inspection { size: n, ..Inspection::default() });
-        let files = Files::new(rels, vec![facts(1), facts(2), facts(3), None]);
-        let got: Vec<(String, u64)> = files.iter().map(|f| (f.path, f.size)).collect();
-        let want = [("A-B/1.jpg", 3), ("A/1.jpg", 1), ("A/50%25.jpg", 2)];
-        assert_eq!(got, want.map(|(p, n)| (p.to_string(), n)));
-        assert_eq!(files.len(), 3);
-        let json = serde_json::to_value(&files).unwrap();
-        assert_eq!(json[0]["path"], "A-B/1.jpg");
-    }
 }

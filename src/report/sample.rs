@@ -7,6 +7,8 @@
 //! not depend on walk order or thread count, and adding one file to a delivery changes
 //! the draw by at most that file.
 
+use super::model::SamplePage;
+use crate::spool::Spooled;
 use sha2::{Digest, Sha256};
 
 /// The rate used when the profile sets none: 5% of page files.
@@ -25,6 +27,73 @@ pub fn select(paths: &[&str], rate: f64, seed: u64) -> Vec<usize> {
     drawn
 }
 
+/// The same draw as [`select`], made as the pages stream by (issue #7): pages are
+/// spooled to disk, counted per rank bucket (the rank's first 12 bits), and when all are
+/// in, the buckets say below which rank the `ceil(n × rate)` lowest lie; only the pages
+/// of the one bucket that straddles the cut are ranked in memory. Memory stays a few
+/// kilobytes however many pages there are.
+pub struct Draw {
+    rate: f64,
+    seed: u64,
+    buckets: Vec<u64>,
+    pages: crate::spool::Writer<SamplePage>,
+    dir: std::path::PathBuf,
+}
+
+impl Draw {
+    /// A draw at `rate` with `seed`, spooling in `dir`.
+    pub fn new(rate: f64, seed: u64, dir: &std::path::Path) -> anyhow::Result<Draw> {
+        let pages = crate::spool::Writer::new(dir)?;
+        Ok(Draw { rate, seed, buckets: vec![0; BUCKETS], pages, dir: dir.to_path_buf() })
+    }
+
+    /// Offers one page file (in walk order).
+    pub fn offer(&mut self, page: &SamplePage) -> anyhow::Result<()> {
+        self.buckets[bucket(&rank(self.seed, &page.path))] += 1;
+        self.pages.push(page)
+    }
+
+    /// The population and the pages drawn, in the order offered.
+    pub fn finish(self) -> anyhow::Result<(u64, Spooled<SamplePage>)> {
+        let population = self.pages.len();
+        let all = self.pages.finish()?;
+        let wanted = how_many(population as usize, self.rate) as u64;
+        // The bucket holding the last page drawn, and how many are drawn from it.
+        let (mut cut, mut below) = (0, 0u64);
+        while cut < BUCKETS && below + self.buckets[cut] < wanted {
+            below += self.buckets[cut];
+            cut += 1;
+        }
+        let mut straddling: Vec<([u8; 32], u64)> = Vec::new();
+        for (i, page) in all.iter().enumerate() {
+            let r = rank(self.seed, &page?.path);
+            if bucket(&r) == cut {
+                straddling.push((r, i as u64));
+            }
+        }
+        straddling.sort_unstable();
+        straddling.truncate((wanted - below) as usize);
+        let mut chosen: Vec<u64> = straddling.into_iter().map(|(_, i)| i).collect();
+        chosen.sort_unstable();
+        let mut drawn = crate::spool::Writer::new(&self.dir)?;
+        for (i, page) in all.iter().enumerate() {
+            let page = page?;
+            let b = bucket(&rank(self.seed, &page.path));
+            if b < cut || (b == cut && chosen.binary_search(&(i as u64)).is_ok()) {
+                drawn.push(&page)?;
+            }
+        }
+        Ok((population, drawn.finish()?))
+    }
+}
+
+/// Rank buckets of [`Draw`]: the first 12 bits of a rank.
+const BUCKETS: usize = 1 << 12;
+
+fn bucket(rank: &[u8; 32]) -> usize {
+    (usize::from(rank[0]) << 4) | usize::from(rank[1] >> 4)
+}
+
 fn how_many(n: usize, rate: f64) -> usize {
     if n == 0 || rate.is_nan() || rate <= 0.0 {
         return 0;
@@ -33,7 +102,8 @@ fn how_many(n: usize, rate: f64) -> usize {
     k.clamp(1, n)
 }
 
-fn rank(seed: u64, path: &str) -> [u8; 32] {
+/// The rank of a page in the draw: SHA-256(seed ‖ path).
+pub fn rank(seed: u64, path: &str) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(seed.to_be_bytes());
     h.update(path.as_bytes());
@@ -102,5 +172,23 @@ mod tests {
         assert_eq!(a, seed_from_inputs(["aa", "bb"]));
         assert_ne!(a, seed_from_inputs(["aa", "bc"]));
         assert_ne!(a, seed_from_inputs(["aa"]));
+    }
+
+    #[test]
+    fn the_streamed_draw_is_the_draw() {
+        let dir = tempfile::tempdir().unwrap();
+        for (n, rate, seed) in [(0, 0.05, 1), (3, 0.05, 1), (5000, 0.05, 9), (20_000, 0.3, 2)] {
+            let p = paths(n);
+            let refs: Vec<&str> = p.iter().map(String::as_str).collect();
+            let want: Vec<&str> = select(&refs, rate, seed).into_iter().map(|i| refs[i]).collect();
+            let mut draw = Draw::new(rate, seed, dir.path()).unwrap();
+            for path in &p {
+                draw.offer(&SamplePage { path: path.clone(), record: None }).unwrap();
+            }
+            let (population, drawn) = draw.finish().unwrap();
+            let got: Vec<String> = drawn.iter().map(|p| p.unwrap().path).collect();
+            assert_eq!(population, n as u64);
+            assert_eq!(got, want, "{n} pages at {rate}");
+        }
     }
 }

@@ -9,10 +9,15 @@ use super::{Context, Out};
 use crate::catalogue::normalize;
 use crate::walk::Kind;
 
-pub(super) fn check(ctx: &Context, out: &mut Out) {
+/// The catalogue's own row problems (found while reading it).
+pub(super) fn check_delivery(ctx: &Context, out: &mut Out) {
     for p in &ctx.catalogue.problems {
         out.emit(p.rule, p.record.as_deref(), None, p.message.clone());
     }
+}
+
+/// Names of a group that match their record's code only after normalization.
+pub(super) fn check(ctx: &Context, out: &mut Out) {
     for &i in &ctx.plan.normalized {
         let item = &ctx.plan.items[i];
         let Some(r) = item.record else { continue };

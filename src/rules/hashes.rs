@@ -24,36 +24,91 @@ struct Listing<'a> {
     at: String,
 }
 
-pub(super) fn check(ctx: &Context, out: &mut Out) {
-    if ctx.manifests.is_empty() {
-        return;
+/// A bag's payload folder below the delivery root (`Err` when the delivery is not it),
+/// and the regular files and bytes delivered there so far.
+type Payload = (Result<std::path::PathBuf, ()>, u64, u64);
+
+/// The manifests, indexed once for the whole check, and what the delivery has shown of
+/// their entries so far. Grows with the manifests' entries, not with the delivery.
+pub(super) struct Index<'a> {
+    manifests: &'a [Manifest],
+    listed: BTreeMap<&'a RelPath, Vec<Listing<'a>>>,
+    nfc: BTreeMap<String, &'a RelPath>,
+    /// Listed paths delivered (as any entry), or matched by a file in another Unicode form.
+    seen: BTreeSet<&'a RelPath>,
+    /// Listed paths by their letter-case-blind key, for the case hint of a missing file.
+    caseless: BTreeMap<String, Vec<&'a RelPath>>,
+    /// For a listed path not delivered as such: a delivered one differing only in case.
+    case_twin: BTreeMap<&'a RelPath, RelPath>,
+    /// Per manifest: its bag's payload folder below the delivery root (`Err` when the
+    /// delivery is not it), and the regular files and bytes delivered there so far.
+    payload: Vec<Option<Payload>>,
+}
+
+impl<'a> Index<'a> {
+    pub(super) fn new(manifests: &'a [Manifest], root: &std::path::Path) -> Self {
+        let mut listed: BTreeMap<&RelPath, Vec<Listing>> = BTreeMap::new();
+        for m in manifests {
+            for e in &m.entries {
+                let at = format!("{}:{}", m.path.display(), e.line);
+                listed.entry(&e.rel).or_default().push(Listing { digests: &e.digests, at });
+            }
+        }
+        let nfc = listed.keys().map(|r| (nfc_key(r), *r)).collect();
+        let mut caseless: BTreeMap<String, Vec<&RelPath>> = BTreeMap::new();
+        for rel in listed.keys() {
+            caseless.entry(nfc_key(rel).to_lowercase()).or_default().push(rel);
+        }
+        let payload = manifests.iter().map(|m| payload_of(m, root).map(|p| (p, 0, 0))).collect();
+        let (seen, case_twin) = Default::default();
+        Index { manifests, listed, nfc, seen, caseless, case_twin, payload }
     }
-    for m in ctx.manifests {
-        manifest_level(out, m);
-    }
-    let mut listed: BTreeMap<&RelPath, Vec<Listing>> = BTreeMap::new();
-    for m in ctx.manifests {
-        for e in &m.entries {
-            let at = format!("{}:{}", m.path.display(), e.line);
-            listed.entry(&e.rel).or_default().push(Listing { digests: &e.digests, at });
+
+    /// Compares the files of a group with the manifests.
+    pub(super) fn check(&mut self, ctx: &Context, out: &mut Out) {
+        if self.manifests.is_empty() {
+            return;
+        }
+        for (item, facts) in ctx.items() {
+            self.note(item);
+            if is_judged(item) {
+                self.judge(ctx, out, item, facts);
+            }
         }
     }
-    let nfc: BTreeMap<String, &RelPath> = listed.keys().map(|r| (nfc_key(r), *r)).collect();
-    let mut matched: BTreeSet<&RelPath> = BTreeSet::new();
-    for (item, facts) in ctx.items().filter(|(i, _)| is_judged(i)) {
-        let key = listed.get_key_value(&item.rel).map(|(k, _)| *k).or_else(|| {
-            let alt = nfc.get(&nfc_key(&item.rel)).copied()?;
+
+    /// Records what an entry shows: a listed path present, a case twin, payload totals.
+    fn note(&mut self, item: &Item) {
+        if let Some((key, _)) = self.listed.get_key_value(&item.rel) {
+            self.seen.insert(*key);
+        }
+        let key = nfc_key(&item.rel).to_lowercase();
+        for listed in self.caseless.get(&key).into_iter().flatten().filter(|l| ***l != item.rel) {
+            self.case_twin.entry(*listed).or_insert_with(|| item.rel.clone());
+        }
+        for (prefix, n, bytes) in self.payload.iter_mut().flatten() {
+            let inside = prefix.as_ref().is_ok_and(|p| item.rel.as_path().starts_with(p));
+            if item.kind == Kind::File && inside {
+                *n += 1;
+                *bytes = bytes.saturating_add(item.size);
+            }
+        }
+    }
+
+    fn judge(&mut self, ctx: &Context, out: &mut Out, item: &Item, facts: Option<&Inspection>) {
+        let key = self.listed.get_key_value(&item.rel).map(|(k, _)| *k).or_else(|| {
+            let alt = self.nfc.get(&nfc_key(&item.rel)).copied()?;
             let message = format!("listed as '{}', a different Unicode form", alt.escaped());
             out.at(ctx, item, "hash-path-normalized", message);
             Some(alt)
         });
         match key {
             Some(key) => {
-                matched.insert(key);
-                compare(ctx, out, item, facts, &listed[key]);
+                self.seen.insert(key);
+                compare(ctx, out, item, facts, &self.listed[key]);
             }
             None if item.role != Role::Ancillary => {
-                let hint = case_hint(&item.rel, listed.keys().copied());
+                let hint = case_hint(&item.rel, self.listed.keys().copied());
                 let message = format!(
                     "the file is in no manifest, so its integrity cannot be verified{hint}"
                 );
@@ -62,21 +117,27 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             None => {}
         }
     }
-    let present: BTreeSet<&RelPath> = ctx.plan.items.iter().map(|i| &i.rel).collect();
-    for (rel, listings) in &listed {
-        if !matched.contains(rel) && !present.contains(rel) {
-            let hint = case_hint(rel, present.iter().copied());
-            let message = format!("listed in {} but not delivered{hint}", listings[0].at);
-            out.emit(
-                "hash-missing-file",
-                ctx.code(record_of(ctx, rel)),
-                Some(rel.escaped()),
-                message,
-            );
+
+    /// What only the whole delivery tells: manifest lines and bags, entries never
+    /// delivered, payload totals.
+    pub(super) fn finish(&mut self, ctx: &Context, out: &mut Out) {
+        for m in self.manifests {
+            manifest_level(out, m);
         }
-    }
-    for m in ctx.manifests {
-        payload_oxum(ctx, out, m);
+        for (rel, listings) in &self.listed {
+            if self.seen.contains(rel) {
+                continue;
+            }
+            let hint = self.case_twin.get(rel).map_or_else(String::new, |o| {
+                format!(" (differs only in letter case from '{}')", o.escaped())
+            });
+            let message = format!("listed in {} but not delivered{hint}", listings[0].at);
+            let record = ctx.code(record_of(ctx, rel));
+            out.emit("hash-missing-file", record, Some(rel.escaped()), message);
+        }
+        for (m, payload) in self.manifests.iter().zip(&self.payload) {
+            payload_oxum(out, m, payload.as_ref());
+        }
     }
 }
 
@@ -116,31 +177,31 @@ fn manifest_level(out: &mut Out, m: &Manifest) {
     }
 }
 
+/// A bag's payload folder (`data/`) below the delivery root, `Err` when the delivery is
+/// not inside it; `None` for a manifest without a Payload-Oxum.
+fn payload_of(m: &Manifest, root: &std::path::Path) -> Option<Result<std::path::PathBuf, ()>> {
+    m.bag.as_ref().and_then(|b| b.oxum)?;
+    let bag = m.bag.as_ref()?;
+    let payload = std::path::absolute(bag.dir.join("data")).unwrap_or_default();
+    Some(match payload.strip_prefix(root) {
+        Ok(p) => Ok(p.to_path_buf()),
+        Err(_) if payload == root => Ok(Default::default()),
+        Err(_) => Err(()),
+    })
+}
+
 /// Checks a bag's Payload-Oxum (octets and file count of its `data/` folder) against
 /// the regular files delivered there.
-fn payload_oxum(ctx: &Context, out: &mut Out, m: &Manifest) {
-    let Some((bag, (octets, files))) = m.bag.as_ref().and_then(|b| Some((b, b.oxum?))) else {
+fn payload_oxum(out: &mut Out, m: &Manifest, payload: Option<&Payload>) {
+    let (Some((octets, files)), Some((prefix, n, bytes))) =
+        (m.bag.as_ref().and_then(|b| b.oxum), payload)
+    else {
         return;
     };
-    let payload = std::path::absolute(bag.dir.join("data")).unwrap_or_default();
-    let root = ctx.root;
-    let prefix = match payload.strip_prefix(root) {
-        Ok(p) => p.to_path_buf(),
-        Err(_) if payload == root => Default::default(),
-        Err(_) => {
-            let message =
-                format!("{}: the delivery is not the bag's payload folder", m.path.display());
-            out.emit("bag-oxum-mismatch", None, None, message);
-            return;
-        }
-    };
-    let (n, bytes) = ctx
-        .plan
-        .items
-        .iter()
-        .filter(|i| i.kind == Kind::File && i.rel.as_path().starts_with(&prefix))
-        .fold((0u64, 0u64), |(n, b), i| (n + 1, b.saturating_add(i.size)));
-    if (bytes, n) != (octets, files) {
+    if prefix.is_err() {
+        let message = format!("{}: the delivery is not the bag's payload folder", m.path.display());
+        out.emit("bag-oxum-mismatch", None, None, message);
+    } else if (*bytes, *n) != (octets, files) {
         let message = format!(
             "bag-info.txt Payload-Oxum says {octets} bytes in {files} files, the payload holds \
              {bytes} bytes in {n} files"

@@ -27,7 +27,7 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
     for (v, volume) in ctx.catalogue.records.iter().enumerate() {
         let items: Vec<&Item> = list.items.iter().filter(|i| i.volume == v).collect();
         let pages = volume.pages_known.then_some(volume.pages);
-        let location = ctx.plan.locations[v].as_ref().map(|l| l.escaped());
+        let location = ctx.locations[v].as_ref().map(|l| l.escaped());
         let total = match pages {
             Some(1) => "1 page".to_string(),
             Some(n) => format!("{n} pages"),

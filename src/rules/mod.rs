@@ -25,14 +25,18 @@ use crate::finding::{self, Finding, Severity};
 use crate::manifest::Manifest;
 use crate::plan::{Item, Plan};
 use crate::profile::Profile;
+use crate::relpath::RelPath;
 
-/// Everything the rules may look at.
+/// Everything the rules may look at: the inputs, and one group of entries with their
+/// facts (see [`Judge`]).
 pub struct Context<'a> {
     /// The acceptance profile.
     pub profile: &'a Profile,
     /// The catalogue.
     pub catalogue: &'a Catalogue,
-    /// The classified delivery.
+    /// Per catalogue record (same index): where it was delivered, if anywhere.
+    pub locations: &'a [Option<RelPath>],
+    /// The entries judged now: a group holding every entry of the records it touches.
     pub plan: &'a Plan,
     /// Inspection of each plan item (same index), where it was inspected.
     pub facts: &'a [Option<Inspection>],
@@ -50,7 +54,8 @@ impl Context<'_> {
 
     /// The items of record `r`, with their facts, in path order.
     pub fn record_items(&self, r: usize) -> impl Iterator<Item = (&Item, Option<&Inspection>)> {
-        self.plan.by_record[r].iter().map(|&i| (&self.plan.items[i], self.facts[i].as_ref()))
+        let plan = self.plan;
+        plan.record_items(r).iter().map(|&i| (&plan.items[i], self.facts[i].as_ref()))
     }
 
     /// Items with their facts.
@@ -113,18 +118,55 @@ impl Out<'_> {
     }
 }
 
-/// Runs every rule and returns the findings in report order.
+/// The rules over a whole check, fed as the delivery streams (issue #7): each group of
+/// entries is judged as soon as it is complete ([`Judge::group`]), so its facts can go;
+/// what only the whole delivery can tell (records never delivered, manifest entries never
+/// seen, the catalogue's own problems) is judged at the end ([`Judge::finish`]). Holds
+/// the findings, and an index of the manifests (which grows with their entries).
+pub struct Judge<'a> {
+    out: Out<'a>,
+    hashes: hashes::Index<'a>,
+}
+
+impl<'a> Judge<'a> {
+    /// A judge for a check with these inputs.
+    pub fn new(profile: &'a Profile, manifests: &'a [Manifest], root: &std::path::Path) -> Self {
+        let out = Out { profile, findings: Vec::new() };
+        Judge { out, hashes: hashes::Index::new(manifests, root) }
+    }
+
+    /// Judges one group: every rule about its entries and the records they hold.
+    pub fn group(&mut self, ctx: &Context) {
+        let out = &mut self.out;
+        records::check(ctx, out);
+        catalogue::check(ctx, out);
+        pages::check(ctx, out);
+        files::check(ctx, out);
+        formats::check(ctx, out);
+        colour::check(ctx, out);
+        self.hashes.check(ctx, out);
+        quality::check(ctx, out);
+    }
+
+    /// Judges the delivery as a whole (`ctx.plan` holds no entries, only the walk errors
+    /// of the top level) and returns every finding in report order.
+    pub fn finish(mut self, ctx: &Context) -> Vec<Finding> {
+        let out = &mut self.out;
+        records::check_delivery(ctx, out);
+        catalogue::check_delivery(ctx, out);
+        items::check(ctx, out);
+        files::check(ctx, out);
+        self.hashes.finish(ctx, out);
+        finding::sort(&mut out.findings);
+        self.out.findings
+    }
+}
+
+/// Runs every rule over a plan holding the whole delivery, and returns the findings in
+/// report order.
 pub fn evaluate(ctx: &Context) -> Vec<Finding> {
-    let mut out = Out { profile: ctx.profile, findings: Vec::new() };
-    records::check(ctx, &mut out);
-    catalogue::check(ctx, &mut out);
-    items::check(ctx, &mut out);
-    pages::check(ctx, &mut out);
-    files::check(ctx, &mut out);
-    formats::check(ctx, &mut out);
-    colour::check(ctx, &mut out);
-    hashes::check(ctx, &mut out);
-    quality::check(ctx, &mut out);
-    finding::sort(&mut out.findings);
-    out.findings
+    let mut judge = Judge::new(ctx.profile, ctx.manifests, ctx.root);
+    judge.group(ctx);
+    let none = Plan::default();
+    judge.finish(&Context { plan: &none, facts: &[], ..*ctx })
 }

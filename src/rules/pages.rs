@@ -27,7 +27,7 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             _ => {}
         }
     }
-    for r in 0..ctx.catalogue.records.len() {
+    for r in ctx.plan.records() {
         let pages: Vec<(&Item, u32, Option<&str>)> = ctx
             .record_items(r)
             .filter_map(|(i, f)| match i.role {
@@ -50,7 +50,7 @@ fn numbering(ctx: &Context, out: &mut Out, r: usize, pages: &[(&Item, u32, Optio
             seen.insert(n, item);
         }
     }
-    let location = ctx.plan.locations[r].as_ref().map(|l| l.escaped());
+    let location = ctx.locations[r].as_ref().map(|l| l.escaped());
     let mut expected = 1u32;
     for &n in seen.keys() {
         if n > expected {

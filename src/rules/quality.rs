@@ -39,7 +39,7 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             out.at_page(ctx, item, page.page, rule, at(what));
         }
     }
-    for r in 0..ctx.catalogue.records.len() {
+    for r in ctx.plan.records() {
         near_duplicates(ctx, out, r, limits);
     }
 }

@@ -5,7 +5,22 @@
 use super::{Context, Out};
 use crate::plan::Role;
 
+/// The records of a group: entries matching no record, and page counts.
 pub(super) fn check(ctx: &Context, out: &mut Out) {
+    for item in ctx.plan.items.iter().filter(|i| i.role == Role::Unexpected) {
+        let what = if item.kind == crate::walk::Kind::Dir { "folder" } else { "file" };
+        let message = format!("this {what} matches no reference code in the catalogue");
+        out.at(ctx, item, "record-unexpected", message);
+    }
+    for r in ctx.plan.records() {
+        if let Some(location) = &ctx.locations[r] {
+            page_count(ctx, out, r, location.escaped());
+        }
+    }
+}
+
+/// The catalogue against the whole delivery: repeated codes, records never delivered.
+pub(super) fn check_delivery(ctx: &Context, out: &mut Out) {
     for (dup, first) in &ctx.catalogue.duplicates {
         out.emit(
             "record-duplicate-id",
@@ -18,14 +33,9 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             ),
         );
     }
-    for item in ctx.plan.items.iter().filter(|i| i.role == Role::Unexpected) {
-        let what = if item.kind == crate::walk::Kind::Dir { "folder" } else { "file" };
-        let message = format!("this {what} matches no reference code in the catalogue");
-        out.at(ctx, item, "record-unexpected", message);
-    }
     for (r, rec) in ctx.catalogue.records.iter().enumerate() {
-        match &ctx.plan.locations[r] {
-            None => out.emit(
+        if ctx.locations[r].is_none() {
+            out.emit(
                 "record-missing",
                 Some(&rec.id),
                 None,
@@ -35,8 +45,7 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                     rec.id,
                     if rec.pages_known { rec.pages.to_string() } else { "?".into() }
                 ),
-            ),
-            Some(location) => page_count(ctx, out, r, location.escaped()),
+            );
         }
     }
 }
