@@ -342,7 +342,7 @@ struct One<'a> {
 impl One<'_> {
     /// The journal's facts of an unchanged file, counted as done.
     fn previous(&self, item: &plan::Item, previous: &journal::Previous) -> Option<Inspection> {
-        let mut done = previous.get(&item.rel, item.size, item.mtime_ns)?.clone();
+        let mut done = previous.get(&item.rel, item.size, item.mtime_ns)?;
         done.compact();
         self.bar.inc(item.size);
         Some(done)

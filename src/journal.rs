@@ -14,7 +14,7 @@ use crate::output::AppendLog;
 use crate::relpath::RelPath;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// The journal's file name in the report folder.
@@ -34,29 +34,66 @@ struct Line {
     facts: Inspection,
 }
 
-/// Entries of an earlier run, by escaped path.
+/// Entries of an earlier run: an index of the journal's lines by path, the facts left
+/// on disk and read back when a file asks for them (issue #7: a resumed run of a million
+/// files holds 24 bytes a file, not the facts).
 #[derive(Default)]
 pub struct Previous {
-    entries: HashMap<String, (u64, i128, Inspection)>,
+    journal: Option<std::fs::File>,
+    /// (hash of the escaped path, offset of its line, line length), sorted.
+    lines: Vec<(u64, u64, u32)>,
 }
 
 impl Previous {
-    /// The earlier facts of a file, if it is unchanged since (same size and mtime).
-    pub fn get(&self, rel: &RelPath, size: u64, mtime_ns: i128) -> Option<&Inspection> {
-        match self.entries.get(&rel.escaped()) {
-            Some((s, m, facts)) if *s == size && *m == mtime_ns => Some(facts),
-            _ => None,
-        }
+    /// The earlier facts of a file, if it is unchanged since (same size and mtime). The
+    /// last line for the path counts, as a later line supersedes an earlier one.
+    pub fn get(&self, rel: &RelPath, size: u64, mtime_ns: i128) -> Option<Inspection> {
+        let (file, path) = (self.journal.as_ref()?, rel.escaped());
+        let hash = path_hash(&path);
+        let from = self.lines.partition_point(|l| l.0 < hash);
+        let to = self.lines.partition_point(|l| l.0 <= hash);
+        let line = self.lines[from..to].iter().rev().find_map(|&(_, at, len)| {
+            let mut raw = vec![0; len as usize];
+            read_exact_at(file, &mut raw, at).ok()?;
+            serde_json::from_slice::<Line>(&raw).ok().filter(|l| l.path == path)
+        })?;
+        (line.size == size && line.mtime_ns == mtime_ns).then_some(line.facts)
     }
 
     /// How many entries were read.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.lines.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.lines.is_empty()
+    }
+}
+
+fn path_hash(path: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
+}
+
+/// Reads `buf.len()` bytes at `at` without moving a shared file position.
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_exact_at(file, buf, at);
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buf.len() {
+            let n =
+                std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], at + done as u64)?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+        Ok(())
     }
 }
 
@@ -83,17 +120,25 @@ pub fn open(path: &Path, fingerprint: &str, resume: bool) -> anyhow::Result<(Wri
     Ok((Writer { log }, previous))
 }
 
-/// Reads a journal: its entries and the byte length of its complete lines.
+/// Reads a journal line by line: the index of its entries and the byte length of its
+/// complete lines.
 fn read(path: &Path, fingerprint: &str) -> anyhow::Result<(Previous, u64)> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             bail!("--resume: there is no journal '{}' to resume from", path.display())
         }
         Err(e) => return Err(e).with_context(|| format!("reading '{}'", path.display())),
     };
-    let mut lines = bytes.split_inclusive(|&b| b == b'\n');
-    let header: Option<Header> = lines.next().and_then(|l| serde_json::from_slice(l).ok());
+    let mut reader = BufReader::with_capacity(64 * 1024, &file);
+    let mut raw = Vec::new();
+    let mut next = |raw: &mut Vec<u8>| -> anyhow::Result<bool> {
+        raw.clear();
+        reader.read_until(b'\n', raw).with_context(|| format!("reading '{}'", path.display()))?;
+        Ok(raw.last() == Some(&b'\n'))
+    };
+    let whole = next(&mut raw)?;
+    let header: Option<Header> = whole.then(|| serde_json::from_slice(&raw).ok()).flatten();
     match header {
         Some(h) if h.vouch_journal == 1 && h.fingerprint == fingerprint => {}
         Some(_) => bail!(
@@ -103,19 +148,18 @@ fn read(path: &Path, fingerprint: &str) -> anyhow::Result<(Previous, u64)> {
         ),
         None => bail!("--resume: '{}' is not a vouch journal", path.display()),
     }
-    let mut previous = Previous::default();
-    let mut good_len = bytes.len() - lines.clone().map(<[u8]>::len).sum::<usize>();
-    for raw in lines {
-        // Only whole, parseable lines count; anything after a torn one is dropped.
-        let Some(line) =
-            raw.strip_suffix(b"\n").and_then(|l| serde_json::from_slice::<Line>(l).ok())
-        else {
-            break;
-        };
-        good_len += raw.len();
-        previous.entries.insert(line.path, (line.size, line.mtime_ns, line.facts));
+    let mut good_len = raw.len() as u64;
+    let mut lines = Vec::new();
+    // Only whole, parseable lines count; anything after a torn one is dropped.
+    while next(&mut raw)? {
+        let Ok(line) = serde_json::from_slice::<Line>(&raw) else { break };
+        let len = u32::try_from(raw.len()).context("a journal line over 4 GiB")?;
+        lines.push((path_hash(&line.path), good_len, len));
+        good_len += raw.len() as u64;
     }
-    Ok((previous, good_len as u64))
+    lines.sort_unstable();
+    lines.shrink_to_fit();
+    Ok((Previous { journal: Some(file), lines }, good_len))
 }
 
 impl Writer {
@@ -156,7 +200,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let (w, prev) = open(&path, "fp", true).unwrap();
         assert_eq!(prev.len(), 2);
-        assert_eq!(prev.get(&RelPath::new("a/0001.jpg"), 3, 7), Some(&facts(3)));
+        assert_eq!(prev.get(&RelPath::new("a/0001.jpg"), 3, 7), Some(facts(3)));
         assert_eq!(prev.get(&RelPath::new("a/0002.jpg"), 4, 9), None, "mtime changed");
         w.record(&RelPath::new("a/0003.jpg"), 5, 9, &facts(5));
         drop(w);
