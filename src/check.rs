@@ -206,8 +206,9 @@ fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
         .collect()
 }
 
-/// Entries the walker thread may list ahead of the inspection.
-const WALK_AHEAD: usize = 256;
+/// Entries the walker thread lists and hands over at a time (and may list ahead of the
+/// inspection, one batch queued and one being filled).
+const WALK_BATCH: usize = 256;
 
 /// Entries below one top-level entry as the walker thread sends them: the top-level
 /// entry's index, and the entry classified (or a place that could not be listed).
@@ -247,23 +248,31 @@ fn inspect_all(
     // 1,000 vs 1,000,000 files measure of BENCHMARKS.md), large enough that the workers
     // wait at a chunk's end for well under 1% of the time; longer with `--io-threads`,
     // which gives a single reader a longer run to sort into on-disk order.
-    let chunk_len = if cfg.io_threads.is_some() { 4096 } else { 256 };
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Walked>(WALK_AHEAD);
+    let chunk_len = if cfg.io_threads.is_some() { 4096 } else { WALK_BATCH };
+    // Batches, not entries: a hand-over per entry would cost a context switch per file.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Walked>>(1);
     let given = (catalogue, &cfg.profile, inputs);
     std::thread::scope(|s| {
         s.spawn(move || {
+            let mut batch = Vec::with_capacity(WALK_BATCH);
             for t in 0..top.entries.len() {
                 plan::stream(root, (top, t), given, |next| {
-                    let _ = tx.send((t, next));
+                    batch.push((t, next));
+                    if batch.len() == WALK_BATCH {
+                        let _ =
+                            tx.send(std::mem::replace(&mut batch, Vec::with_capacity(WALK_BATCH)));
+                    }
                 });
             }
+            let _ = tx.send(batch);
         });
-        let mut chunk: Vec<Walked> = Vec::with_capacity(chunk_len);
-        while let Ok(first) = rx.recv() {
-            chunk.push(first);
-            chunk.extend(rx.iter().take(chunk_len - 1));
+        while let Ok(mut chunk) = rx.recv() {
+            while chunk.len() < chunk_len {
+                let Ok(more) = rx.recv() else { break };
+                chunk.extend(more);
+            }
             let facts = inspect_chunk(root, &chunk, &one, previous, &pool)?;
-            for ((t, next), facts) in chunk.drain(..).zip(facts) {
+            for ((t, next), facts) in chunk.into_iter().zip(facts) {
                 match next {
                     Ok(planned) => stream.push(t, planned, facts)?,
                     Err(e) => stream.error(t, e)?,

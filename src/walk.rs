@@ -142,11 +142,21 @@ fn visit(
     }
 }
 
-/// Sibling order that makes the walk's depth-first order the order of the escaped paths
-/// the report lists (`A-B/1.jpg` before `A/1.jpg`, since `-` sorts before `/`): a
+/// Sibling order that puts the files of the walk's depth-first order in the order of the
+/// escaped paths the report lists (`A-B/1.jpg` before `A/1.jpg`, since `-` sorts before `/`): a
 /// folder's name compares as if followed by `/`. So `files[]` can be written as the walk
 /// goes, never sorted in memory (issue #7).
 fn order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    // Without the escape (valid UTF-8, no `%`), a name is its own escaped form: compare
+    // the bytes as they are, with no allocation (this runs n log n times per folder).
+    fn plain(e: &walkdir::DirEntry) -> Option<impl Iterator<Item = &u8>> {
+        let name = e.file_name().to_str().filter(|n| !n.contains('%'))?;
+        let slash: &[u8] = if e.file_type().is_dir() { b"/" } else { b"" };
+        Some(name.as_bytes().iter().chain(slash))
+    }
+    if let (Some(x), Some(y)) = (plain(a), plain(b)) {
+        return x.cmp(y);
+    }
     let key = |e: &walkdir::DirEntry| {
         let mut k = crate::relpath::escape(e.file_name());
         if e.file_type().is_dir() {
@@ -250,5 +260,31 @@ mod tests {
         std::fs::write(dir.path().join("$RECYCLE.BIN/x"), b"x").unwrap();
         let listing = walk(dir.path(), |n| n != "$RECYCLE.BIN");
         assert_eq!(listing.entries.len(), 1);
+    }
+
+    #[test]
+    fn the_walk_order_is_the_order_of_escaped_paths() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in ["A", "A-B", "A/x", "a%"] {
+            std::fs::create_dir(root.join(d)).unwrap();
+        }
+        let bad = OsStr::from_bytes(b"A/\xff.jpg");
+        for f in ["A/1.jpg", "A-B/1.jpg", "A.txt", "A/x/0.jpg", "A/x-y.jpg", "a%/1", "a$"] {
+            std::fs::write(root.join(f), b"x").unwrap();
+        }
+        std::fs::write(root.join(bad), b"x").unwrap();
+        // Files, as the report lists them (a folder's own entry precedes its contents).
+        let entries = walk(root, |_| true).entries;
+        let files = entries.iter().filter(|e| e.kind == Kind::File);
+        let got: Vec<String> = files.map(|e| e.rel.escaped()).collect();
+        let mut want = got.clone();
+        want.sort();
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 8);
+        assert!(
+            got.iter().position(|p| p == "A-B/1.jpg") < got.iter().position(|p| p == "A/1.jpg")
+        );
     }
 }
