@@ -487,8 +487,10 @@ impl<'t> Scan<'t> {
             // One block row in AC_ROW_STEP is evidence enough (hundreds of edge blocks on
             // a page) at a fraction of the cost: the band sums cost several times the
             // plain walk, and the walk is the JPEG path's whole time (issue #7).
-            let sampled = b.index.is_some_and(|i| (i / cov.bw0).is_multiple_of(AC_ROW_STEP));
-            if let (0, Some(stats), Some(q), true) = (b.ci, cov.ac.as_mut(), &cov.q[0], sampled) {
+            // (The division only for luma blocks with statistics wanted.)
+            if let (0, Some(stats), Some(q)) = (b.ci, cov.ac.as_mut(), &cov.q[0])
+                && b.index.is_some_and(|i| (i / cov.bw0).is_multiple_of(AC_ROW_STEP))
+            {
                 return bits.sequential_ac_bands(ac, q).map(|bands| stats.add(bands));
             }
             return bits.sequential_ac(ac);
