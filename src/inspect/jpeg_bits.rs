@@ -33,8 +33,6 @@ pub(super) struct Huffman {
     /// Index into `values` of the first code of each length, minus that code.
     delta: [i32; 17],
     values: Vec<u8>,
-    /// An AC table: a symbol's low nibble counts bits that follow the code.
-    ac: bool,
 }
 
 impl Huffman {
@@ -67,7 +65,8 @@ impl Huffman {
                 if len <= FAST_BITS {
                     let shift = FAST_BITS - len;
                     let first = (code as usize) << shift;
-                    let extra = if dc { 0 } else { u32::from(symbol & 15) };
+                    // A DC symbol (≤ 15) is itself the count of bits after the code.
+                    let extra = u32::from(symbol & 15);
                     let entry = advance(symbol) << 16 | u32::from(symbol) << 8 | (len + extra);
                     fast[first..first + (1 << shift)].fill(entry);
                     lens[first..first + (1 << shift)].fill(len as u8);
@@ -86,7 +85,7 @@ impl Huffman {
         }
         maxcode[17] = i32::MAX;
         let pair = pairs(&fast, &lens, dc);
-        Ok(Huffman { fast, pair, maxcode, delta, values: values[..k].to_vec(), ac: !dc })
+        Ok(Huffman { fast, pair, maxcode, delta, values: values[..k].to_vec() })
     }
 
     /// As `entry`, in the form of the `pair` table (`a1 << 24 | a << 16 | l1 << 8 | l`: the
@@ -128,7 +127,7 @@ impl Huffman {
             return None;
         }
         let symbol = self.values[((code16 >> (16 - len)) + self.delta[len]) as usize];
-        let extra = if self.ac { u32::from(symbol & 15) } else { 0 };
+        let extra = u32::from(symbol & 15);
         Some((len as u32 + extra, symbol))
     }
 }
@@ -191,7 +190,10 @@ const EOB: u32 = 128;
 pub(super) struct Short;
 
 /// Bits of one entropy-coded segment: unstuffs `FF 00`, stops at a marker, and refuses to
-/// hand out a bit that is not in the file.
+/// hand out a bit that is not in the file. `Copy` so that the byte-wise refill can take and
+/// return it by value: no out-of-line call borrows a reader, and the compiler keeps a local
+/// one in registers (issue #7).
+#[derive(Clone, Copy)]
 pub(super) struct Bits<'a> {
     data: &'a [u8],
     pos: usize,
@@ -235,11 +237,11 @@ impl<'a> Bits<'a> {
                 return;
             }
         }
-        self.refill_bytes();
+        *self = self.refill_bytes();
     }
 
     #[inline(never)]
-    fn refill_bytes(&mut self) {
+    fn refill_bytes(mut self) -> Self {
         while self.n <= 56 {
             let byte = if self.end.is_some() {
                 self.fill += 8;
@@ -269,6 +271,7 @@ impl<'a> Bits<'a> {
             self.acc |= u64::from(byte) << (56 - self.n);
             self.n += 8;
         }
+        self
     }
 
     /// At least 32 bits held (fill bits past the end), enough for a code and its bits.
@@ -280,6 +283,7 @@ impl<'a> Bits<'a> {
     }
 
     /// True once a bit past the end of the segment was consumed: the data ran out.
+    #[inline(always)]
     pub(super) fn overrun(&self) -> bool {
         self.n < self.fill
     }
@@ -307,16 +311,30 @@ impl<'a> Bits<'a> {
         Ok(rs)
     }
 
-    /// Decodes a DC difference: a magnitude category and its bits, sign-extended.
+    /// Decodes a DC difference: a magnitude category and its bits, sign-extended. Without
+    /// a branch on the bits: their sign is a coin toss the predictor would lose.
     #[inline(always)]
     pub(super) fn dc(&mut self, t: &Huffman) -> Result<i32, Short> {
         self.ensure();
-        let (len, s) = t.lookup(self.acc).ok_or(Short)?;
+        let (bits, s) = t.lookup(self.acc).ok_or(Short)?;
         let s = u32::from(s); // ≤ 15: checked when the table was built
-        let v = if s == 0 { 0 } else { ((self.acc << len) >> (64 - s)) as i32 };
-        self.acc <<= len + s;
-        self.n -= len + s;
-        Ok(if s > 0 && v < 1 << (s - 1) { v - (1 << s) + 1 } else { v })
+        // The magnitude bits end the `bits` (code and magnitude) consumed.
+        let v = ((self.acc >> (64 - bits)) as i32) & ((1 << s) - 1);
+        self.acc <<= bits;
+        self.n -= bits;
+        // Below half the category's range: negative (`v - 2^s + 1`); s = 0 gives 0.
+        let negative = (v - ((1 << s) >> 1)) >> 31;
+        Ok(v + (negative & ((-1 << s) + 1)))
+    }
+
+    /// Consumes a DC difference whose value is not wanted (a chroma block's).
+    #[inline(always)]
+    pub(super) fn skip_dc(&mut self, t: &Huffman) -> Result<(), Short> {
+        self.ensure();
+        let (bits, _) = t.lookup(self.acc).ok_or(Short)?;
+        self.acc <<= bits;
+        self.n -= bits;
+        Ok(())
     }
 
     /// The 63 AC coefficients of a sequential block, with the bit buffer in registers.
@@ -403,6 +421,7 @@ impl<'a> Bits<'a> {
 
     /// At the end of a scan or restart interval: only padding (< 8 bits) may remain, and
     /// a marker must follow. Returns the marker's position.
+    #[inline]
     pub(super) fn finish(&mut self) -> Result<usize, String> {
         self.refill();
         if self.overrun() {

@@ -27,6 +27,8 @@
 //! coefficients it decodes on the way are, dequantized, the image at 1/8 scale
 //! ([`ReducedImage`]), kept only when asked for.
 
+mod sequential;
+
 use super::jpeg_bits::{Bits, Huffman, Short};
 use super::reduce::ReducedImage;
 use crate::quality::AcStats;
@@ -67,8 +69,6 @@ struct Coverage {
     dc: Option<Vec<i32>>,
     /// AC statistics of the first component's edge blocks, if wanted (baseline only).
     ac: Option<AcStats>,
-    /// Blocks across of the first component (which block rows feed `ac`).
-    bw0: usize,
 }
 
 /// Definitions that marker segments set and later scans use.
@@ -152,7 +152,6 @@ pub(crate) fn verify_with(
                     q: vec![None; n],
                     dc: reduced.then(|| vec![0; f.comps[0].bw * f.comps[0].bh]),
                     ac: (reduced && ac_stats && !f.progressive).then(AcStats::default),
-                    bw0: f.comps[0].bw.max(1),
                 });
                 frame = Some(f);
             }
@@ -378,6 +377,9 @@ impl<'t> Scan<'t> {
         restart: usize,
     ) -> Result<usize, String> {
         self.record(f, cov)?;
+        if !self.progressive {
+            return self.walk_sequential(bytes, at, f, cov, restart);
+        }
         let interleaved = self.comps.len() > 1;
         let mcus = if interleaved {
             f.width.div_ceil(8 * f.hmax) * f.height.div_ceil(8 * f.vmax)
@@ -467,7 +469,8 @@ impl<'t> Scan<'t> {
         Ok(())
     }
 
-    /// Decodes one block (or, for an AC band, the run of blocks an EOB run stands for).
+    /// Decodes one block of a progressive scan (or, for an AC band, the run of blocks an
+    /// EOB run stands for).
     #[inline(always)]
     fn block(
         &self,
@@ -478,23 +481,6 @@ impl<'t> Scan<'t> {
         b: Block,
     ) -> Result<(), Short> {
         let keep = if b.ci == 0 { cov.dc.as_mut().zip(b.index) } else { None };
-        if !self.progressive {
-            let (dc, ac) = (b.dc.ok_or(Short)?, b.ac.ok_or(Short)?);
-            *pred = pred.wrapping_add(bits.dc(dc)?);
-            if let Some((dcs, i)) = keep {
-                dcs[i] = *pred;
-            }
-            // One block row in AC_ROW_STEP is evidence enough (hundreds of edge blocks on
-            // a page) at a fraction of the cost: the band sums cost several times the
-            // plain walk, and the walk is the JPEG path's whole time (issue #7).
-            // (The division only for luma blocks with statistics wanted.)
-            if let (0, Some(stats), Some(q)) = (b.ci, cov.ac.as_mut(), &cov.q[0])
-                && b.index.is_some_and(|i| (i / cov.bw0).is_multiple_of(AC_ROW_STEP))
-            {
-                return bits.sequential_ac_bands(ac, q).map(|bands| stats.add(bands));
-            }
-            return bits.sequential_ac(ac);
-        }
         if self.ss == 0 {
             if self.ah == 0 {
                 *pred = pred.wrapping_add(bits.dc(b.dc.ok_or(Short)?)?);
