@@ -90,10 +90,16 @@ impl Huffman {
 
     /// As `entry`, in the form of the `pair` table (`a1 << 24 | a << 16 | l1 << 8 | l`: the
     /// first symbol's advance `a1` and bits `l1`, both symbols' advance `a` and bits `l`).
+    /// 0 when the first code is longer than `FAST_BITS`: see [`Huffman::long_pair`].
     #[inline(always)]
-    fn pair(&self, acc: u64) -> Option<u32> {
-        let e = self.pair[(acc >> (64 - FAST_BITS)) as usize];
-        if e != 0 { Some(e) } else { self.entry(acc).map(|e| single(e >> 16, e & 0xFF)) }
+    fn pair(&self, acc: u64) -> u32 {
+        self.pair[(acc >> (64 - FAST_BITS)) as usize]
+    }
+
+    /// A code longer than `FAST_BITS` as a `pair` entry of one symbol.
+    #[inline(always)]
+    fn long_pair(&self, acc: u64) -> Option<u32> {
+        self.slow(acc).map(|(bits, sym)| single(advance(sym), bits))
     }
 
     /// The symbol at the top of `acc` and the bits it takes (as `fast`), or `None` if no
@@ -348,12 +354,22 @@ impl<'a> Bits<'a> {
         // symbol moves `k`, EOB moving it past 64 at once; a lookup takes two symbols
         // unless the first ends the block.
         let res = loop {
-            if n < 32 {
+            // A pair entry takes at most 25 bits; only a long code (up to 31 with its
+            // magnitude bits) needs more held, so fewer refills (a branch the predictor
+            // often loses) than at 32.
+            if n < 25 {
                 (self.acc, self.n) = (acc, n);
                 self.refill();
                 (acc, n) = (self.acc, self.n);
             }
-            let Some(mut e) = t.pair(acc) else { break Err(Short) };
+            let mut e = t.pair(acc);
+            if e == 0 {
+                (self.acc, self.n) = (acc, n);
+                self.ensure();
+                (acc, n) = (self.acc, self.n);
+                let Some(long) = t.long_pair(acc) else { break Err(Short) };
+                e = long;
+            }
             if k + (e >> 24) >= 64 {
                 e = single(e >> 24, (e >> 8) & 0xFF);
             }
