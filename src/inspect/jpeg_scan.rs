@@ -187,11 +187,14 @@ pub(crate) fn verify_with(
     Ok(c.dc.map(|dc| ReducedImage { sharpness: c.ac, ..reduce(&f.comps[0], &dc, q0) }))
 }
 
-/// Pixels from DC coefficients: `DC × Q / 8 + 128`, rounded as libjpeg's 1×1 IDCT.
+/// Pixels from DC coefficients: `DC × Q / 8 + 128`, rounded as libjpeg's 1×1 IDCT. A DC
+/// beyond ±2048 gives 0 or 255 whatever its step, so it is clamped there first and the
+/// rest fits `i32` (which the compiler vectorizes).
 fn reduce(c: &Component, dc: &[i32], q0: u16) -> ReducedImage {
+    let q = i32::from(q0);
     let pixels = dc
         .iter()
-        .map(|&v| ((i64::from(v) * i64::from(q0) + 4) >> 3).saturating_add(128).clamp(0, 255) as u8)
+        .map(|&v| (((v.clamp(-2048, 2048) * q + 4) >> 3) + 128).clamp(0, 255) as u8)
         .collect();
     ReducedImage::new(c.bw as u32, c.bh as u32, pixels)
 }
@@ -663,6 +666,17 @@ mod tests {
         let n = usize::from(good[sos + 4]);
         band[sos + 4 + 1 + 2 * n + 1] = 62; // Se
         assert!(verify(&band, false).unwrap_err().contains("sequential scan"));
+    }
+
+    #[test]
+    fn dc_pixels_match_the_wide_formula_at_the_extremes() {
+        let dc: Vec<i32> = (-70_000..70_000).step_by(7).chain([i32::MIN, i32::MAX]).collect();
+        let c = super::Component { id: 1, h: 1, v: 1, tq: 0, bw: dc.len(), bh: 1 };
+        for q in [0u16, 1, 2, 3, 8, 99, 255, 65535] {
+            let wide = |v: i32| ((i64::from(v) * i64::from(q) + 4) >> 3).saturating_add(128);
+            let want: Vec<u8> = dc.iter().map(|&v| wide(v).clamp(0, 255) as u8).collect();
+            assert_eq!(super::reduce(&c, &dc, q).pixels, want, "step {q}");
+        }
     }
 
     /// The 1/8 image is the mean of each 8×8 block of the decoded image, up to rounding
