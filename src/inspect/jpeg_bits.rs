@@ -2,11 +2,12 @@
 //!
 //! [`super::jpeg_scan`] proves a JPEG complete by decoding every Huffman symbol of every
 //! block (issue #3); since issue #7 that walk is the whole integrity proof of a JPEG, so
-//! its speed is the speed of `vouch check` on JPEG pages. Two things make it fast: the
-//! reader refills eight bytes at a time when they hold no `FF` (only a stuffed `FF 00` or
-//! a marker needs the byte-wise path), a symbol and its magnitude bits are consumed in one
+//! its speed is the speed of `vouch check` on JPEG pages. What makes it fast: the reader
+//! refills eight bytes at a time when they hold no `FF` (only a stuffed `FF 00` or a
+//! marker needs the byte-wise path), a symbol and its magnitude bits are consumed in one
 //! step from a 10-bit lookup (the walk needs a coefficient's size, never its value, except
-//! for DC), and the sequential block loop keeps the bit buffer in registers. Reading past
+//! for DC), in a sequential block most lookups take two symbols at once ([`pairs`]), and
+//! the sequential block loop keeps the bit buffer in registers. Reading past
 //! the segment's end is not checked per symbol: the reader then feeds fill bits and
 //! remembers it, and the walk asks [`Bits::overrun`] once per MCU, so a truncated scan is
 //! still refused at the MCU where its data ran out. Strictness is libjpeg's or more: a table libjpeg refuses is refused
@@ -389,7 +390,9 @@ impl<'a> Bits<'a> {
     /// (quantization table `q`, zigzag order) in the low and mid bands of
     /// [`crate::quality::AcStats`]: the blur evidence of issue #10. A symbol's magnitude
     /// bits are the last `symbol & 15` of the bits its entry consumes, so reading them
-    /// costs a shift and a mask.
+    /// costs a shift and a mask. One symbol per lookup (the `fast` table): a pair entry
+    /// keeps neither symbol's size nor the first one's magnitude bits. Kept apart from
+    /// [`Bits::sequential_ac`] for that reason; it runs on one luma block row in 16.
     #[inline(always)]
     pub(super) fn sequential_ac_bands(
         &mut self,
