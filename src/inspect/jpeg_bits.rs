@@ -2,11 +2,12 @@
 //!
 //! [`super::jpeg_scan`] proves a JPEG complete by decoding every Huffman symbol of every
 //! block (issue #3); since issue #7 that walk is the whole integrity proof of a JPEG, so
-//! its speed is the speed of `vouch check` on JPEG pages. Two things make it fast: the
-//! reader refills eight bytes at a time when they hold no `FF` (only a stuffed `FF 00` or
-//! a marker needs the byte-wise path), a symbol and its magnitude bits are consumed in one
+//! its speed is the speed of `vouch check` on JPEG pages. What makes it fast: the reader
+//! refills eight bytes at a time when they hold no `FF` (only a stuffed `FF 00` or a
+//! marker needs the byte-wise path), a symbol and its magnitude bits are consumed in one
 //! step from a 10-bit lookup (the walk needs a coefficient's size, never its value, except
-//! for DC), and the sequential block loop keeps the bit buffer in registers. Reading past
+//! for DC), in a sequential block most lookups take two symbols at once ([`pairs`]), and
+//! the sequential block loop keeps the bit buffer in registers. Reading past
 //! the segment's end is not checked per symbol: the reader then feeds fill bits and
 //! remembers it, and the walk asks [`Bits::overrun`] once per MCU, so a truncated scan is
 //! still refused at the MCU where its data ran out. Strictness is libjpeg's or more: a table libjpeg refuses is refused
@@ -25,13 +26,14 @@ pub(super) struct Huffman {
     /// after it; `advance` is what the symbol moves a sequential block's coefficient index
     /// by (see [`advance`]).
     fast: Box<[u32; 1 << FAST_BITS]>,
+    /// For a `FAST_BITS` prefix: up to two AC symbols of a sequential block at once (see
+    /// [`pairs`]), 0 when the first code is longer.
+    pair: Box<[u32; 1 << FAST_BITS]>,
     /// Largest code of each length 1..=16 (`-1` where there is none).
     maxcode: [i32; 18],
     /// Index into `values` of the first code of each length, minus that code.
     delta: [i32; 17],
     values: Vec<u8>,
-    /// An AC table: a symbol's low nibble counts bits that follow the code.
-    ac: bool,
 }
 
 impl Huffman {
@@ -47,6 +49,7 @@ impl Huffman {
             return Err(bad("a DC symbol is over 15"));
         }
         let mut fast = Box::new([0u32; 1 << FAST_BITS]);
+        let mut lens = [0u8; 1 << FAST_BITS];
         let (mut maxcode, mut delta) = ([-1i32; 18], [0i32; 17]);
         maxcode[17] = i32::MAX; // sentinel: the slow search always ends
         let (mut code, mut k) = (0i32, 0usize);
@@ -63,9 +66,11 @@ impl Huffman {
                 if len <= FAST_BITS {
                     let shift = FAST_BITS - len;
                     let first = (code as usize) << shift;
-                    let extra = if dc { 0 } else { u32::from(symbol & 15) };
+                    // A DC symbol (≤ 15) is itself the count of bits after the code.
+                    let extra = u32::from(symbol & 15);
                     let entry = advance(symbol) << 16 | u32::from(symbol) << 8 | (len + extra);
                     fast[first..first + (1 << shift)].fill(entry);
+                    lens[first..first + (1 << shift)].fill(len as u8);
                 }
                 code += 1;
                 k += 1;
@@ -80,7 +85,22 @@ impl Huffman {
             code <<= 1;
         }
         maxcode[17] = i32::MAX;
-        Ok(Huffman { fast, maxcode, delta, values: values[..k].to_vec(), ac: !dc })
+        let pair = pairs(&fast, &lens, dc);
+        Ok(Huffman { fast, pair, maxcode, delta, values: values[..k].to_vec() })
+    }
+
+    /// As `entry`, in the form of the `pair` table (`a1 << 24 | a << 16 | l1 << 8 | l`: the
+    /// first symbol's advance `a1` and bits `l1`, both symbols' advance `a` and bits `l`).
+    /// 0 when the first code is longer than `FAST_BITS`: see [`Huffman::long_pair`].
+    #[inline(always)]
+    fn pair(&self, acc: u64) -> u32 {
+        self.pair[(acc >> (64 - FAST_BITS)) as usize]
+    }
+
+    /// A code longer than `FAST_BITS` as a `pair` entry of one symbol.
+    #[inline(always)]
+    fn long_pair(&self, acc: u64) -> Option<u32> {
+        self.slow(acc).map(|(bits, sym)| single(advance(sym), bits))
     }
 
     /// The symbol at the top of `acc` and the bits it takes (as `fast`), or `None` if no
@@ -114,9 +134,47 @@ impl Huffman {
             return None;
         }
         let symbol = self.values[((code16 >> (16 - len)) + self.delta[len]) as usize];
-        let extra = if self.ac { u32::from(symbol & 15) } else { 0 };
+        let extra = u32::from(symbol & 15);
         Some((len as u32 + extra, symbol))
     }
+}
+
+/// A `pair` entry for one symbol alone: advance `a`, bits `l`.
+const fn single(a: u32, l: u32) -> u32 {
+    a << 24 | a << 16 | l << 8 | l
+}
+
+/// The `pair` table: where a prefix's first symbol (with its magnitude bits) leaves the
+/// whole code of a second within the `FAST_BITS`, and is not an end-of-block, one lookup
+/// consumes both, so the walk's serial chain (lookup, shift, lookup) runs once per two
+/// symbols on most of a page (issue #7). The second symbol's magnitude bits may lie past
+/// the prefix, as a single entry's do; at most 25 bits are consumed. The first symbol's
+/// own advance and bits let the walk take it alone when it ends the block, so the second
+/// (the next block's DC) is never consumed with it.
+fn pairs(
+    fast: &[u32; 1 << FAST_BITS],
+    lens: &[u8; 1 << FAST_BITS],
+    dc: bool,
+) -> Box<[u32; 1 << FAST_BITS]> {
+    let mut pair = Box::new([0u32; 1 << FAST_BITS]);
+    for (i, p) in pair.iter_mut().enumerate() {
+        let e = fast[i];
+        if e == 0 {
+            continue;
+        }
+        let (a1, l1) = (e >> 16, e & 0xFF);
+        *p = single(a1, l1);
+        if dc || a1 >= 64 || l1 >= FAST_BITS {
+            continue;
+        }
+        let rest = (i << l1) & ((1 << FAST_BITS) - 1);
+        let e2 = fast[rest];
+        if e2 != 0 && u32::from(lens[rest]) <= FAST_BITS - l1 {
+            let (a2, l2) = (e2 >> 16, e2 & 0xFF);
+            *p = a1 << 24 | (a1 + a2) << 16 | l1 << 8 | (l1 + l2);
+        }
+    }
+    pair
 }
 
 /// How far an AC symbol moves a sequential block's coefficient index: past its run and
@@ -139,7 +197,10 @@ const EOB: u32 = 128;
 pub(super) struct Short;
 
 /// Bits of one entropy-coded segment: unstuffs `FF 00`, stops at a marker, and refuses to
-/// hand out a bit that is not in the file.
+/// hand out a bit that is not in the file. `Copy` so that the byte-wise refill can take and
+/// return it by value: no out-of-line call borrows a reader, and the compiler keeps a local
+/// one in registers (issue #7).
+#[derive(Clone, Copy)]
 pub(super) struct Bits<'a> {
     data: &'a [u8],
     pos: usize,
@@ -183,11 +244,11 @@ impl<'a> Bits<'a> {
                 return;
             }
         }
-        self.refill_bytes();
+        *self = self.refill_bytes();
     }
 
     #[inline(never)]
-    fn refill_bytes(&mut self) {
+    fn refill_bytes(mut self) -> Self {
         while self.n <= 56 {
             let byte = if self.end.is_some() {
                 self.fill += 8;
@@ -217,6 +278,7 @@ impl<'a> Bits<'a> {
             self.acc |= u64::from(byte) << (56 - self.n);
             self.n += 8;
         }
+        self
     }
 
     /// At least 32 bits held (fill bits past the end), enough for a code and its bits.
@@ -228,6 +290,7 @@ impl<'a> Bits<'a> {
     }
 
     /// True once a bit past the end of the segment was consumed: the data ran out.
+    #[inline(always)]
     pub(super) fn overrun(&self) -> bool {
         self.n < self.fill
     }
@@ -255,16 +318,30 @@ impl<'a> Bits<'a> {
         Ok(rs)
     }
 
-    /// Decodes a DC difference: a magnitude category and its bits, sign-extended.
+    /// Decodes a DC difference: a magnitude category and its bits, sign-extended. Without
+    /// a branch on the bits: their sign is a coin toss the predictor would lose.
     #[inline(always)]
     pub(super) fn dc(&mut self, t: &Huffman) -> Result<i32, Short> {
         self.ensure();
-        let (len, s) = t.lookup(self.acc).ok_or(Short)?;
+        let (bits, s) = t.lookup(self.acc).ok_or(Short)?;
         let s = u32::from(s); // ≤ 15: checked when the table was built
-        let v = if s == 0 { 0 } else { ((self.acc << len) >> (64 - s)) as i32 };
-        self.acc <<= len + s;
-        self.n -= len + s;
-        Ok(if s > 0 && v < 1 << (s - 1) { v - (1 << s) + 1 } else { v })
+        // The magnitude bits end the `bits` (code and magnitude) consumed.
+        let v = ((self.acc >> (64 - bits)) as i32) & ((1 << s) - 1);
+        self.acc <<= bits;
+        self.n -= bits;
+        // Below half the category's range: negative (`v - 2^s + 1`); s = 0 gives 0.
+        let negative = (v - ((1 << s) >> 1)) >> 31;
+        Ok(v + (negative & ((-1 << s) + 1)))
+    }
+
+    /// Consumes a DC difference whose value is not wanted (a chroma block's).
+    #[inline(always)]
+    pub(super) fn skip_dc(&mut self, t: &Huffman) -> Result<(), Short> {
+        self.ensure();
+        let (bits, _) = t.lookup(self.acc).ok_or(Short)?;
+        self.acc <<= bits;
+        self.n -= bits;
+        Ok(())
     }
 
     /// The 63 AC coefficients of a sequential block, with the bit buffer in registers.
@@ -274,19 +351,33 @@ impl<'a> Bits<'a> {
     pub(super) fn sequential_ac(&mut self, t: &Huffman) -> Result<(), Short> {
         let (mut acc, mut n) = (self.acc, self.n);
         let mut k = 1u32;
-        // One data-dependent branch per symbol (the loop's): the table says how far each
-        // symbol moves `k`, EOB moving it past 64 at once.
+        // One data-dependent branch per lookup (the loop's): the table says how far each
+        // symbol moves `k`, EOB moving it past 64 at once; a lookup takes two symbols
+        // unless the first ends the block.
         let res = loop {
-            if n < 32 {
+            // A pair entry takes at most 25 bits; only a long code (up to 31 with its
+            // magnitude bits) needs more held, so fewer refills (a branch the predictor
+            // often loses) than at 32.
+            if n < 25 {
                 (self.acc, self.n) = (acc, n);
                 self.refill();
                 (acc, n) = (self.acc, self.n);
             }
-            let Some(e) = t.entry(acc) else { break Err(Short) };
+            let mut e = t.pair(acc);
+            if e == 0 {
+                (self.acc, self.n) = (acc, n);
+                self.ensure();
+                (acc, n) = (self.acc, self.n);
+                let Some(long) = t.long_pair(acc) else { break Err(Short) };
+                e = long;
+            }
+            if k + (e >> 24) >= 64 {
+                e = single(e >> 24, (e >> 8) & 0xFF);
+            }
             // Bits ≤ 31 sit in the low byte: `wrapping_shl` masks to 6 bits, one instruction.
             acc = acc.wrapping_shl(e);
             n -= e & 0xFF;
-            k += e >> 16;
+            k += (e >> 16) & 0xFF;
             if k >= 64 {
                 break if k == 64 || k >= EOB { Ok(()) } else { Err(Short) };
             }
@@ -299,7 +390,9 @@ impl<'a> Bits<'a> {
     /// (quantization table `q`, zigzag order) in the low and mid bands of
     /// [`crate::quality::AcStats`]: the blur evidence of issue #10. A symbol's magnitude
     /// bits are the last `symbol & 15` of the bits its entry consumes, so reading them
-    /// costs a shift and a mask.
+    /// costs a shift and a mask. One symbol per lookup (the `fast` table): a pair entry
+    /// keeps neither symbol's size nor the first one's magnitude bits. Kept apart from
+    /// [`Bits::sequential_ac`] for that reason; it runs on one luma block row in 16.
     #[inline(always)]
     pub(super) fn sequential_ac_bands(
         &mut self,
@@ -347,6 +440,7 @@ impl<'a> Bits<'a> {
 
     /// At the end of a scan or restart interval: only padding (< 8 bits) may remain, and
     /// a marker must follow. Returns the marker's position.
+    #[inline]
     pub(super) fn finish(&mut self) -> Result<usize, String> {
         self.refill();
         if self.overrun() {
@@ -438,6 +532,63 @@ mod tests {
         assert!(Huffman::new(&ok, &[0, 1, 16], true).is_err(), "DC symbol over 15");
         assert!(Huffman::new(&ok, &[0, 1, 16], false).is_ok());
         assert!(Huffman::new(&ok, &[0, 1], false).is_err(), "too few symbols");
+    }
+
+    /// The luma AC code lengths of the JPEG standard (K.5), with 162 symbols (every run
+    /// with sizes 1 to 10, EOB and ZRL), the shortest codes as usual.
+    fn standard_ac() -> Huffman {
+        let counts = [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d];
+        let mut values = vec![0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0xF0];
+        for rs in (0..=255u8).filter(|rs| (1..=10).contains(&(rs & 15))) {
+            if !values.contains(&rs) {
+                values.push(rs);
+            }
+        }
+        Huffman::new(&counts, &values, false).unwrap()
+    }
+
+    /// A block decoded one symbol at a time, as the pair table must agree with.
+    fn one_by_one(b: &mut Bits, t: &Huffman) -> Result<(), Short> {
+        let mut k = 1;
+        loop {
+            k += advance(b.ac(t)?);
+            if k >= 64 {
+                return if k == 64 || k >= EOB { Ok(()) } else { Err(Short) };
+            }
+        }
+    }
+
+    #[test]
+    fn two_symbols_a_lookup_decode_as_one_at_a_time() {
+        let t = standard_ac();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let (mut ends, mut errors) = (0, 0);
+        for round in 0..300 {
+            let data: Vec<u8> = (0..2048)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    // Skewed to short codes (many zero bits), so blocks often end well.
+                    let r = (seed >> 33) as u8;
+                    if round % 2 == 0 { r & (seed >> 45) as u8 } else { r }
+                })
+                .collect();
+            let (mut a, mut b) = (Bits::new(&data, 0), Bits::new(&data, 0));
+            for block in 0..400u32 {
+                let (x, y) = (a.sequential_ac(&t), one_by_one(&mut b, &t));
+                assert_eq!(x.is_ok(), y.is_ok(), "round {round} block {block}");
+                if x.is_err() {
+                    errors += 1;
+                    break;
+                }
+                ends += 1;
+                // The same bit of the data next (the two may have refilled apart).
+                let at = |r: &Bits| 8 * r.pos as u64 + u64::from(r.fill) - u64::from(r.n);
+                assert_eq!(at(&a), at(&b), "round {round} block {block}");
+                let skip = block % 5; // as a DC difference would
+                assert_eq!(a.bits(skip).unwrap(), b.bits(skip).unwrap());
+            }
+        }
+        assert!(ends > 1000 && errors > 10, "{ends} blocks, {errors} errors");
     }
 
     #[test]

@@ -27,6 +27,8 @@
 //! coefficients it decodes on the way are, dequantized, the image at 1/8 scale
 //! ([`ReducedImage`]), kept only when asked for.
 
+mod sequential;
+
 use super::jpeg_bits::{Bits, Huffman, Short};
 use super::reduce::ReducedImage;
 use crate::quality::AcStats;
@@ -67,8 +69,6 @@ struct Coverage {
     dc: Option<Vec<i32>>,
     /// AC statistics of the first component's edge blocks, if wanted (baseline only).
     ac: Option<AcStats>,
-    /// Blocks across of the first component (which block rows feed `ac`).
-    bw0: usize,
 }
 
 /// Definitions that marker segments set and later scans use.
@@ -152,7 +152,6 @@ pub(crate) fn verify_with(
                     q: vec![None; n],
                     dc: reduced.then(|| vec![0; f.comps[0].bw * f.comps[0].bh]),
                     ac: (reduced && ac_stats && !f.progressive).then(AcStats::default),
-                    bw0: f.comps[0].bw.max(1),
                 });
                 frame = Some(f);
             }
@@ -188,11 +187,14 @@ pub(crate) fn verify_with(
     Ok(c.dc.map(|dc| ReducedImage { sharpness: c.ac, ..reduce(&f.comps[0], &dc, q0) }))
 }
 
-/// Pixels from DC coefficients: `DC × Q / 8 + 128`, rounded as libjpeg's 1×1 IDCT.
+/// Pixels from DC coefficients: `DC × Q / 8 + 128`, rounded as libjpeg's 1×1 IDCT. A DC
+/// beyond ±2048 gives 0 or 255 whatever its step, so it is clamped there first and the
+/// rest fits `i32` (which the compiler vectorizes).
 fn reduce(c: &Component, dc: &[i32], q0: u16) -> ReducedImage {
+    let q = i32::from(q0);
     let pixels = dc
         .iter()
-        .map(|&v| ((i64::from(v) * i64::from(q0) + 4) >> 3).saturating_add(128).clamp(0, 255) as u8)
+        .map(|&v| (((v.clamp(-2048, 2048) * q + 4) >> 3) + 128).clamp(0, 255) as u8)
         .collect();
     ReducedImage::new(c.bw as u32, c.bh as u32, pixels)
 }
@@ -378,6 +380,9 @@ impl<'t> Scan<'t> {
         restart: usize,
     ) -> Result<usize, String> {
         self.record(f, cov)?;
+        if !self.progressive {
+            return self.walk_sequential(bytes, at, f, cov, restart);
+        }
         let interleaved = self.comps.len() > 1;
         let mcus = if interleaved {
             f.width.div_ceil(8 * f.hmax) * f.height.div_ceil(8 * f.vmax)
@@ -467,7 +472,8 @@ impl<'t> Scan<'t> {
         Ok(())
     }
 
-    /// Decodes one block (or, for an AC band, the run of blocks an EOB run stands for).
+    /// Decodes one block of a progressive scan (or, for an AC band, the run of blocks an
+    /// EOB run stands for).
     #[inline(always)]
     fn block(
         &self,
@@ -478,21 +484,6 @@ impl<'t> Scan<'t> {
         b: Block,
     ) -> Result<(), Short> {
         let keep = if b.ci == 0 { cov.dc.as_mut().zip(b.index) } else { None };
-        if !self.progressive {
-            let (dc, ac) = (b.dc.ok_or(Short)?, b.ac.ok_or(Short)?);
-            *pred = pred.wrapping_add(bits.dc(dc)?);
-            if let Some((dcs, i)) = keep {
-                dcs[i] = *pred;
-            }
-            // One block row in AC_ROW_STEP is evidence enough (hundreds of edge blocks on
-            // a page) at a fraction of the cost: the band sums cost several times the
-            // plain walk, and the walk is the JPEG path's whole time (issue #7).
-            let sampled = b.index.is_some_and(|i| (i / cov.bw0).is_multiple_of(AC_ROW_STEP));
-            if let (0, Some(stats), Some(q), true) = (b.ci, cov.ac.as_mut(), &cov.q[0], sampled) {
-                return bits.sequential_ac_bands(ac, q).map(|bands| stats.add(bands));
-            }
-            return bits.sequential_ac(ac);
-        }
         if self.ss == 0 {
             if self.ah == 0 {
                 *pred = pred.wrapping_add(bits.dc(b.dc.ok_or(Short)?)?);
@@ -675,6 +666,17 @@ mod tests {
         let n = usize::from(good[sos + 4]);
         band[sos + 4 + 1 + 2 * n + 1] = 62; // Se
         assert!(verify(&band, false).unwrap_err().contains("sequential scan"));
+    }
+
+    #[test]
+    fn dc_pixels_match_the_wide_formula_at_the_extremes() {
+        let dc: Vec<i32> = (-70_000..70_000).step_by(7).chain([i32::MIN, i32::MAX]).collect();
+        let c = super::Component { id: 1, h: 1, v: 1, tq: 0, bw: dc.len(), bh: 1 };
+        for q in [0u16, 1, 2, 3, 8, 99, 255, 65535] {
+            let wide = |v: i32| ((i64::from(v) * i64::from(q) + 4) >> 3).saturating_add(128);
+            let want: Vec<u8> = dc.iter().map(|&v| wide(v).clamp(0, 255) as u8).collect();
+            assert_eq!(super::reduce(&c, &dc, q).pixels, want, "step {q}");
+        }
     }
 
     /// The 1/8 image is the mean of each 8×8 block of the decoded image, up to rounding

@@ -27,10 +27,7 @@ pub(super) struct Levels {
 
 /// The paper level and darkest level inside `r`.
 pub(super) fn levels(img: &ReducedImage, r: &Rect) -> Levels {
-    let mut hist = [0usize; 256];
-    for s in r.samples(img) {
-        hist[usize::from(s)] += 1;
-    }
+    let hist: [usize; 256] = r.histogram(img);
     let n = r.area().max(1);
     let pct = |p: usize| {
         let want = n * p / 100;

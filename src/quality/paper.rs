@@ -41,8 +41,7 @@ impl PaperMap {
             for tx in 0..across {
                 let (x0, y0) = (r.x0 + tx * TILE, r.y0 + ty * TILE);
                 let tile = Rect { x0, y0, x1: (x0 + TILE).min(r.x1), y1: (y0 + TILE).min(r.y1) };
-                let mut hist = [0u16; 256];
-                tile.samples(img).for_each(|v| hist[usize::from(v)] += 1);
+                let hist: [u16; 256] = tile.histogram(img);
                 let level = percentile_90(&hist, tile.area()).clamp(floor, paper.max(floor));
                 map.levels.push(level);
                 // Ink: at least `ink_step` darker, i.e. grey 0 ..= level - ink_step.
