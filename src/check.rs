@@ -20,7 +20,6 @@ use crate::walk;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -207,9 +206,6 @@ fn inputs_inside(root: &Path, cfg: &Config) -> BTreeSet<RelPath> {
         .collect()
 }
 
-/// The largest read buffer a worker keeps from one file to the next.
-const KEEP_BUFFER: usize = 64 << 20;
-
 /// Entries the walker thread lists and hands over at a time (and may list ahead of the
 /// inspection, one batch queued and one being filled).
 const WALK_BATCH: usize = 256;
@@ -316,7 +312,7 @@ fn inspect_chunk(
                 if let Some(done) = one.previous(item, previous) {
                     return Some(done);
                 }
-                Some(one.read_and_inspect(root, item))
+                Some(one.inspect(item, std::fs::read(root.join(item.rel.as_path()))))
             })
             .collect()
     }))
@@ -361,27 +357,9 @@ impl One<'_> {
         Some(done)
     }
 
-    /// Reads a file whole into this worker's buffer and inspects it ([`One::inspect`]).
-    /// The buffer is kept for the next file: a fresh one per file costs a page fault and
-    /// a zeroed page every 4 KiB (issue #7: `--depth quick` spent a third of its time
-    /// there). One over [`KEEP_BUFFER`] is let go, so a huge file is not held all run.
-    fn read_and_inspect(&self, root: &Path, item: &plan::Item) -> Inspection {
-        thread_local!(static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
-        BUFFER.with_borrow_mut(|buf| {
-            buf.clear();
-            let path = root.join(item.rel.as_path());
-            let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buf));
-            let facts = self.inspect(item, read.as_ref().map(|_| buf.as_slice()));
-            if buf.capacity() > KEEP_BUFFER {
-                *buf = Vec::new();
-            }
-            facts
-        })
-    }
-
     /// Inspects one file from the result of its one read (as [`inspect::inspect_file`]
-    /// does), journals the facts and counts it done.
-    fn inspect(&self, item: &plan::Item, read: Result<&[u8], &std::io::Error>) -> Inspection {
+    /// does), journals the facts and counts it done. The bytes are dropped on return.
+    fn inspect(&self, item: &plan::Item, read: std::io::Result<Vec<u8>>) -> Inspection {
         let cfg = self.cfg;
         let opts = InspectOptions {
             decode: item.is_page_file(),
@@ -391,8 +369,8 @@ impl One<'_> {
             ..cfg.profile.inspect_options()
         };
         let mut facts = match read {
-            Ok(bytes) => inspect::inspect_bytes(bytes, &opts),
-            Err(e) => read_failed(e),
+            Ok(bytes) => inspect::inspect_bytes(&bytes, &opts),
+            Err(e) => read_failed(&e),
         };
         // Reduced page images become thumbnails, spooled before the journal records the
         // file; never kept with the facts.
@@ -464,7 +442,7 @@ fn read_ahead(
             s.spawn(move || {
                 while let Some((i, read)) = queue.pop() {
                     let len = read.as_ref().map_or(0, |b| b.len() as u64);
-                    let f = items[i].map(|item| one.inspect(item, read.as_deref()));
+                    let f = items[i].map(|item| one.inspect(item, read));
                     queue.release(len);
                     if let Some(f) = f {
                         let _ = tx.send((i, f));
