@@ -26,12 +26,21 @@ struct Header {
     fingerprint: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Line {
     path: String,
     size: u64,
     mtime_ns: i128,
     facts: Inspection,
+}
+
+/// A [`Line`] to write, borrowing the facts instead of copying them.
+#[derive(Serialize)]
+struct LineRef<'a> {
+    path: &'a str,
+    size: u64,
+    mtime_ns: i128,
+    facts: &'a Inspection,
 }
 
 /// Entries of an earlier run: an index of the journal's lines by path, the facts left
@@ -166,7 +175,7 @@ impl Writer {
     /// Appends one completed inspection. A write error (disk full) stops journaling with
     /// a warning; the check itself goes on.
     pub fn record(&self, rel: &RelPath, size: u64, mtime_ns: i128, facts: &Inspection) {
-        let line = Line { path: rel.escaped(), size, mtime_ns, facts: facts.clone() };
+        let line = LineRef { path: &rel.escaped(), size, mtime_ns, facts };
         let Ok(mut bytes) = serde_json::to_vec(&line) else { return };
         bytes.push(b'\n');
         self.log.append(&bytes, "a resume would redo this run");
