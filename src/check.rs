@@ -104,19 +104,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         .flat_map(|m| m.algorithms())
         .chain(cfg.accepted_algorithms.iter().copied())
         .collect();
-    let (journal, previous) = match &cfg.journal {
-        Some(path) => {
-            let fp = fingerprint(cfg, &catalogue, &algorithms);
-            let (w, p) = journal::open(path, &fp, cfg.resume)?;
-            (Some(w), p)
-        }
-        None => (None, journal::Previous::default()),
-    };
-    if cfg.resume && cfg.progress {
-        eprintln!("vouch: resuming: {} files already inspected", previous.len());
-    }
-    let spool = cfg.journal.as_ref().map(|j| j.with_file_name(thumbs::FILE_NAME));
-    let spool = spool.map(|p| thumbs::Spool::open(&p, cfg.resume)).transpose()?;
+    let (journal, previous, spool) = open_logs(cfg, &catalogue, &algorithms)?;
     let given = judge::Inputs {
         profile: &cfg.profile,
         catalogue: &catalogue,
@@ -127,11 +115,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     let delivery = Plan::default();
     let ctx = given.context(&delivery, &[]);
     let seed = report::sample_seed(&ctx, cfg.sample_seed);
-    let report_dir = cfg.journal.as_deref().and_then(Path::parent);
-    let spool_dir = report_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
-    let rate = cfg.profile.sample_rate;
-    let accepted = (report_dir, &cfg.accepted_algorithms[..]);
-    let mut stream = judge::Stream::new(given, &spool_dir, (rate, seed.0), accepted)?;
+    let mut stream = judge_stream(cfg, given, seed.0)?;
     let progress = (journal.as_ref(), &previous, spool.as_ref());
     inspect_all(&root, (&top, &catalogue, &inputs), cfg, &algorithms, progress, &mut stream)?;
     let judged = stream.finish()?;
@@ -161,6 +145,42 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         return Ok(Checked { report, accepted: Vec::new(), journal: None, thumbs: None });
     }
     Ok(Checked { report, accepted: judged.accepted, journal, thumbs: spool })
+}
+
+/// The journal (with what an earlier run established, on `--resume`) and the thumbnail
+/// spool, when there is a report folder.
+fn open_logs(
+    cfg: &Config,
+    catalogue: &Catalogue,
+    algorithms: &BTreeSet<Algorithm>,
+) -> anyhow::Result<(Option<journal::Writer>, journal::Previous, Option<thumbs::Spool>)> {
+    let (journal, previous) = match &cfg.journal {
+        Some(path) => {
+            let fp = fingerprint(cfg, catalogue, algorithms);
+            let (w, p) = journal::open(path, &fp, cfg.resume)?;
+            (Some(w), p)
+        }
+        None => (None, journal::Previous::default()),
+    };
+    if cfg.resume && cfg.progress {
+        eprintln!("vouch: resuming: {} files already inspected", previous.len());
+    }
+    let spool = cfg.journal.as_ref().map(|j| j.with_file_name(thumbs::FILE_NAME));
+    let spool = spool.map(|p| thumbs::Spool::open(&p, cfg.resume)).transpose()?;
+    Ok((journal, previous, spool))
+}
+
+/// The judge of this check: spooling in the report folder (else the temporary folder),
+/// writing the accepted manifests there when there is one.
+fn judge_stream<'a>(
+    cfg: &Config,
+    given: judge::Inputs<'a>,
+    seed: u64,
+) -> anyhow::Result<judge::Stream<'a>> {
+    let report_dir = cfg.journal.as_deref().and_then(Path::parent);
+    let spool_dir = report_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    let accepted = (report_dir, &cfg.accepted_algorithms[..]);
+    judge::Stream::new(given, &spool_dir, (cfg.profile.sample_rate, seed), accepted)
 }
 
 /// What shapes the facts of a file: a journal written under another fingerprint cannot
@@ -253,19 +273,7 @@ fn inspect_all(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Walked>>(1);
     let given = (catalogue, &cfg.profile, inputs);
     std::thread::scope(|s| {
-        s.spawn(move || {
-            let mut batch = Vec::with_capacity(WALK_BATCH);
-            for t in 0..top.entries.len() {
-                plan::stream(root, (top, t), given, |next| {
-                    batch.push((t, next));
-                    if batch.len() == WALK_BATCH {
-                        let _ =
-                            tx.send(std::mem::replace(&mut batch, Vec::with_capacity(WALK_BATCH)));
-                    }
-                });
-            }
-            let _ = tx.send(batch);
-        });
+        s.spawn(move || walk_into(root, top, given, &tx));
         while let Ok(mut chunk) = rx.recv() {
             while chunk.len() < chunk_len {
                 let Ok(more) = rx.recv() else { break };
@@ -283,6 +291,26 @@ fn inspect_all(
     })?;
     bar.finish_and_clear();
     Ok(())
+}
+
+/// The walker thread: lists and classifies every entry, one top-level entry at a time,
+/// and sends them on in batches of [`WALK_BATCH`].
+fn walk_into(
+    root: &Path,
+    top: &plan::Top,
+    given: (&Catalogue, &Profile, &BTreeSet<RelPath>),
+    tx: &std::sync::mpsc::SyncSender<Vec<Walked>>,
+) {
+    let mut batch = Vec::with_capacity(WALK_BATCH);
+    for t in 0..top.entries.len() {
+        plan::stream(root, (top, t), given, |next| {
+            batch.push((t, next));
+            if batch.len() == WALK_BATCH {
+                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(WALK_BATCH)));
+            }
+        });
+    }
+    let _ = tx.send(batch);
 }
 
 /// Inspects the regular files of one chunk in parallel: one slot per entry, `None` where
