@@ -304,3 +304,31 @@ fn a_zip_bomb_workbook_is_refused_before_it_is_unpacked() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("unpacks to more than 512 MiB"), "{stderr}");
 }
+
+#[test]
+fn a_record_delivered_in_two_places_is_judged_once_with_all_its_pages() {
+    // The check judges a record once its last top-level entry is walked (issue #7): here
+    // A-1's two folders sit apart in walk order, with A-2 between them. Judged too early,
+    // A-1 would count 1 of its 2 pages, twice.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("delivery");
+    delivery(&root, &[("A-1", 1), ("A-2", 1), ("A-3", 1)]);
+    let moved = root.join("Ａ-1/0002.jpg");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::write(&moved, "A-1 page 2").unwrap();
+    let cat = dir.path().join("cat.csv");
+    std::fs::write(&cat, "档号,页数\nA-1,2\nA-2,1\nA-3,2\n").unwrap();
+    let (_, stdout, stderr) = check(&[root.as_os_str(), "-c".as_ref(), cat.as_os_str()]);
+    let mut got: Vec<(String, String)> = findings(&stdout)
+        .into_iter()
+        .filter(|(rule, ..)| rule.starts_with("record-") || rule.starts_with("page-"))
+        .map(|(rule, _, record, _)| (rule, record))
+        .collect();
+    got.sort();
+    let want = [("page-count-mismatch", "A-3"), ("record-id-normalized", "A-1")];
+    assert_eq!(got, want.map(|(r, c)| (r.to_string(), c.to_string())), "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let delivered: Vec<&Value> =
+        report["records"].as_array().unwrap().iter().map(|r| &r["pages_delivered"]).collect();
+    assert_eq!(delivered, [&Value::from(2), &Value::from(1), &Value::from(1)]);
+}
