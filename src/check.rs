@@ -117,7 +117,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     let seed = report::sample_seed(&ctx, cfg.sample_seed);
     let mut stream = judge_stream(cfg, given, seed.0)?;
     let progress = (journal.as_ref(), &previous, spool.as_ref());
-    inspect_all(&root, (&top, &catalogue, &inputs), cfg, &algorithms, progress, &mut stream)?;
+    let listed =
+        inspect_all(&root, (&top, &catalogue, &inputs), cfg, &algorithms, progress, &mut stream)?;
     let judged = stream.finish()?;
     let run = RunInfo {
         time,
@@ -135,13 +136,18 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         sample: (seed, judged.sample.0, judged.sample.1),
     };
     let mut report = report::build(&ctx, streamed, run);
-    if missed > 0 {
+    if missed > 0 || !listed {
         // Fail closed: a run cut short vouches for nothing, and writes no accepted
         // manifest (a partial one would later pass for the reference). The journal
         // stays, for --resume.
         report.verdict = Verdict::Incomplete;
-        report.incomplete =
-            Some(format!("interrupted: {missed} of {inspected} files were not inspected"));
+        report.incomplete = Some(match listed {
+            true => format!("interrupted: {missed} of {inspected} files were not inspected"),
+            false => format!(
+                "interrupted: {missed} of the {inspected} files listed were not inspected, \
+                 and the rest of the delivery was not listed"
+            ),
+        });
         return Ok(Checked { report, accepted: Vec::new(), journal: None, thumbs: None });
     }
     Ok(Checked { report, accepted: judged.accepted, journal, thumbs: spool })
@@ -238,7 +244,8 @@ type Walked = (usize, Result<Planned, walk::WalkError>);
 /// classifies the entries (one top-level entry at a time) into a bounded queue; they are
 /// taken in chunks, each chunk's regular files inspected in parallel (each read once;
 /// files the journal holds unchanged are not read again), and handed on in walk order.
-/// Memory holds a chunk, never the delivery.
+/// Memory holds a chunk, never the delivery. Returns whether the whole delivery was
+/// listed (not when Ctrl-C stopped the walk).
 ///
 /// By default each of the `--jobs` workers reads and decodes its own files. With
 /// `--io-threads N`, N readers read each chunk's files (one: strictly in on-disk order)
@@ -254,7 +261,7 @@ fn inspect_all(
         Option<&thumbs::Spool>,
     ),
     stream: &mut judge::Stream,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let bar = crate::progress::bar(0, cfg.progress);
     if !bar.is_hidden() {
         count_for(&bar, root, top, &cfg.profile);
@@ -272,8 +279,8 @@ fn inspect_all(
     // Batches, not entries: a hand-over per entry would cost a context switch per file.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Walked>>(1);
     let given = (catalogue, &cfg.profile, inputs);
-    std::thread::scope(|s| {
-        s.spawn(move || walk_into(root, top, given, &tx));
+    let listed = std::thread::scope(|s| {
+        let walker = s.spawn(move || walk_into(root, top, given, &tx));
         while let Ok(mut chunk) = rx.recv() {
             while chunk.len() < chunk_len {
                 let Ok(more) = rx.recv() else { break };
@@ -287,30 +294,40 @@ fn inspect_all(
                 }
             }
         }
-        anyhow::Ok(())
+        anyhow::Ok(walker.join().unwrap_or(false))
     })?;
     bar.finish_and_clear();
-    Ok(())
+    Ok(listed)
 }
 
 /// The walker thread: lists and classifies every entry, one top-level entry at a time,
-/// and sends them on in batches of [`WALK_BATCH`].
+/// and sends them on in batches of [`WALK_BATCH`]. Returns whether it listed everything:
+/// on Ctrl-C it stops at the next top-level entry, so an interrupted check ends promptly
+/// instead of first listing the rest of a slow drive.
 fn walk_into(
     root: &Path,
     top: &plan::Top,
     given: (&Catalogue, &Profile, &BTreeSet<RelPath>),
     tx: &std::sync::mpsc::SyncSender<Vec<Walked>>,
-) {
+) -> bool {
     let mut batch = Vec::with_capacity(WALK_BATCH);
+    // The receiver is gone when the check stopped on an error: stop listing too.
+    let mut gone = false;
     for t in 0..top.entries.len() {
+        if crate::interrupt::requested() || gone {
+            let _ = tx.send(batch);
+            return false;
+        }
         plan::stream(root, (top, t), given, |next| {
             batch.push((t, next));
             if batch.len() == WALK_BATCH {
-                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(WALK_BATCH)));
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(WALK_BATCH));
+                gone |= tx.send(full).is_err();
             }
         });
     }
     let _ = tx.send(batch);
+    true
 }
 
 /// Inspects the regular files of one chunk in parallel: one slot per entry, `None` where
