@@ -7,6 +7,25 @@ use std::time::Duration;
 
 const EXIT_INTERRUPTED: i32 = 130;
 
+/// Sends `signal` to a running check 300 ms in; checks it exits 130 with an `incomplete`
+/// report in `out`, and returns that report and the run's output.
+fn interrupt(
+    child: std::process::Child,
+    signal: &str,
+    out: &std::path::Path,
+) -> (serde_json::Value, std::process::Output) {
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(EXIT_INTERRUPTED), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["verdict"], "incomplete");
+    (report, output)
+}
+
 fn interrupted_run(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let delivery = dir.path().join("delivery");
@@ -24,16 +43,7 @@ fn interrupted_run(signal: &str) {
     let out = dir.path().join("out");
     let mut args = check_args(&delivery, &catalogue, &manifest, &out);
     args.extend(["--jobs".into(), "1".into(), "--manifest-root".into(), delivery.clone().into()]);
-    let child = crate::util::spawn_vouch(&args);
-    std::thread::sleep(Duration::from_millis(300));
-    let status = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(EXIT_INTERRUPTED), "{stderr}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["verdict"], "incomplete");
+    let (report, output) = interrupt(crate::util::spawn_vouch(&args), signal, &out);
     let why = report["incomplete"].as_str().unwrap();
     assert!(why.contains("of 4 files were not inspected"), "{why}");
     assert!(!out.join("accepted-manifest-sha256.txt").exists(), "no partial reference");
@@ -73,16 +83,7 @@ fn ctrl_c_stops_the_walk_too_and_the_report_says_so() {
     let mut args: Vec<std::ffi::OsString> = args.iter().map(|a| a.to_os_string()).collect();
     args.extend(["--out".into(), out.clone().into(), "--format".into(), "json".into()]);
     args.extend(["-q".into(), "--jobs".into(), "1".into()]);
-    let child = crate::util::spawn_vouch(&args);
-    std::thread::sleep(Duration::from_millis(300));
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(EXIT_INTERRUPTED), "{stderr}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["verdict"], "incomplete");
+    let (report, _) = interrupt(crate::util::spawn_vouch(&args), "-INT", &out);
     let why = report["incomplete"].as_str().unwrap();
     assert!(why.contains("the rest of the delivery was not listed"), "{why}");
     assert!(report["files"].as_array().unwrap().len() < 600);
