@@ -189,12 +189,13 @@ impl<'a> Stream<'a> {
                 self.tally.files += 1;
                 self.tally.bytes = self.tally.bytes.saturating_add(item.size);
             }
+            let path = item.rel.escaped();
             if item.kind == Kind::File && item.is_page_file() {
                 let record = ctx.code(item.record).map(str::to_owned);
-                self.sample.offer(&SamplePage { path: item.rel.escaped(), record })?;
+                self.sample.offer(&SamplePage { path: path.clone(), record })?;
             }
             let Some(facts) = facts else { continue };
-            self.files.push(&FileFacts::new(item.rel.escaped(), facts))?;
+            self.files.push(&FileFacts::new(path, facts))?;
             let name = item.rel.as_path().as_os_str().as_encoded_bytes();
             for (alg, out) in &mut self.accepted {
                 if let Some(digest) = facts.digest(*alg) {

@@ -222,26 +222,6 @@ pub fn stream(
     });
 }
 
-/// The whole delivery below `root` as one plan, with its top level: for tools and tests
-/// over small trees (`vouch check` streams).
-pub fn whole(
-    root: &Path,
-    cat: &Catalogue,
-    profile: &Profile,
-    inputs: &BTreeSet<RelPath>,
-) -> (Top, Plan) {
-    let top = top(crate::walk::top(root), cat, profile, inputs);
-    let mut plan = Plan::default();
-    for t in 0..top.entries.len() {
-        stream(root, (&top, t), (cat, profile, inputs), |next| match next {
-            Ok(p) => plan.push(p),
-            Err(e) => plan.walk_errors.push(e),
-        });
-    }
-    plan.walk_errors.splice(0..0, top.errors.iter().cloned());
-    (top, plan)
-}
-
 /// Role of a top-level entry, the record it belongs to, and how its name matched.
 fn classify_top(
     entry: &Entry,
@@ -326,6 +306,26 @@ fn page_number(name: &str, profile: &Profile) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole delivery below `root` as one plan, with its top level (`vouch check`
+    /// streams instead).
+    fn whole(
+        root: &Path,
+        cat: &Catalogue,
+        profile: &Profile,
+        inputs: &BTreeSet<RelPath>,
+    ) -> (Top, Plan) {
+        let top = top(crate::walk::top(root), cat, profile, inputs);
+        let mut plan = Plan::default();
+        for t in 0..top.entries.len() {
+            stream(root, (&top, t), (cat, profile, inputs), |next| match next {
+                Ok(p) => plan.push(p),
+                Err(e) => plan.walk_errors.push(e),
+            });
+        }
+        plan.walk_errors.splice(0..0, top.errors.iter().cloned());
+        (top, plan)
+    }
 
     fn fixture() -> (tempfile::TempDir, Catalogue, Profile) {
         let dir = tempfile::tempdir().unwrap();

@@ -161,12 +161,3 @@ impl<'a> Judge<'a> {
         self.out.findings
     }
 }
-
-/// Runs every rule over a plan holding the whole delivery, and returns the findings in
-/// report order.
-pub fn evaluate(ctx: &Context) -> Vec<Finding> {
-    let mut judge = Judge::new(ctx.profile, ctx.manifests, ctx.root);
-    judge.group(ctx);
-    let none = Plan::default();
-    judge.finish(&Context { plan: &none, facts: &[], ..*ctx })
-}
