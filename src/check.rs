@@ -370,12 +370,11 @@ fn count_for(bar: &indicatif::ProgressBar, root: &Path, top: &plan::Top, profile
     let (bar, root) = (bar.clone(), root.to_path_buf());
     let entries: Vec<walk::Entry> = top.entries.iter().map(|e| e.entry.clone()).collect();
     let junk = profile.layout.junk.clone();
-    let is_junk =
-        move |n: &std::ffi::OsStr| junk.iter().any(|re| re.is_match(&n.to_string_lossy()));
     std::thread::spawn(move || {
+        let descend = |n: &std::ffi::OsStr| !crate::profile::is_junk(&junk, n);
         for e in &entries {
             bar.inc_length(e.size);
-            walk::below(&root, e, &|n: &std::ffi::OsStr| !is_junk(n), |next| {
+            walk::below(&root, e, &descend, |next| {
                 if let Some(e) = next.ok().filter(|e| e.kind == walk::Kind::File) {
                     bar.inc_length(e.size);
                 }

@@ -318,8 +318,7 @@ impl Profile {
 
     /// Whether a file or folder name is system junk by this profile.
     pub fn is_junk(&self, name: &std::ffi::OsStr) -> bool {
-        let name = name.to_string_lossy();
-        self.layout.junk.iter().any(|re| re.is_match(&name))
+        is_junk(&self.layout.junk, name)
     }
 
     /// The minimum resolution for a page of colour mode `mode`.
@@ -554,6 +553,14 @@ fn severities(
         out.insert(rule.id, *sev);
     }
     Ok(out)
+}
+
+/// Whether `name` matches one of the `junk` patterns (a profile's `layout.junk`), for
+/// callers that hold the patterns without the profile (the progress bar's counting
+/// thread).
+pub fn is_junk(junk: &[Regex], name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    junk.iter().any(|re| re.is_match(&name))
 }
 
 #[cfg(test)]
