@@ -192,7 +192,7 @@ impl<'a> Stream<'a> {
             let path = item.rel.escaped();
             if item.kind == Kind::File && item.is_page_file() {
                 let record = ctx.code(item.record).map(str::to_owned);
-                self.sample.offer(&SamplePage { path: path.clone(), record })?;
+                self.sample.offer(SamplePage { path: path.clone(), record })?;
             }
             let Some(facts) = facts else { continue };
             self.files.push(&FileFacts::new(path, facts))?;

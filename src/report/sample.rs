@@ -36,7 +36,8 @@ pub struct Draw {
     rate: f64,
     seed: u64,
     buckets: Vec<u64>,
-    pages: crate::spool::Writer<SamplePage>,
+    /// Every page offered, with its rank bucket (ranked once, not again per pass).
+    pages: crate::spool::Writer<(u16, SamplePage)>,
     dir: std::path::PathBuf,
 }
 
@@ -48,9 +49,10 @@ impl Draw {
     }
 
     /// Offers one page file (in walk order).
-    pub fn offer(&mut self, page: &SamplePage) -> anyhow::Result<()> {
-        self.buckets[bucket(&rank(self.seed, &page.path))] += 1;
-        self.pages.push(page)
+    pub fn offer(&mut self, page: SamplePage) -> anyhow::Result<()> {
+        let b = bucket(&rank(self.seed, &page.path));
+        self.buckets[b] += 1;
+        self.pages.push(&(b as u16, page))
     }
 
     /// The population and the pages drawn, in the order offered.
@@ -65,10 +67,10 @@ impl Draw {
             cut += 1;
         }
         let mut straddling: Vec<([u8; 32], u64)> = Vec::new();
-        for (i, page) in all.iter().enumerate() {
-            let r = rank(self.seed, &page?.path);
-            if bucket(&r) == cut {
-                straddling.push((r, i as u64));
+        for (i, offered) in all.iter().enumerate() {
+            let (b, page) = offered?;
+            if usize::from(b) == cut {
+                straddling.push((rank(self.seed, &page.path), i as u64));
             }
         }
         straddling.sort_unstable();
@@ -76,9 +78,9 @@ impl Draw {
         let mut chosen: Vec<u64> = straddling.into_iter().map(|(_, i)| i).collect();
         chosen.sort_unstable();
         let mut drawn = crate::spool::Writer::new(&self.dir)?;
-        for (i, page) in all.iter().enumerate() {
-            let page = page?;
-            let b = bucket(&rank(self.seed, &page.path));
+        for (i, offered) in all.iter().enumerate() {
+            let (b, page) = offered?;
+            let b = usize::from(b);
             if b < cut || (b == cut && chosen.binary_search(&(i as u64)).is_ok()) {
                 drawn.push(&page)?;
             }
@@ -183,7 +185,7 @@ mod tests {
             let want: Vec<&str> = select(&refs, rate, seed).into_iter().map(|i| refs[i]).collect();
             let mut draw = Draw::new(rate, seed, dir.path()).unwrap();
             for path in &p {
-                draw.offer(&SamplePage { path: path.clone(), record: None }).unwrap();
+                draw.offer(SamplePage { path: path.clone(), record: None }).unwrap();
             }
             let (population, drawn) = draw.finish().unwrap();
             let got: Vec<String> = drawn.iter().map(|p| p.unwrap().path).collect();
