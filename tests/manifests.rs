@@ -223,3 +223,42 @@ fn check_writes_accepted_manifests_that_sha256sum_and_b3sum_accept() {
         assert_eq!(listed.expect("listed in report.json")["sha256"], want.as_str());
     }
 }
+
+#[test]
+fn a_name_differing_only_in_letter_case_is_named_on_both_sides() {
+    // 0002 is listed lower-case and delivered upper-case: one file unlisted, one entry
+    // missing, and each finding names the other as its letter-case twin.
+    let dir = tempfile::tempdir().unwrap();
+    let delivery = dir.path().join("delivery");
+    std::fs::create_dir_all(delivery.join("A-1")).unwrap();
+    std::fs::write(delivery.join("A-1/0001.jpg"), b"x").unwrap();
+    std::fs::write(delivery.join("A-1/0002.JPG"), b"y").unwrap();
+    let catalogue = dir.path().join("cat.csv");
+    std::fs::write(&catalogue, "档号,页数\nA-1,2\n").unwrap();
+    let manifest = delivery.join("manifest-sha256.txt");
+    let mut listed = tool(&delivery, "sha256sum", &["A-1/0001.jpg", "A-1/0002.JPG"]);
+    listed = String::from_utf8(listed).unwrap().replace("0002.JPG", "0002.jpg").into_bytes();
+    std::fs::write(&manifest, listed).unwrap();
+    let run = vouch(check_args(&delivery, &catalogue, &manifest, &dir.path().join("out")));
+    let report = run.json();
+    let hashes: Vec<(&str, &str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("hash-"))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(hashes.len(), 2, "{hashes:#?}");
+    assert_eq!(hashes[0].0, "hash-unlisted");
+    assert_eq!(hashes[0].1, "A-1/0002.JPG");
+    assert!(hashes[0].2.ends_with("(differs only in letter case from 'A-1/0002.jpg')"));
+    assert_eq!(hashes[1].0, "hash-missing-file");
+    assert_eq!(hashes[1].1, "A-1/0002.jpg");
+    assert!(hashes[1].2.ends_with("(differs only in letter case from 'A-1/0002.JPG')"));
+}
