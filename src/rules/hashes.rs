@@ -70,21 +70,22 @@ impl<'a> Index<'a> {
             return;
         }
         for (item, facts) in ctx.items() {
-            self.note(item);
+            let caseless = nfc_key(&item.rel).to_lowercase();
+            self.note(item, &caseless);
             if is_judged(item) {
-                self.judge(ctx, out, item, facts);
+                self.judge(ctx, out, (item, &caseless), facts);
             }
         }
     }
 
     /// Records what an entry shows: a listed path present, a case twin, payload totals.
-    fn note(&mut self, item: &Item) {
+    fn note(&mut self, item: &Item, caseless: &str) {
         if let Some((key, _)) = self.listed.get_key_value(&item.rel) {
             self.seen.insert(*key);
         }
-        let key = nfc_key(&item.rel).to_lowercase();
-        for listed in self.caseless.get(&key).into_iter().flatten().filter(|l| ***l != item.rel) {
-            self.case_twin.entry(*listed).or_insert_with(|| item.rel.clone());
+        let twins: Vec<&'a RelPath> = self.case_twins(&item.rel, caseless).collect();
+        for listed in twins {
+            self.case_twin.entry(listed).or_insert_with(|| item.rel.clone());
         }
         for (prefix, n, bytes) in self.payload.iter_mut().flatten() {
             let inside = prefix.as_ref().is_ok_and(|p| item.rel.as_path().starts_with(p));
@@ -95,7 +96,23 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn judge(&mut self, ctx: &Context, out: &mut Out, item: &Item, facts: Option<&Inspection>) {
+    /// Listed paths other than `rel` with its letter-case-blind key `caseless`, in path
+    /// order.
+    fn case_twins<'b>(
+        &'b self,
+        rel: &'b RelPath,
+        caseless: &str,
+    ) -> impl Iterator<Item = &'a RelPath> + 'b {
+        self.caseless.get(caseless).into_iter().flatten().copied().filter(move |l| *l != rel)
+    }
+
+    fn judge(
+        &mut self,
+        ctx: &Context,
+        out: &mut Out,
+        (item, caseless): (&Item, &str),
+        facts: Option<&Inspection>,
+    ) {
         let key = self.listed.get_key_value(&item.rel).map(|(k, _)| *k).or_else(|| {
             let alt = self.nfc.get(&nfc_key(&item.rel)).copied()?;
             let message = format!("listed as '{}', a different Unicode form", alt.escaped());
@@ -108,7 +125,8 @@ impl<'a> Index<'a> {
                 compare(ctx, out, item, facts, &self.listed[key]);
             }
             None if item.role != Role::Ancillary => {
-                let hint = case_hint(&item.rel, self.listed.keys().copied());
+                let twin = self.case_twins(&item.rel, caseless).next();
+                let hint = twin.map_or_else(String::new, case_hint);
                 let message = format!(
                     "the file is in no manifest, so its integrity cannot be verified{hint}"
                 );
@@ -128,9 +146,7 @@ impl<'a> Index<'a> {
             if self.seen.contains(rel) {
                 continue;
             }
-            let hint = self.case_twin.get(rel).map_or_else(String::new, |o| {
-                format!(" (differs only in letter case from '{}')", o.escaped())
-            });
+            let hint = self.case_twin.get(rel).map_or_else(String::new, case_hint);
             let message = format!("listed in {} but not delivered{hint}", listings[0].at);
             let record = ctx.code(record_of(ctx, rel));
             out.emit("hash-missing-file", record, Some(rel.escaped()), message);
@@ -214,14 +230,9 @@ fn nfc_key(rel: &RelPath) -> String {
     rel.escaped().nfc().collect()
 }
 
-/// " (differs only in letter case from 'X')" when such a name exists.
-fn case_hint<'a>(rel: &RelPath, among: impl Iterator<Item = &'a RelPath>) -> String {
-    let key = nfc_key(rel).to_lowercase();
-    among
-        .filter(|o| *o != rel && nfc_key(o).to_lowercase() == key)
-        .map(|o| format!(" (differs only in letter case from '{}')", o.escaped()))
-        .next()
-        .unwrap_or_default()
+/// " (differs only in letter case from 'X')".
+fn case_hint(other: &RelPath) -> String {
+    format!(" (differs only in letter case from '{}')", other.escaped())
 }
 
 /// The record a path would belong to: its top-level folder's code, or the code a
