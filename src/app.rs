@@ -57,11 +57,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
     }
 }
 
-fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
+fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
     let profile = Profile::load(&args.profile)?;
     let root = std::fs::canonicalize(&args.delivery).map_err(|e| {
         anyhow::anyhow!("delivery '{}' cannot be opened: {e}", args.delivery.display())
     })?;
+    let bag = crate::manifest::bagit::as_delivery(&root, &mut args.delivery, &mut args.manifest)?;
+    if let Some(note) = bag.filter(|_| !args.quiet) {
+        eprintln!("vouch: note: {note}");
+    }
     // The report folder is checked before hours of reading, not after.
     let out = args.out.as_deref().map(|o| output::prepare_dir(o, &root)).transpose()?;
     // So is the signing key: its password is asked now, not after hours of reading.

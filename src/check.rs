@@ -119,7 +119,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     let progress = (journal.as_ref(), &previous, spool.as_ref());
     let listed =
         inspect_all(&root, (&top, &catalogue, &inputs), cfg, &algorithms, progress, &mut stream)?;
-    let judged = stream.finish()?;
+    let mut judged = stream.finish(listed)?;
     let run = RunInfo {
         time,
         operator: cfg.operator.clone(),
@@ -129,6 +129,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         depth: cfg.depth,
     };
     let (inspected, missed) = (judged.tally.inspected, judged.tally.missed);
+    let checked = std::mem::take(&mut judged.tally.checked);
     let streamed = report::Streamed {
         findings: judged.findings,
         tally: judged.tally,
@@ -141,6 +142,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         // manifest (a partial one would later pass for the reference). The journal
         // stays, for --resume.
         report.verdict = Verdict::Incomplete;
+        report::mark_not_checked(&mut report, &checked);
         report.incomplete = Some(match listed {
             true => format!("interrupted: {missed} of {inspected} files were not inspected"),
             false => format!(
@@ -219,6 +221,11 @@ fn read_inputs(cfg: &Config, root: &Path) -> anyhow::Result<(Catalogue, Vec<Mani
         .iter()
         .map(|m| Manifest::read(m, root, cfg.manifest_options()))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    for m in manifests.iter().filter(|_| cfg.progress) {
+        if let Some(note) = &m.note {
+            eprintln!("vouch: note: manifest '{}': {note}", m.path.display());
+        }
+    }
     Ok((catalogue, manifests))
 }
 

@@ -73,7 +73,12 @@ pub fn states(
                 if s.last_test.is_none_or(|d| d <= date) {
                     s.last_test = Some(date);
                     s.last_result = Some(r.result.clone());
-                    s.due_on = add_months(date, cfg.interval(s.media_type));
+                    // A medium that failed its test is due again at once (after
+                    // recovery), never a routine interval later.
+                    s.due_on = match r.result.as_str() {
+                        "fail" => date,
+                        _ => add_months(date, cfg.interval(s.media_type)),
+                    };
                 }
             }
         }
@@ -249,7 +254,8 @@ pub struct DueArgs {
     pub format: crate::cli::OutputFormat,
 }
 
-/// Runs `vouch due`: exit 0 whatever is due (it is a listing, not a gate).
+/// Runs `vouch due`: exit 0 when nothing is due, 1 when a medium is due or overdue, or
+/// needs recovery, so a scheduled job notices (DESIGN.md's exit-code table).
 pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
     let profile = crate::profile::Profile::load(&args.profile)?;
     let on = match &args.on {
@@ -266,7 +272,8 @@ pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
         crate::cli::OutputFormat::Human => render_human(&p, &profile.name),
     };
     crate::app::print(text.as_bytes())?;
-    Ok(crate::exit::Code::Accepted)
+    let due = p.types.iter().any(|t| !t.due.is_empty()) || !p.recovery.is_empty();
+    Ok(if due { crate::exit::Code::Rejected } else { crate::exit::Code::Accepted })
 }
 
 #[cfg(test)]
@@ -357,11 +364,12 @@ mod tests {
             ("2022-01-05", &["M1", "M2"], &[]), // M1's 2022-02-01 test is still ahead
             ("2023-09-09", &["M2", "M3"], &["O2"]),
             ("2024-02-01", &["M2", "M3", "M1"], &["O2"]),
-            ("2024-11-30", &["M2", "M1", "M4"], &["O2", "O1"]),
-            ("2026-02-27", &["M2", "M1", "M4"], &["O2", "O1"]),
-            ("2026-02-28", &["M2", "M1", "M4", "M5"], &["O2", "O1"]), // 2024-02-29 + 24 months
-            ("2026-06-01", &["M2", "M1", "M4", "M5", "M3"], &["O2", "O1"]),
-            ("2027-07-01", &["M2", "M1", "M4", "M5", "M3"], &["O2", "O1", "O3"]),
+            // M3 failed its test on 2024-06-01: due again at once, not 24 months later.
+            ("2024-11-30", &["M2", "M1", "M3", "M4"], &["O2", "O1"]),
+            ("2026-02-27", &["M2", "M1", "M3", "M4"], &["O2", "O1"]),
+            ("2026-02-28", &["M2", "M1", "M3", "M4", "M5"], &["O2", "O1"]), // 2024-02-29 + 24 months
+            ("2026-06-01", &["M2", "M1", "M3", "M4", "M5"], &["O2", "O1"]),
+            ("2027-07-01", &["M2", "M1", "M3", "M4", "M5"], &["O2", "O1", "O3"]),
         ];
         for (on, magnetic, optical) in table {
             let (m, o, _) = due_ids(on);

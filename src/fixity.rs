@@ -270,6 +270,11 @@ fn verify_command(manifest: &Path, args: &ManifestArgs) -> anyhow::Result<Code> 
     print(out.as_bytes())?;
     if failed > 0 {
         eprintln!("vouch: WARNING: {failed} of {} FAILED", checked.len());
+        let mismatched = checked.iter().flat_map(|c| &c.failure).all(|f| f.ends_with(" mismatch"));
+        let every = failed == checked.len() as u64 && failed > 1 && mismatched;
+        if let Some(hint) = manifest::algorithm_hint(&m.algorithms(), "-a").filter(|_| every) {
+            eprintln!("vouch: hint: {hint}");
+        }
         return Ok(Code::Rejected);
     }
     Ok(Code::Accepted)

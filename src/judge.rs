@@ -67,6 +67,9 @@ pub struct Tally {
     pub inspected: u64,
     /// Of those, files not inspected (the run was interrupted first).
     pub missed: u64,
+    /// Per catalogue record: whether all its delivered files were listed and inspected
+    /// (false for a record the run never reached, or left half read).
+    pub checked: Vec<bool>,
 }
 
 /// Everything the stream produced.
@@ -116,8 +119,12 @@ impl<'a> Stream<'a> {
                 .collect::<anyhow::Result<_>>()?,
             None => Vec::new(),
         };
-        let tally =
-            Tally { delivered: vec![Some(0); inputs.catalogue.records.len()], ..Tally::default() };
+        let records = inputs.catalogue.records.len();
+        let tally = Tally {
+            delivered: vec![Some(0); records],
+            checked: vec![false; records],
+            ..Tally::default()
+        };
         Ok(Stream {
             rules: rules::Judge::new(inputs.profile, inputs.manifests, inputs.root),
             inputs,
@@ -183,14 +190,19 @@ impl<'a> Stream<'a> {
         self.rules.group(&ctx);
         for r in plan.records() {
             self.tally.delivered[r] = rules::delivered_pages(&ctx, r);
+            self.tally.checked[r] = true;
         }
         for (item, facts) in plan.items.iter().zip(&facts) {
+            if let Some(r) = item.record.filter(|_| item.is_inspected() && facts.is_none()) {
+                self.tally.checked[r] = false;
+            }
             if item.kind == Kind::File && item.role != crate::plan::Role::Input {
                 self.tally.files += 1;
                 self.tally.bytes = self.tally.bytes.saturating_add(item.size);
             }
             let path = item.rel.escaped();
-            if item.kind == Kind::File && item.is_page_file() {
+            // The contact sheet draws only from pages that were inspected.
+            if item.kind == Kind::File && item.is_page_file() && facts.is_some() {
                 let record = ctx.code(item.record).map(str::to_owned);
                 self.sample.offer(SamplePage { path: path.clone(), record })?;
             }
@@ -206,11 +218,13 @@ impl<'a> Stream<'a> {
         Ok(())
     }
 
-    /// Judges the last group and the delivery as a whole.
-    pub fn finish(mut self) -> anyhow::Result<Judged> {
+    /// Judges the last group and the delivery as a whole; `listed` says whether the whole
+    /// delivery was listed (not when Ctrl-C stopped the walk).
+    pub fn finish(mut self, listed: bool) -> anyhow::Result<Judged> {
         self.flush()?;
         let delivery = Plan { walk_errors: self.inputs.top.errors.clone(), ..Plan::default() };
-        let findings = self.rules.finish(&self.inputs.context(&delivery, &[]));
+        let interrupted = !listed || self.tally.missed > 0;
+        let findings = self.rules.finish(&self.inputs.context(&delivery, &[]), interrupted);
         // A run cut short writes no accepted manifest (dropped writers leave nothing).
         let accepted = match self.tally.missed {
             0 => {

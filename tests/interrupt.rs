@@ -89,3 +89,58 @@ fn ctrl_c_stops_the_walk_too_and_the_report_says_so() {
     assert!(report["files"].as_array().unwrap().len() < 600);
     assert!(!out.join("accepted-manifest-sha256.txt").exists(), "no partial reference");
 }
+
+#[test]
+fn an_interrupted_run_claims_nothing_it_did_not_read() {
+    // 300 records of one large sparse page each, all listed in a manifest: at the signal
+    // most are neither inspected nor listed. None of them may be `ok`, `missing` or a
+    // `hash-missing-file`; the vendor's list says the run was interrupted; JUnit skips
+    // them; the contact sheet draws only from inspected pages.
+    let dir = tempfile::tempdir().unwrap();
+    let delivery = dir.path().join("delivery");
+    let (mut rows, mut manifest) = (String::from("档号,页数\n"), String::new());
+    for r in 1..=300 {
+        std::fs::create_dir_all(delivery.join(format!("A-{r:03}"))).unwrap();
+        let f = std::fs::File::create(delivery.join(format!("A-{r:03}/0001.jpg"))).unwrap();
+        f.set_len(16 << 20).unwrap();
+        rows.push_str(&format!("A-{r:03},1\n"));
+        manifest.push_str(&format!("{}  A-{r:03}/0001.jpg\n", "0".repeat(64)));
+    }
+    let catalogue = dir.path().join("cat.csv");
+    std::fs::write(&catalogue, rows).unwrap();
+    std::fs::write(delivery.join("manifest-sha256.txt"), manifest).unwrap();
+    let out = dir.path().join("out");
+    let mut args = check_args(&delivery, &catalogue, &delivery.join("manifest-sha256.txt"), &out);
+    args.extend(["-q".into(), "--jobs".into(), "1".into(), "--sample-seed".into(), "1".into()]);
+    let (report, _) = interrupt(crate::util::spawn_vouch(&args), "-INT", &out);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"hash-missing-file"), "{rules:?}");
+    let statuses: Vec<&str> = report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == "failed" || *s == "not-checked"), "{statuses:?}");
+    let not_checked = statuses.iter().filter(|s| **s == "not-checked").count();
+    assert!(not_checked > 100, "{not_checked} not-checked");
+    let totals = &report["totals"];
+    assert!(totals["inspected"].as_u64() < totals["files"].as_u64(), "{totals}");
+    let inspected: std::collections::BTreeSet<&str> =
+        report["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    for page in report["sample"]["pages"].as_array().unwrap() {
+        assert!(inspected.contains(page["path"].as_str().unwrap()), "{page} was never inspected");
+    }
+    let csv = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    let first = csv.lines().nth(1).unwrap();
+    assert!(first.starts_with("run-interrupted,error"), "{first}");
+    let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();
+    assert_eq!(junit.matches("<skipped").count(), not_checked, "{junit}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("not-checked"));
+}

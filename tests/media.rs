@@ -129,6 +129,15 @@ fn readback_reports_changed_removed_and_unreadable_files_and_reads_the_rest() {
         .assert_code(EXIT_ACCEPTED);
     let ledger = std::fs::read_to_string(&f.ledger).unwrap();
     assert!(ledger.lines().nth(1).unwrap().contains("\"result\":\"fail\""), "{ledger}");
+    // A medium that has just failed is due at once, and `due` says so by its exit code.
+    let line: serde_json::Value = serde_json::from_str(ledger.lines().nth(1).unwrap()).unwrap();
+    let tested = line["entry"]["date"].as_str().expect("a readback line has a date").to_owned();
+    let run = vouch(["due", "--ledger", &s(&f.ledger), "--on", &tested]);
+    run.assert_code(EXIT_REJECTED);
+    assert!(run.stdout.contains("RECOVERY NEEDED: HDD-1"), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("due since {tested}")), "{}", run.stdout);
+    let run = vouch(["ledger", "export", &s(&f.ledger), "--format", "csv"]);
+    assert!(run.stdout.contains(&format!(",fail,{tested}\r\n")), "{}", run.stdout);
 }
 
 #[test]
@@ -268,8 +277,7 @@ fn due_answers_for_several_dates_and_export_is_a_spreadsheet() {
     let due = |on: &str| -> Vec<(String, Vec<String>)> {
         let args = ["due", "--ledger", &s(&f.ledger), "--on", on, "--format", "json"];
         let run = vouch(args);
-        run.assert_code(EXIT_ACCEPTED);
-        run.json()["types"]
+        let listed: Vec<(String, Vec<String>)> = run.json()["types"]
             .as_array()
             .unwrap()
             .iter()
@@ -282,7 +290,10 @@ fn due_answers_for_several_dates_and_export_is_a_spreadsheet() {
                     .collect();
                 (t["type"].as_str().unwrap().to_string(), ids)
             })
-            .collect()
+            .collect();
+        let any = listed.iter().any(|(_, ids)| !ids.is_empty());
+        run.assert_code(if any { EXIT_REJECTED } else { EXIT_ACCEPTED });
+        listed
     };
     let ids = |v: &[(String, Vec<String>)], t: &str| {
         v.iter().find(|x| x.0 == t).map(|x| x.1.join(",")).unwrap_or_default()

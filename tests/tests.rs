@@ -23,4 +23,5 @@ mod sample;
 mod sm2;
 mod support;
 mod trees;
+mod user_paths;
 mod util;

@@ -72,9 +72,19 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    vouch_in(Path::new("."), args)
+}
+
+/// [`vouch`] run from the working directory `cwd`, as a user types paths relative to it.
+pub fn vouch_in<I, S>(cwd: &Path, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let io = tempfile::tempdir().unwrap();
     let (out_path, err_path) = (io.path().join("stdout"), io.path().join("stderr"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .current_dir(cwd)
         .args(args)
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())

@@ -20,6 +20,55 @@ pub struct Bag {
     pub problems: Vec<String>,
 }
 
+/// A BagIt bag given as the delivery: its payload `data/` is what is checked, and when
+/// no manifest was named, the bag's own `manifest-<alg>.txt` files are read (their tag
+/// manifests and Payload-Oxum with them). `root` is the canonical delivery; `delivery`
+/// and `manifests` are the arguments as given, changed in place. Returns the notice that
+/// says so, `None` when `root` holds no `bagit.txt`.
+pub fn as_delivery(
+    root: &Path,
+    delivery: &mut PathBuf,
+    manifests: &mut Vec<PathBuf>,
+) -> anyhow::Result<Option<String>> {
+    if !root.join("bagit.txt").is_file() {
+        return Ok(None);
+    }
+    let data = root.join("data");
+    if !data.is_dir() {
+        anyhow::bail!(
+            "delivery '{}' holds bagit.txt but no data/ folder: a BagIt bag's payload is in \
+             data/; give the payload folder, or the folder that holds the pages",
+            delivery.display()
+        );
+    }
+    let mut found = Vec::new();
+    if manifests.is_empty() {
+        for entry in std::fs::read_dir(root)?.flatten() {
+            let path = entry.path();
+            if is_bag_manifest(&path) && entry.file_type().is_ok_and(|t| t.is_file()) {
+                found.push(delivery.join(entry.file_name()));
+            }
+        }
+        found.sort();
+        if found.is_empty() {
+            anyhow::bail!(
+                "bag '{}' has no manifest-<alg>.txt; name the vendor's manifest with -m",
+                delivery.display()
+            );
+        }
+        manifests.extend(found.iter().cloned());
+    }
+    let names: Vec<String> = manifests.iter().map(|m| m.display().to_string()).collect();
+    let note = format!(
+        "'{}' is a BagIt bag: checking its payload '{}' against {}",
+        delivery.display(),
+        delivery.join("data").display(),
+        names.join(", ")
+    );
+    *delivery = delivery.join("data");
+    Ok(Some(note))
+}
+
 /// The algorithm a `manifest-<alg>.txt` / `tagmanifest-<alg>.txt` file name names.
 pub fn algorithm_of(path: &Path) -> Option<Algorithm> {
     let name = path.file_name()?.to_str()?;

@@ -11,10 +11,12 @@ pub mod bagit;
 pub mod bsd;
 pub mod coreutils;
 pub mod hashdeep;
+mod place;
 
 use crate::digest::Algorithm;
 use crate::relpath::RelPath;
 use anyhow::{Context, bail};
+use place::place;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -93,6 +95,38 @@ pub struct Manifest {
     pub bad_lines: Vec<BadLine>,
     /// The bag around a BagIt manifest.
     pub bag: Option<bagit::Bag>,
+    /// The folder its paths were resolved against.
+    pub root: Base,
+    /// Where its listed paths land, when they do not land where they were resolved: the
+    /// manifest names no delivered file (with the nearest match found), or resolves
+    /// against the delivery root instead of its own folder.
+    pub note: Option<String>,
+    /// None of its sampled paths names a delivered file, against its own folder or the
+    /// delivery root: its entries are not judged one by one (one finding says so).
+    pub unresolved: bool,
+}
+
+/// The folder a manifest's paths were resolved against (`manifests[].root`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// Its own folder, as `sha256sum -c` run there resolves them.
+    ManifestFolder,
+    /// The delivery root: none of its paths resolved against its own folder but they do
+    /// against the root (a hashdeep audit made inside the delivery and saved beside it).
+    DeliveryRoot,
+    /// The folder the user named (`--manifest-root`).
+    Given,
+}
+
+impl Base {
+    /// Name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Base::ManifestFolder => "manifest-folder",
+            Base::DeliveryRoot => "delivery-root",
+            Base::Given => "given",
+        }
+    }
 }
 
 /// How to read a manifest.
@@ -121,7 +155,8 @@ impl Manifest {
 
     /// Reads a manifest already in memory; `path` is where it lives (its folder is the
     /// default base, its name may state the algorithm), `root` the canonical delivery
-    /// root. Only a BagIt manifest looks at the disk, for the tag files around it.
+    /// root. Looks at the disk for where a sample of its paths land ([`place`]) and, for
+    /// a BagIt manifest, for the tag files around it.
     pub fn from_bytes(
         path: &Path,
         bytes: &[u8],
@@ -129,12 +164,7 @@ impl Manifest {
         opts: Options,
     ) -> anyhow::Result<Manifest> {
         let (format, lines) = parse_bytes(path, bytes, opts);
-        let base = match opts.base {
-            Some(b) => b.to_path_buf(),
-            None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        };
-        let base = std::path::absolute(&base)
-            .with_context(|| format!("resolving the folder of manifest '{}'", path.display()))?;
+        let placed = place(path, &lines, root, opts.base)?;
         let mut m = Manifest {
             path: path.to_path_buf(),
             sha256: hex::encode(Sha256::digest(bytes)),
@@ -142,9 +172,12 @@ impl Manifest {
             entries: Vec::new(),
             bad_lines: Vec::new(),
             bag: (format == Format::Bagit).then(|| bagit::read_bag(path)),
+            root: placed.base,
+            note: placed.note,
+            unresolved: placed.unresolved,
         };
         for (line, parsed) in lines {
-            match parsed.and_then(|p| Ok((locate(&p.name, &base, root)?, p))) {
+            match parsed.and_then(|p| Ok((locate(&p.name, &placed.dir, root)?, p))) {
                 Ok((rel, p)) => {
                     m.entries.push(Entry { rel, digests: p.digests, size: p.size, line })
                 }
@@ -164,6 +197,25 @@ impl Manifest {
         }
         Ok(m)
     }
+}
+
+/// The hint when every digest of a manifest differs and its digests have 64 digits: the
+/// length SHA-256, SM3 and BLAKE3 share, so a manifest whose name states no algorithm may
+/// have been read with the wrong one. `flag` is the option that names it.
+pub fn algorithm_hint(algorithms: &BTreeSet<Algorithm>, flag: &str) -> Option<String> {
+    let ambiguous = [Algorithm::Sha256, Algorithm::Sm3, Algorithm::Blake3];
+    let [read] = algorithms.iter().copied().collect::<Vec<_>>()[..] else { return None };
+    ambiguous.contains(&read).then(|| {
+        let others: Vec<&str> =
+            ambiguous.iter().filter(|a| **a != read).map(|a| a.name()).collect();
+        format!(
+            "every digest differs: its 64-digit digests were read as {read}; if the manifest \
+             was made with {} (b3sum, sm3sum, `vouch manifest -a`), say so with `{flag} {}` or \
+             a file name that names the algorithm (manifest-blake3.txt)",
+            others.join(" or "),
+            others.join("|")
+        )
+    })
 }
 
 /// Non-blank lines with their 1-based numbers, CR stripped.

@@ -6,6 +6,8 @@
 //! hostile input: a cell that Excel would run as a formula (starting with `=`, `+`, `-`,
 //! `@`, tab or CR) is prefixed with `'`, the usual neutralisation (OWASP "CSV injection"),
 //! so opening the list can never execute anything; report.json keeps the exact text.
+//! After an interrupted run the first row (`run-interrupted`) says so, so the vendor is
+//! never handed a partial list as if it were complete.
 
 use super::model::Report;
 
@@ -17,6 +19,14 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let mut w =
         ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(BOM.to_vec());
     w.write_record(["rule", "severity", "record", "path", "message"])?;
+    if let Some(why) = &report.incomplete {
+        let message = format!(
+            "{why}; this list holds only what was inspected: {} records not checked are not \
+             in it, and nothing here says the rest of the delivery is sound",
+            report.records.iter().filter(|r| r.status == super::NOT_CHECKED).count()
+        );
+        w.write_record(["run-interrupted", "error", "", "", &cell(&message)])?;
+    }
     for f in &report.findings {
         w.write_record([
             cell(&f.rule),

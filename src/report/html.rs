@@ -231,6 +231,7 @@ fn totals(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>{}</h2>\n<table class=\"kv\">", label("数量", "Totals"));
     row(s, &label("案卷/件", "Records"), &t.records.to_string());
     row(s, &label("文件", "Files"), &t.files.to_string());
+    row(s, &label("已检查文件", "Files inspected"), &t.inspected.to_string());
     row(s, &label("页数", "Pages"), &t.pages.to_string());
     let bytes = format!("{} ({} bytes)", super::human::bytes(t.bytes), t.bytes);
     row(s, &label("数据量", "Size"), &bytes);

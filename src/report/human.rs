@@ -39,6 +39,9 @@ fn header(s: &mut String, r: &Report) {
     );
     for m in &r.manifests {
         let _ = writeln!(s, "manifest  {} ({}, {} entries)", m.path, m.format, m.entries);
+        if let Some(note) = &m.note {
+            let _ = writeln!(s, "          note: {note}");
+        }
     }
     if r.depth == Depth::Quick {
         let _ = writeln!(s, "{QUICK}");

@@ -3,7 +3,8 @@
 //! One testcase per catalogue record (failed when it has an error-severity finding or was
 //! not delivered, with its findings as the failure text) and one for the delivery-level
 //! findings that belong to no record. Warnings never fail a testcase; they are listed in
-//! `system-out`. No timestamps or durations, so the file is deterministic and its digest
+//! `system-out`. A record an interrupted run did not inspect whole is `skipped`, never a
+//! pass. No timestamps or durations, so the file is deterministic and its digest
 //! in report.json is the same on every run over the same delivery.
 
 use super::markup::escape;
@@ -16,6 +17,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let grouped = super::group(report);
     let mut cases = String::new();
     let mut failures = 0usize;
+    let skipped = report.records.iter().filter(|r| r.status == super::NOT_CHECKED).count();
     for row in &report.records {
         let found = grouped.by_record.get(row.id.as_str()).map_or(&[][..], Vec::as_slice);
         failures += usize::from(testcase(&mut cases, "record", &row.id, found, Some(row)));
@@ -31,7 +33,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let _ = writeln!(
         s,
         "  <testsuite name=\"vouch check {}\" tests=\"{tests}\" failures=\"{failures}\" \
-         errors=\"0\" skipped=\"0\">",
+         errors=\"0\" skipped=\"{skipped}\">",
         escape(&report.delivery)
     );
     properties(&mut s, report);
@@ -67,6 +69,11 @@ fn testcase(
     let missing = row.is_some_and(|r| r.status == "missing");
     let failed = !errors.is_empty() || missing;
     let _ = write!(s, "    <testcase classname=\"{class}\" name=\"{}\"", escape(name));
+    if row.is_some_and(|r| r.status == super::NOT_CHECKED) && !failed {
+        s.push_str(">\n      <skipped message=\"not checked: the run was interrupted first\"/>\n");
+        s.push_str("    </testcase>\n");
+        return false;
+    }
     if found.is_empty() && !failed {
         s.push_str("/>\n");
         return false;

@@ -75,12 +75,16 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
             sha256: ctx.catalogue.sha256.clone(),
             format: ctx.catalogue.encoding.into(),
             entries: ctx.catalogue.records.len() as u64,
+            root: None,
+            note: None,
         },
         items: ctx.catalogue.items.as_ref().map(|l| InputRef {
             path: l.path.display().to_string(),
             sha256: l.sha256.clone(),
             format: l.format.into(),
             entries: l.items.len() as u64,
+            root: None,
+            note: None,
         }),
         manifests: ctx
             .manifests
@@ -93,6 +97,8 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
                     format!("{} ({})", m.format.name(), algs.join(", "))
                 },
                 entries: m.entries.len() as u64,
+                root: Some(m.root.name()),
+                note: m.note.clone(),
             })
             .collect(),
         verdict: Verdict::of(&findings),
@@ -101,6 +107,7 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
         totals: Totals {
             records: ctx.catalogue.records.len() as u64,
             files: tally.files,
+            inspected: tally.inspected - tally.missed,
             pages,
             bytes: tally.bytes,
             seconds: (run.seconds * 1000.0).round() / 1000.0,
@@ -119,6 +126,21 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
         files,
     }
 }
+
+/// After an interrupted run: every delivered record the run did not list and inspect
+/// whole is `not-checked` (never `ok`), its delivered page count unknown. `checked` holds
+/// one flag per catalogue record, in catalogue order.
+pub fn mark_not_checked(report: &mut Report, checked: &[bool]) {
+    for (row, _) in
+        report.records.iter_mut().zip(checked).filter(|(r, c)| !**c && r.status != "missing")
+    {
+        row.status = NOT_CHECKED.into();
+        row.pages_delivered = None;
+    }
+}
+
+/// The status of a record an interrupted run did not inspect whole.
+pub const NOT_CHECKED: &str = "not-checked";
 
 /// The seed of the contact-sheet draw and how it was chosen: as given (`--sample-seed`),
 /// else derived from the inputs' digests (see [`sample`]).

@@ -94,6 +94,13 @@ pub struct InputRef {
     pub format: String,
     /// Records (catalogue) or entries (manifest) read from it.
     pub entries: u64,
+    /// A manifest's: the folder its paths were resolved against, `manifest-folder`,
+    /// `delivery-root` (none resolved against its own folder) or `given` (--manifest-root).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root: Option<&'static str>,
+    /// A notice about where its paths land, when they do not land where expected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The decision.
@@ -133,8 +140,11 @@ impl Verdict {
 pub struct Totals {
     /// Catalogue records.
     pub records: u64,
-    /// Regular files in the delivery (vouch's own inputs excluded).
+    /// Regular files listed in the delivery (vouch's own inputs excluded).
     pub files: u64,
+    /// Of the files to inspect, those inspected: fewer than listed only when the run was
+    /// interrupted.
+    pub inspected: u64,
     /// Pages delivered (page files, plus pages inside multi-page files).
     pub pages: u64,
     /// Bytes of those files.

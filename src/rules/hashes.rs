@@ -1,6 +1,7 @@
 //! Hash rules: do the delivered bytes match the vendor's manifests, file for file?
 //! (hash-mismatch, hash-unlisted, hash-missing-file, hash-path-normalized,
-//! manifest-line-invalid, bag-oxum-mismatch, bag-tag-mismatch)
+//! manifest-line-invalid, manifest-paths-unresolved, bag-oxum-mismatch, bag-tag-mismatch,
+//! hash-no-manifest, manifest-algorithm-doubtful)
 //!
 //! Fail closed: a listed file that exists but could not be hashed is not "verified"; it
 //! carries its own file-unreadable finding. Junk, links and special files are judged by
@@ -11,7 +12,7 @@
 use super::{Context, Out};
 use crate::digest::Algorithm;
 use crate::facts::Inspection;
-use crate::manifest::Manifest;
+use crate::manifest::{self, Manifest};
 use crate::plan::{Item, Role};
 use crate::relpath::RelPath;
 use crate::walk::Kind;
@@ -22,6 +23,8 @@ use unicode_normalization::UnicodeNormalization;
 struct Listing<'a> {
     digests: &'a [(Algorithm, String)],
     at: String,
+    /// Index of the manifest that lists it.
+    manifest: usize,
 }
 
 /// A bag's payload folder below the delivery root (`Err` when the delivery is not it),
@@ -43,15 +46,22 @@ pub(super) struct Index<'a> {
     /// Per manifest: its bag's payload folder below the delivery root (`Err` when the
     /// delivery is not it), and the regular files and bytes delivered there so far.
     payload: Vec<Option<Payload>>,
+    /// Per manifest: digests compared that agree, and that differ (for the hint that the
+    /// algorithm was misread when every one differs).
+    compared: Vec<(u64, u64)>,
+    /// Whether any manifest's paths land in the delivery: when none does, one finding per
+    /// manifest says so, and no delivered file is called unlisted.
+    judging: bool,
 }
 
 impl<'a> Index<'a> {
     pub(super) fn new(manifests: &'a [Manifest], root: &std::path::Path) -> Self {
         let mut listed: BTreeMap<&RelPath, Vec<Listing>> = BTreeMap::new();
-        for m in manifests {
+        for (i, m) in manifests.iter().enumerate().filter(|(_, m)| !m.unresolved) {
             for e in &m.entries {
                 let at = format!("{}:{}", m.path.display(), e.line);
-                listed.entry(&e.rel).or_default().push(Listing { digests: &e.digests, at });
+                let listing = Listing { digests: &e.digests, at, manifest: i };
+                listed.entry(&e.rel).or_default().push(listing);
             }
         }
         let nfc = listed.keys().map(|r| (nfc_key(r), *r)).collect();
@@ -61,7 +71,9 @@ impl<'a> Index<'a> {
         }
         let payload = manifests.iter().map(|m| payload_of(m, root).map(|p| (p, 0, 0))).collect();
         let (seen, case_twin) = Default::default();
-        Index { manifests, listed, nfc, seen, caseless, case_twin, payload }
+        let judging = manifests.iter().any(|m| !m.unresolved);
+        let compared = vec![(0, 0); manifests.len()];
+        Index { manifests, listed, nfc, seen, caseless, case_twin, payload, compared, judging }
     }
 
     /// Compares the files of a group with the manifests.
@@ -72,7 +84,7 @@ impl<'a> Index<'a> {
         for (item, facts) in ctx.items() {
             let caseless = nfc_key(&item.rel).to_lowercase();
             self.note(item, &caseless);
-            if is_judged(item) {
+            if self.judging && is_judged(item) {
                 self.judge(ctx, out, (item, &caseless), facts);
             }
         }
@@ -122,7 +134,7 @@ impl<'a> Index<'a> {
         match key {
             Some(key) => {
                 self.seen.insert(key);
-                compare(ctx, out, item, facts, &self.listed[key]);
+                compare(ctx, out, (item, facts), &self.listed[key], &mut self.compared);
             }
             None if item.role != Role::Ancillary => {
                 let twin = self.case_twins(&item.rel, caseless).next();
@@ -137,13 +149,29 @@ impl<'a> Index<'a> {
     }
 
     /// What only the whole delivery tells: manifest lines and bags, entries never
-    /// delivered, payload totals.
-    pub(super) fn finish(&mut self, ctx: &Context, out: &mut Out) {
-        for m in self.manifests {
+    /// delivered, payload totals. After an interrupted run, an entry whose file exists
+    /// but was never reached is not a finding (nothing was verified about it), and bag
+    /// totals are not compared.
+    pub(super) fn finish(&mut self, ctx: &Context, out: &mut Out, interrupted: bool) {
+        if self.manifests.is_empty() {
+            let message = "no vendor manifest was given (-m): integrity against the vendor \
+                           is not checked";
+            out.emit("hash-no-manifest", None, None, message.into());
+        }
+        for (m, &(agree, differ)) in self.manifests.iter().zip(&self.compared) {
             manifest_level(out, m);
+            let every = agree == 0 && differ > 1;
+            let hint = manifest::algorithm_hint(&m.algorithms(), "--manifest-algorithm");
+            if let Some(hint) = hint.filter(|_| every) {
+                let message = format!("{}: {hint}", m.path.display());
+                out.emit("manifest-algorithm-doubtful", None, None, message);
+            }
         }
         for (rel, listings) in &self.listed {
             if self.seen.contains(rel) {
+                continue;
+            }
+            if interrupted && ctx.root.join(rel.as_path()).symlink_metadata().is_ok() {
                 continue;
             }
             let hint = self.case_twin.get(rel).map_or_else(String::new, case_hint);
@@ -151,7 +179,7 @@ impl<'a> Index<'a> {
             let record = ctx.code(record_of(ctx, rel));
             out.emit("hash-missing-file", record, Some(rel.escaped()), message);
         }
-        for (m, payload) in self.manifests.iter().zip(&self.payload) {
+        for (m, payload) in self.manifests.iter().zip(&self.payload).filter(|_| !interrupted) {
             payload_oxum(out, m, payload.as_ref());
         }
     }
@@ -165,15 +193,19 @@ fn is_judged(item: &Item) -> bool {
 fn compare(
     ctx: &Context,
     out: &mut Out,
-    item: &Item,
-    facts: Option<&Inspection>,
+    (item, facts): (&Item, Option<&Inspection>),
     listings: &[Listing],
+    compared: &mut [(u64, u64)],
 ) {
     let Some(facts) = facts.filter(|f| f.read_error.is_none()) else { return };
     for listing in listings {
         for (alg, want) in listing.digests {
             let actual = facts.digest(*alg).unwrap_or("(not computed)");
-            if actual != want {
+            let tally = &mut compared[listing.manifest];
+            if actual == want {
+                tally.0 += 1;
+            } else {
+                tally.1 += 1;
                 let message =
                     format!("{alg} is {actual}, the manifest ({}) says {want}", listing.at);
                 out.at(ctx, item, "hash-mismatch", message);
@@ -183,6 +215,10 @@ fn compare(
 }
 
 fn manifest_level(out: &mut Out, m: &Manifest) {
+    if let Some(note) = m.note.as_ref().filter(|_| m.unresolved) {
+        let message = format!("{}: {note}", m.path.display());
+        out.emit("manifest-paths-unresolved", None, None, message);
+    }
     for bad in &m.bad_lines {
         let message = format!("{}, line {}: {}", m.path.display(), bad.line, bad.problem);
         out.emit("manifest-line-invalid", None, None, message);

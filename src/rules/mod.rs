@@ -149,14 +149,15 @@ impl<'a> Judge<'a> {
     }
 
     /// Judges the delivery as a whole (`ctx.plan` holds no entries, only the walk errors
-    /// of the top level) and returns every finding in report order.
-    pub fn finish(mut self, ctx: &Context) -> Vec<Finding> {
+    /// of the top level) and returns every finding in report order. After an interrupted
+    /// run, nothing is said of the files it never reached.
+    pub fn finish(mut self, ctx: &Context, interrupted: bool) -> Vec<Finding> {
         let out = &mut self.out;
         records::check_delivery(ctx, out);
         catalogue::check_delivery(ctx, out);
         items::check(ctx, out);
         files::check(ctx, out);
-        self.hashes.finish(ctx, out);
+        self.hashes.finish(ctx, out, interrupted);
         finding::sort(&mut out.findings);
         self.out.findings
     }

@@ -175,6 +175,13 @@ pub const RULES: &[RuleInfo] = &[
         QUALITY,
     ),
     rule("hash-mismatch", Error, "the digest differs from the manifest", FIXITY),
+    rule(
+        "hash-no-manifest",
+        Warning,
+        "no vendor manifest was given: the delivered bytes are not checked against the \
+         vendor's digests",
+        FIXITY,
+    ),
     rule("hash-unlisted", Error, "a delivered file is not in the manifest", FIXITY),
     rule("hash-missing-file", Error, "the manifest lists a file that is not delivered", FIXITY),
     rule(
@@ -193,6 +200,20 @@ pub const RULES: &[RuleInfo] = &[
         "bag-tag-mismatch",
         Error,
         "a bag's tag files are missing or fail their tag manifest",
+        FIXITY,
+    ),
+    rule(
+        "manifest-paths-unresolved",
+        Error,
+        "no path a manifest lists names a delivered file, against its own folder or the \
+         delivery root (one finding with the nearest match instead of one per file)",
+        FIXITY,
+    ),
+    rule(
+        "manifest-algorithm-doubtful",
+        Warning,
+        "every digest of a manifest differs, and its 64-digit digests may be another \
+         algorithm than the one they were read as (SHA-256, SM3, BLAKE3)",
         FIXITY,
     ),
     rule(
