@@ -23,6 +23,29 @@ pub enum Format {
     Pdf,
     /// OFD (GB/T 33190): a ZIP holding `OFD.xml`.
     Ofd,
+    /// Image formats vouch recognises by content but does not decode (no archival
+    /// profile accepts them): each is named, so a disallowed page says
+    /// `format-not-allowed` for what it is, never "damaged" or "unknown".
+    /// Windows bitmap, `BM`.
+    Bmp,
+    /// GIF, `GIF87a`/`GIF89a`.
+    Gif,
+    /// WebP, `RIFF….WEBP`.
+    Webp,
+    /// HEIF/HEIC (ISO base media `ftyp` with a HEIF brand).
+    Heic,
+    /// AVIF (ISO base media `ftyp` with an AVIF brand).
+    Avif,
+    /// Photoshop document, `8BPS`.
+    Psd,
+    /// DjVu, `AT&TFORM….DJVU`.
+    Djvu,
+    /// A JBIG2 file (the stand-alone file format of ITU T.88 Annex D).
+    Jbig2,
+    /// JPEG XL, codestream or container.
+    Jxl,
+    /// JPEG XR (HD Photo), `II\xBC\x01`.
+    Jxr,
     /// Anything else.
     Unknown,
 }
@@ -37,8 +60,23 @@ impl Format {
             Format::Jp2 => "jp2",
             Format::Pdf => "pdf",
             Format::Ofd => "ofd",
+            Format::Bmp => "bmp",
+            Format::Gif => "gif",
+            Format::Webp => "webp",
+            Format::Heic => "heic",
+            Format::Avif => "avif",
+            Format::Psd => "psd",
+            Format::Djvu => "djvu",
+            Format::Jbig2 => "jbig2",
+            Format::Jxl => "jxl",
+            Format::Jxr => "jxr",
             Format::Unknown => "unknown",
         }
+    }
+
+    /// Whether vouch decodes and verifies this format (the formats a profile may allow).
+    pub fn is_decoded(self) -> bool {
+        Format::NAMES.contains(&self.name())
     }
 
     /// Every known format name, for validating profiles.
@@ -53,6 +91,16 @@ impl Format {
             "jp2" | "j2k" | "jpx" | "jpf" | "j2c" => Some(Format::Jp2),
             "pdf" => Some(Format::Pdf),
             "ofd" => Some(Format::Ofd),
+            "bmp" | "dib" => Some(Format::Bmp),
+            "gif" => Some(Format::Gif),
+            "webp" => Some(Format::Webp),
+            "heic" | "heif" => Some(Format::Heic),
+            "avif" => Some(Format::Avif),
+            "psd" => Some(Format::Psd),
+            "djvu" | "djv" => Some(Format::Djvu),
+            "jb2" | "jbig2" => Some(Format::Jbig2),
+            "jxl" => Some(Format::Jxl),
+            "jxr" | "wdp" | "hdp" => Some(Format::Jxr),
             _ => None,
         }
     }

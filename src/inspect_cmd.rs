@@ -8,25 +8,41 @@
 
 use crate::cli::{InspectArgs, OutputFormat};
 use crate::exit::Code;
-use crate::facts::{FileFacts, PageFacts};
+use crate::facts::{FileFacts, Format, PageFacts};
 use crate::inspect::{self, InspectOptions};
 use crate::profile::Profile;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
+/// One file as `inspect` shows it: its facts, and remarks a person should see.
+#[derive(serde::Serialize)]
+struct Inspected {
+    #[serde(flatten)]
+    facts: FileFacts,
+    /// Remarks that are not damage: an extension that does not match the content.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
 /// Inspects every file named and prints their facts; `Rejected` if any is damaged.
 pub fn run(args: &InspectArgs) -> anyhow::Result<(Vec<u8>, Code)> {
     let profile = Profile::load(&args.profile)?;
-    let opts = InspectOptions { decode: true, ..profile.inspect_options() };
-    let files: Vec<FileFacts> = args
+    // The reduced image is kept so the quality measures check judges are shown too.
+    let opts = InspectOptions { decode: true, reduced: true, ..profile.inspect_options() };
+    let files: Vec<Inspected> = args
         .files
         .par_iter()
         .map(|path| {
             let inspection = inspect::inspect_file(path, &opts);
-            FileFacts::new(path.display().to_string(), &inspection)
+            let mut facts = FileFacts::new(path.display().to_string(), &inspection);
+            if facts.size == 0 && facts.damage.is_none() {
+                facts.damage = Some("empty file (0 bytes)".into());
+            }
+            let notes = extension_note(path, facts.format).into_iter().collect();
+            Inspected { facts, notes }
         })
         .collect();
-    let damaged = files.iter().any(|f| f.damage.is_some() || f.format.is_none());
+    let damaged = files.iter().any(|f| f.facts.damage.is_some() || f.facts.format.is_none());
     let bytes = match args.format {
         OutputFormat::Json => (serde_json::to_string_pretty(&files)? + "\n").into_bytes(),
         OutputFormat::Human => files.iter().map(human).collect::<String>().into_bytes(),
@@ -34,9 +50,20 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<(Vec<u8>, Code)> {
     Ok((bytes, if damaged { Code::Rejected } else { Code::Accepted }))
 }
 
+/// "the content is png but the extension .jpg says jpeg", as check's
+/// `format-extension-mismatch` says it.
+fn extension_note(path: &std::path::Path, format: Option<Format>) -> Option<String> {
+    let format = format.filter(|f| *f != Format::Unknown)?;
+    let ext = path.extension()?.to_str()?;
+    let claimed = Format::from_extension(ext).filter(|c| *c != format)?;
+    Some(format!("the content is {format} but the extension .{ext} says {claimed}"))
+}
+
 /// `path: JPEG 240×320 grey 8-bit jpeg 300×300 dpi (jfif)`, one line per page of a
-/// multi-page file, `FAILED (why)` for damage.
-fn human(f: &FileFacts) -> String {
+/// multi-page file, `FAILED (why)` for damage, then the quality measures check judges
+/// and any note.
+fn human(i: &Inspected) -> String {
+    let f = &i.facts;
     let format = f.format.map_or("unreadable".to_string(), |x| x.name().to_uppercase());
     let mut s = format!("{}: {format}", f.path);
     let single = f.pages == Some(1) && f.page_facts.len() == 1;
@@ -49,12 +76,35 @@ fn human(f: &FileFacts) -> String {
         s += &format!(": FAILED ({why})");
     }
     s.push('\n');
-    if !single {
-        for p in &f.page_facts {
+    for p in &f.page_facts {
+        if !single {
             let _ = writeln!(s, "  page {}: {}", p.page, page(p));
         }
+        if let Some(q) = &p.quality {
+            let _ = writeln!(s, "  {}quality: {}", if single { "" } else { "  " }, quality(q));
+        }
+    }
+    for note in &i.notes {
+        let _ = writeln!(s, "  note: {note}");
     }
     s
+}
+
+/// The measures the quality rules judge, on one line.
+fn quality(q: &crate::quality::PageQuality) -> String {
+    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| round(v));
+    let border = q.border_mm.map_or_else(
+        || "-".to_string(),
+        |b| b.iter().map(|v| round(*v)).collect::<Vec<_>>().join("/"),
+    );
+    format!(
+        "skew {}°, ink {}%, sharpness {}, border {border} mm, paper {}, contrast {}",
+        opt(q.skew_degrees),
+        round(q.ink_percent),
+        opt(q.sharpness),
+        q.paper,
+        q.contrast
+    )
 }
 
 fn page(p: &PageFacts) -> String {

@@ -193,3 +193,84 @@ fn a_blake3_manifest_named_without_its_algorithm_gets_a_hint() {
     let rules: Vec<String> = findings(&run.json()).into_iter().map(|f| f.rule).collect();
     assert!(rules.contains(&"manifest-algorithm-doubtful".to_string()), "{rules:?}");
 }
+
+/// A 2×2 24-bit Windows bitmap.
+fn bmp() -> Vec<u8> {
+    let pixels = 2 * 8; // two rows of 2×3 bytes, padded to 8
+    let mut b = b"BM".to_vec();
+    b.extend_from_slice(&(54u32 + pixels).to_le_bytes());
+    b.extend_from_slice(&[0, 0, 0, 0]);
+    b.extend_from_slice(&54u32.to_le_bytes());
+    b.extend_from_slice(&40u32.to_le_bytes());
+    for v in [2u32, 2] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&24u16.to_le_bytes());
+    b.extend_from_slice(&[0; 24]);
+    b.extend_from_slice(&[0xFF; 16]);
+    b
+}
+
+#[test]
+fn a_bmp_page_is_not_allowed_and_still_counts_as_its_page() {
+    let (dir, g) = generated(&[]);
+    std::fs::remove_file(&g.manifest).unwrap();
+    let page = first_page(&g.delivery);
+    let bmp_page = page.with_extension("bmp");
+    std::fs::remove_file(&page).unwrap();
+    std::fs::write(&bmp_page, bmp()).unwrap();
+    let out = dir.path().join("out");
+    let run = check_in(dir.path(), "delivery", "catalogue.csv", None, &out);
+    run.assert_code(EXIT_REJECTED);
+    let rel = bmp_page.strip_prefix(&g.delivery).unwrap().display().to_string();
+    let record = rel.split('/').next().unwrap().to_owned();
+    let want = [
+        crate::support::generate::Expected {
+            rule: "format-not-allowed".into(),
+            record: Some(record),
+            path: Some(rel),
+        },
+        crate::support::generate::Expected {
+            rule: "hash-no-manifest".into(),
+            record: None,
+            path: None,
+        },
+    ];
+    let report = run.json();
+    assert_same_findings(&findings(&report), &want, &run.stderr);
+    let list = report["findings"].as_array().unwrap();
+    let message = &list.iter().find(|f| f["rule"] == "format-not-allowed").unwrap()["message"];
+    assert!(message.as_str().unwrap().starts_with("bmp is not allowed"), "{message}");
+}
+
+#[test]
+fn inspect_says_empty_files_are_damaged_names_a_wrong_extension_and_shows_quality() {
+    let (dir, g) = generated(&[]);
+    let empty = dir.path().join("empty.jpg");
+    std::fs::write(&empty, b"").unwrap();
+    let run = vouch_in(dir.path(), ["inspect", "--format", "json", "empty.jpg"]);
+    run.assert_code(EXIT_REJECTED);
+    assert_eq!(run.json()[0]["damage"], "empty file (0 bytes)");
+    let _ = g;
+    // An A5-sized page at 100 dpi, large enough for every quality measure.
+    let img = image::GrayImage::from_fn(580, 830, |x, y| {
+        image::Luma([if (y / 20) % 2 == 0 && x % 12 < 8 && (60..770).contains(&y) {
+            30
+        } else {
+            240
+        }])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img).unwrap();
+    std::fs::write(dir.path().join("page.png"), jpeg).unwrap();
+    let run = vouch_in(dir.path(), ["inspect", "page.png"]);
+    run.assert_code(EXIT_ACCEPTED);
+    assert!(run.stdout.contains("note: the content is"), "{}", run.stdout);
+    assert!(run.stdout.contains("but the extension .png says png"), "{}", run.stdout);
+    let run = vouch_in(dir.path(), ["inspect", "--format", "json", "page.png"]);
+    let quality = &run.json()[0]["page_facts"][0]["quality"];
+    assert!(quality["contrast"].is_number(), "every quality measure is shown: {quality}");
+    let human = vouch_in(dir.path(), ["inspect", "page.png"]).stdout;
+    assert!(human.contains("quality: skew"), "{human}");
+}

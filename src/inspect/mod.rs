@@ -201,6 +201,18 @@ pub(crate) fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> De
         Format::Pdf => pdf::inspect(bytes, opts),
         Format::Jp2 => jp2::inspect(bytes, opts),
         Format::Ofd => ofd::inspect(bytes, opts),
+        // Named but not decoded: the formats rule says whether it is allowed (it never
+        // is), and no decoder's failure is passed off as damage.
+        Format::Bmp
+        | Format::Gif
+        | Format::Webp
+        | Format::Heic
+        | Format::Avif
+        | Format::Psd
+        | Format::Djvu
+        | Format::Jbig2
+        | Format::Jxl
+        | Format::Jxr => Decoded::default(),
         Format::Unknown if opts.decode => Decoded::failed(format!(
             "not a recognized image or document format (starts with {})",
             sniff::leading_hex(bytes)

@@ -30,8 +30,42 @@ pub(crate) fn sniff(bytes: &[u8]) -> Format {
     } else if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         Format::Pdf
     } else {
-        Format::Unknown
+        other_image(bytes).unwrap_or(Format::Unknown)
     }
+}
+
+/// Image formats vouch names but does not decode, each by its published signature.
+fn other_image(b: &[u8]) -> Option<Format> {
+    let at = |offset: usize, magic: &[u8]| b.get(offset..offset + magic.len()) == Some(magic);
+    let dib_header = b.get(14..18).map(|h| u32::from_le_bytes(h.try_into().expect("4 bytes")));
+    Some(if at(0, b"BM") && matches!(dib_header, Some(12 | 40 | 52 | 56 | 64 | 108 | 124)) {
+        Format::Bmp
+    } else if at(0, b"GIF87a") || at(0, b"GIF89a") {
+        Format::Gif
+    } else if at(0, b"RIFF") && at(8, b"WEBP") {
+        Format::Webp
+    } else if at(4, b"ftyp") {
+        let brand = b.get(8..12)?;
+        match brand {
+            b"avif" | b"avis" => Format::Avif,
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => {
+                Format::Heic
+            }
+            _ => return None,
+        }
+    } else if at(0, b"8BPS") && matches!(b.get(4..6), Some([0, 1 | 2])) {
+        Format::Psd
+    } else if at(0, b"AT&TFORM") && (at(12, b"DJVU") || at(12, b"DJVM")) {
+        Format::Djvu
+    } else if at(0, &[0x97, 0x4A, 0x42, 0x32, 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Format::Jbig2
+    } else if at(0, &[0xFF, 0x0A]) || at(0, b"\0\0\0\x0CJXL \r\n\x87\n") {
+        Format::Jxl
+    } else if at(0, b"II\xBC\x01") {
+        Format::Jxr
+    } else {
+        return None;
+    })
 }
 
 /// The first bytes of a file as `47 41 52 42`, to help a person recognise what it is.
@@ -55,6 +89,26 @@ mod tests {
         assert_eq!(sniff(&[JP2_BOX, b"ftyp"].concat()), Format::Jp2);
         assert_eq!(sniff(&[0xFF, 0x4F, 0xFF, 0x51, 0]), Format::Jp2);
         assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
+    }
+
+    #[test]
+    fn names_the_image_formats_it_does_not_decode() {
+        let mut bmp = b"BM".to_vec();
+        bmp.extend_from_slice(&[0; 12]);
+        bmp.extend_from_slice(&40u32.to_le_bytes());
+        assert_eq!(sniff(&bmp), Format::Bmp);
+        assert_eq!(sniff(b"GIF89a\x01\0"), Format::Gif);
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Format::Webp);
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Format::Heic);
+        assert_eq!(sniff(b"\0\0\0\x1cftypavif\0\0\0\0"), Format::Avif);
+        assert_eq!(sniff(b"8BPS\0\x01\0\0"), Format::Psd);
+        assert_eq!(sniff(b"AT&TFORM\0\0\0\0DJVU"), Format::Djvu);
+        assert_eq!(sniff(&[0x97, 0x4A, 0x42, 0x32, 0x0D, 0x0A, 0x1A, 0x0A, 1]), Format::Jbig2);
+        assert_eq!(sniff(&[0xFF, 0x0A, 0xFA]), Format::Jxl);
+        assert_eq!(sniff(b"II\xBC\x01\x08\0"), Format::Jxr);
+        // Near misses stay unknown: `BM` text, an MP4's `ftyp`.
+        assert_eq!(sniff(b"BM is not a bitmap header"), Format::Unknown);
+        assert_eq!(sniff(b"\0\0\0\x18ftypisom\0\0\0\0"), Format::Unknown);
     }
 
     #[test]
