@@ -92,7 +92,7 @@ fn human(i: &Inspected) -> String {
 
 /// The measures the quality rules judge, on one line.
 fn quality(q: &crate::quality::PageQuality) -> String {
-    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| round(v));
+    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), round);
     let border = q.border_mm.map_or_else(
         || "-".to_string(),
         |b| b.iter().map(|v| round(*v)).collect::<Vec<_>>().join("/"),
