@@ -257,7 +257,11 @@ fn check_minisign(
     });
     match verified {
         Ok(()) => {
-            let comment = sig.trusted_comment().unwrap_or_default().replace('\t', " ");
+            let trusted = sig.trusted_comment().unwrap_or_default();
+            if let Some(why) = signer_contradiction(name, &trusted) {
+                return (Check::fail(name, why), Some(k));
+            }
+            let comment = trusted.replace('\t', " ");
             let detail = format!("signed by key {id} ({key_file}); {comment}");
             (Check::pass(name, detail), Some(k))
         }
@@ -269,6 +273,21 @@ fn check_minisign(
             (Check::fail(name, detail), Some(k))
         }
     }
+}
+
+/// Why a minisign signature's signed `signer:` contradicts its file name (the party a
+/// file name says signed, `report.json.NAME.minisig`, or `first` for
+/// `report.json.minisig`), if it does: signature files swapped or renamed.
+fn signer_contradiction(name: &str, trusted: &str) -> Option<String> {
+    let middle = name.strip_prefix(REPORT_JSON)?.strip_suffix(".minisig")?;
+    let named = middle.strip_prefix('.').unwrap_or("first");
+    let signed = trusted.split('\t').find_map(|f| f.strip_prefix("signer:"))?;
+    (signed != named).then(|| {
+        format!(
+            "the signature verifies, but it was signed as signer '{signed}' while its file name \
+             says '{named}': signature files were swapped or renamed"
+        )
+    })
 }
 
 /// An SM2 signature names no key: it passes if one of the given SM2 keys verifies it.
@@ -321,13 +340,14 @@ fn check_sm2(
 }
 
 /// The b3sum-style text: one line per check, notes, report.json's digest, verdict last.
+/// Quiet: only the failed checks and the verdict, as `sha256sum --quiet` prints failures.
 pub fn render(o: &Outcome, quiet: bool) -> String {
     let mut s = String::new();
+    for c in o.checks.iter().filter(|c| !quiet || !c.ok) {
+        let word = if c.ok { "OK" } else { "FAILED" };
+        let _ = writeln!(s, "{}: {word} ({})", c.name, c.detail);
+    }
     if !quiet {
-        for c in &o.checks {
-            let word = if c.ok { "OK" } else { "FAILED" };
-            let _ = writeln!(s, "{}: {word} ({})", c.name, c.detail);
-        }
         for n in &o.notes {
             let _ = writeln!(s, "note: {n}");
         }

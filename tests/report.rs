@@ -145,6 +145,22 @@ fn both_parties_sign_and_each_signature_counts() {
     let o = f.verify("out", &["keys/archive.pub"]);
     assert_eq!(code(&o), 1, "a signature by a key not given is not trusted: {}", text(&o));
     assert!(text(&o).contains("report.json.vendor.minisig: FAILED"), "{}", text(&o));
+    // Quiet still names each failed file, as `sha256sum --quiet` does.
+    let o = f.run(&["verify", "out", "--public-key", "keys/archive.pub", "-q"], &[]);
+    assert_eq!(code(&o), 1);
+    assert!(text(&o).contains("report.json.vendor.minisig: FAILED"), "{}", text(&o));
+    assert!(!text(&o).contains(": OK"), "quiet shows failures only: {}", text(&o));
+    // The two parties' signature files swapped: each still verifies with its key, but the
+    // signed signer contradicts the file name.
+    copy_dir(&f.path("out"), &f.path("swapped"));
+    let (first, vendor) =
+        (f.path("swapped/report.json.minisig"), f.path("swapped/report.json.vendor.minisig"));
+    let (a, b) = (std::fs::read(&first).unwrap(), std::fs::read(&vendor).unwrap());
+    std::fs::write(&first, b).unwrap();
+    std::fs::write(&vendor, a).unwrap();
+    let o = f.verify("swapped", &both);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("swapped or renamed"), "{}", text(&o));
     // Signatures stripped: the hash list alone still checks, but only when asked.
     std::fs::remove_file(f.path("out/report.json.minisig")).unwrap();
     std::fs::remove_file(f.path("out/report.json.vendor.minisig")).unwrap();
