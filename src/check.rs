@@ -221,12 +221,30 @@ fn read_inputs(cfg: &Config, root: &Path) -> anyhow::Result<(Catalogue, Vec<Mani
         .iter()
         .map(|m| Manifest::read(m, root, cfg.manifest_options()))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    for m in manifests.iter().filter(|_| cfg.progress) {
-        if let Some(note) = &m.note {
-            eprintln!("vouch: note: manifest '{}': {note}", m.path.display());
-        }
+    if cfg.progress {
+        announce(&catalogue, &manifests);
     }
     Ok((catalogue, manifests))
+}
+
+/// Names the inputs as read, before the first file of the delivery is (on a real drive,
+/// hours before the summary): the user sees at once that the right catalogue, encoding
+/// and manifests were picked up.
+fn announce(catalogue: &Catalogue, manifests: &[Manifest]) {
+    let encoding: String = catalogue.encoding.into();
+    let records = catalogue.records.len();
+    eprintln!("vouch: catalogue {} ({encoding}, {records} records)", catalogue.path.display());
+    for m in manifests {
+        let algs: Vec<&str> = m.algorithms().iter().map(|a| a.name()).collect();
+        let (path, format, n) = (m.path.display(), m.format.name(), m.entries.len());
+        eprintln!("vouch: manifest  {path} ({format}, {}, {n} entries)", algs.join(", "));
+        if let Some(note) = &m.note {
+            eprintln!("vouch: note: manifest '{path}': {note}");
+        }
+    }
+    if manifests.is_empty() {
+        eprintln!("vouch: no vendor manifest (-m): integrity against the vendor is not checked");
+    }
 }
 
 /// vouch's own input files that sit inside the delivery: not part of what is judged.
@@ -269,7 +287,7 @@ fn inspect_all(
     ),
     stream: &mut judge::Stream,
 ) -> anyhow::Result<bool> {
-    let bar = crate::progress::bar(0, cfg.progress);
+    let bar = crate::progress::Progress::new(cfg.progress);
     if !bar.is_hidden() {
         count_for(&bar, root, top, &cfg.profile);
     }
@@ -303,7 +321,7 @@ fn inspect_all(
         }
         anyhow::Ok(walker.join().unwrap_or(false))
     })?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(listed)
 }
 
@@ -370,20 +388,22 @@ fn inspect_chunk(
     }))
 }
 
-/// Grows the progress bar's length by the bytes of every regular file below the
-/// delivery's top level, from a thread of its own (a second, stat-only walk, mostly
-/// from the cache): the check itself never holds the whole listing.
-fn count_for(bar: &indicatif::ProgressBar, root: &Path, top: &plan::Top, profile: &Profile) {
+/// Grows the progress bar's totals by every regular file below the delivery's top level
+/// and its bytes, from a thread of its own (a second, stat-only walk, mostly from the
+/// cache): the check itself never holds the whole listing.
+fn count_for(bar: &crate::progress::Progress, root: &Path, top: &plan::Top, profile: &Profile) {
     let (bar, root) = (bar.clone(), root.to_path_buf());
     let entries: Vec<walk::Entry> = top.entries.iter().map(|e| e.entry.clone()).collect();
     let junk = profile.layout.junk.clone();
     std::thread::spawn(move || {
         let descend = |n: &std::ffi::OsStr| !crate::profile::is_junk(&junk, n);
         for e in &entries {
-            bar.inc_length(e.size);
+            if e.kind == walk::Kind::File {
+                bar.listed(e.size);
+            }
             walk::below(&root, e, &descend, |next| {
                 if let Some(e) = next.ok().filter(|e| e.kind == walk::Kind::File) {
-                    bar.inc_length(e.size);
+                    bar.listed(e.size);
                 }
             });
         }
@@ -396,7 +416,7 @@ struct One<'a> {
     algorithms: &'a BTreeSet<Algorithm>,
     journal: Option<&'a journal::Writer>,
     spool: Option<&'a thumbs::Spool>,
-    bar: &'a indicatif::ProgressBar,
+    bar: &'a crate::progress::Progress,
 }
 
 impl One<'_> {
@@ -404,7 +424,7 @@ impl One<'_> {
     fn previous(&self, item: &plan::Item, previous: &journal::Previous) -> Option<Inspection> {
         let mut done = previous.get(&item.rel, item.size, item.mtime_ns)?;
         done.compact();
-        self.bar.inc(item.size);
+        self.bar.done(item.size);
         Some(done)
     }
 
@@ -432,7 +452,7 @@ impl One<'_> {
             j.record(&item.rel, item.size, item.mtime_ns, &facts);
         }
         facts.compact();
-        self.bar.inc(item.size);
+        self.bar.done(item.size);
         facts
     }
 }

@@ -274,3 +274,23 @@ fn inspect_says_empty_files_are_damaged_names_a_wrong_extension_and_shows_qualit
     let human = vouch_in(dir.path(), ["inspect", "page.png"]).stdout;
     assert!(human.contains("quality: skew"), "{human}");
 }
+
+#[test]
+fn the_inputs_are_named_on_stderr_before_the_delivery_is_read() {
+    let (dir, _g) = generated(&[]);
+    let args = ["check", "delivery", "-c", "catalogue.csv", "-m", "delivery/manifest-sha256.txt"];
+    let run = vouch_in(dir.path(), args);
+    run.assert_code(EXIT_ACCEPTED);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines.first().is_some_and(|l| l.starts_with("vouch: catalogue catalogue.csv (")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("vouch: manifest  delivery/manifest-sha256.txt (coreutils, sha256,")),
+        "{lines:?}"
+    );
+}
