@@ -252,6 +252,24 @@ fn verify_command(args: VerifyArgs) -> anyhow::Result<Code> {
     Ok(if outcome.is_valid() { Code::Accepted } else { Code::Rejected })
 }
 
+/// What to do about an error that stopped a run, when its cause says more than its
+/// message: a full disk (ENOSPC, or a quota) is named as such, with the way on.
+pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    let full = err.chain().filter_map(io_kind).any(|k| {
+        matches!(k, std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
+    });
+    full.then_some(
+        "the disk is full (no space left on device): free some space, or choose a report \
+         folder on another disk, and run again (--resume keeps what was already inspected)",
+    )
+}
+
+/// The kind of an I/O error in an error's chain (also inside a JSON writer's error).
+fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let io = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+    io.or_else(|| e.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind()))
+}
+
 /// Writes to stdout; a closed pipe is not an error.
 pub(crate) fn print(bytes: &[u8]) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();

@@ -281,6 +281,10 @@ fn inspect_all(
     let given = (catalogue, &cfg.profile, inputs);
     let listed = std::thread::scope(|s| {
         let walker = s.spawn(move || walk_into(root, top, given, &tx));
+        // Owned by this closure, not borrowed: on an error (a full disk) it is dropped as
+        // the closure returns, before the scope joins the walker, so a walker blocked on
+        // `send` wakes and stops instead of hanging the run forever (issue #17).
+        let rx = rx;
         while let Ok(mut chunk) = rx.recv() {
             while chunk.len() < chunk_len {
                 let Ok(more) = rx.recv() else { break };

@@ -12,6 +12,9 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(err) => {
             eprintln!("vouch: {err:#}");
+            if let Some(hint) = vouch::app::hint(&err) {
+                eprintln!("vouch: {hint}");
+            }
             Code::CouldNotRun.into()
         }
     }

@@ -9,6 +9,7 @@ mod bundle_stream;
 mod catalogue;
 mod check;
 mod depth;
+mod faults;
 mod formats;
 mod fuzz_regressions;
 mod generator;

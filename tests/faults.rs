@@ -1,0 +1,111 @@
+//! Faults from outside (issue #17): a disk that fills during a check ends the run with
+//! exit 2 and a message naming the full disk, never a hang.
+
+use crate::util::{EXIT_COULD_NOT_RUN, check_args};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A run still going this long after its disk filled is a hang, not a slow machine.
+const HANG: Duration = Duration::from_secs(60);
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// Mounts `size` of tmpfs on `dir`, or says why not (not root, no mount namespace).
+    fn mount(dir: &Path, size: &str) -> Result<Tmpfs, String> {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| e.to_string())?;
+        match out.status.success() {
+            true => Ok(Tmpfs(dir.to_path_buf())),
+            false => Err(String::from_utf8_lossy(&out.stderr).trim().to_string()),
+        }
+    }
+
+    /// Writes zeros into a file on it until the disk is full.
+    fn fill(&self) {
+        let mut f = std::fs::File::create(self.0.join("filler")).unwrap();
+        let block = vec![0u8; 1 << 20];
+        while f.write_all(&block).is_ok() {}
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// 3,000 records of one sparse 1 MiB page each, read one at a time: long enough that the
+/// disk fills while the walker is far ahead of the inspection (blocked on its queue).
+fn large_delivery(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let delivery = dir.join("delivery");
+    let mut rows = String::from("档号,页数\n");
+    let mut manifest = String::new();
+    for r in 1..=3000 {
+        let rec = delivery.join(format!("A-{r:04}"));
+        std::fs::create_dir_all(&rec).unwrap();
+        let f = std::fs::File::create(rec.join("0001.jpg")).unwrap();
+        f.set_len(1 << 20).unwrap();
+        rows.push_str(&format!("A-{r:04},1\n"));
+        manifest.push_str(&format!("{}  A-{r:04}/0001.jpg\n", "0".repeat(64)));
+    }
+    let catalogue = dir.join("cat.csv");
+    std::fs::write(&catalogue, rows).unwrap();
+    let manifest_path = dir.join("manifest-sha256.txt");
+    std::fs::write(&manifest_path, manifest).unwrap();
+    (delivery, catalogue, manifest_path)
+}
+
+#[test]
+fn a_disk_that_fills_during_a_check_ends_it_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // Large enough to pass the 64 MiB free-space check at the start.
+    let disk = match Tmpfs::mount(&dir.path().join("disk"), "80m") {
+        Ok(disk) => disk,
+        Err(why) => {
+            println!("SKIPPED a_disk_that_fills_during_a_check: cannot mount a tmpfs ({why})");
+            return;
+        }
+    };
+    let (delivery, catalogue, manifest) = large_delivery(dir.path());
+    let out = disk.0.join("out");
+    let mut args = check_args(&delivery, &catalogue, &manifest, &out);
+    args.extend(["--jobs".into(), "1".into(), "--manifest-root".into(), delivery.into()]);
+    let io = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(&args)
+        .stdout(std::fs::File::create(io.path().join("stdout")).unwrap())
+        .stderr(std::fs::File::create(io.path().join("stderr")).unwrap())
+        .spawn()
+        .unwrap();
+    // The journal is opened before the first file is read: the run is under way.
+    while !out.join("journal.jsonl").exists() {
+        assert!(child.try_wait().unwrap().is_none(), "vouch ended before it started reading");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    disk.fill();
+    let filled = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if filled.elapsed() > HANG {
+            child.kill().unwrap();
+            let _ = child.wait();
+            panic!("vouch still running {HANG:?} after its report disk filled: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stderr = std::fs::read_to_string(io.path().join("stderr")).unwrap();
+    assert_eq!(status.code(), Some(EXIT_COULD_NOT_RUN), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains("the disk is full"), "{stderr}");
+}
