@@ -162,7 +162,8 @@ fn write_bundle(
     let w = bundle::write_signed(dir, report, accepted, thumbs, (key, signer))?;
     let resigned = w.signature.as_deref().and_then(|p| p.file_name());
     for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
-        eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());
+        let (old, dir) = (output::terminal(old), output::terminal_path(dir));
+        eprintln!("vouch: removed '{old}' from '{dir}': it signed an earlier report");
     }
     let line = human::bundle_line(dir, report, w.signature.as_deref());
     Ok((w.report, line))

@@ -38,7 +38,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<(Vec<u8>, Code)> {
 /// multi-page file, `FAILED (why)` for damage.
 fn human(f: &FileFacts) -> String {
     let format = f.format.map_or("unreadable".to_string(), |x| x.name().to_uppercase());
-    let mut s = format!("{}: {format}", f.path);
+    let mut s = format!("{}: {format}", crate::output::terminal(&f.path));
     let single = f.pages == Some(1) && f.page_facts.len() == 1;
     if single {
         s += &format!(" {}", page(&f.page_facts[0]));
@@ -46,7 +46,7 @@ fn human(f: &FileFacts) -> String {
         s += &format!(", {n} page{}", if n == 1 { "" } else { "s" });
     }
     if let Some(why) = &f.damage {
-        s += &format!(": FAILED ({why})");
+        s += &format!(": FAILED ({})", crate::output::terminal(why));
     }
     s.push('\n');
     if !single {

@@ -22,6 +22,7 @@ mod report;
 mod resume;
 mod sample;
 mod sm2;
+mod summary;
 mod support;
 mod trees;
 mod util;
