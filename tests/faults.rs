@@ -1,7 +1,9 @@
 //! Faults from outside (issue #17): a disk that fills during a check ends the run with
-//! exit 2 and a message naming the full disk, never a hang.
+//! exit 2 and a message naming the full disk, never a hang; what a killed run leaves in
+//! its report folder is removed by the next run and named by `vouch verify`.
 
 use crate::util::{EXIT_COULD_NOT_RUN, check_args};
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,13 +44,14 @@ impl Drop for Tmpfs {
     }
 }
 
-/// 3,000 records of one sparse 1 MiB page each, read one at a time: long enough that the
-/// disk fills while the walker is far ahead of the inspection (blocked on its queue).
-fn large_delivery(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+/// `records` records of one sparse 1 MiB page each, with a manifest of wrong digests:
+/// read one at a time, 3,000 take long enough that the disk fills while the walker is
+/// far ahead of the inspection (blocked on its queue).
+fn large_delivery(dir: &Path, records: u32) -> (PathBuf, PathBuf, PathBuf) {
     let delivery = dir.join("delivery");
     let mut rows = String::from("档号,页数\n");
     let mut manifest = String::new();
-    for r in 1..=3000 {
+    for r in 1..=records {
         let rec = delivery.join(format!("A-{r:04}"));
         std::fs::create_dir_all(&rec).unwrap();
         let f = std::fs::File::create(rec.join("0001.jpg")).unwrap();
@@ -74,7 +77,7 @@ fn a_disk_that_fills_during_a_check_ends_it_with_exit_2() {
             return;
         }
     };
-    let (delivery, catalogue, manifest) = large_delivery(dir.path());
+    let (delivery, catalogue, manifest) = large_delivery(dir.path(), 3000);
     let out = disk.0.join("out");
     let mut args = check_args(&delivery, &catalogue, &manifest, &out);
     args.extend(["--jobs".into(), "1".into(), "--manifest-root".into(), delivery.into()]);
@@ -108,4 +111,43 @@ fn a_disk_that_fills_during_a_check_ends_it_with_exit_2() {
     assert_eq!(status.code(), Some(EXIT_COULD_NOT_RUN), "{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
     assert!(stderr.contains("the disk is full"), "{stderr}");
+}
+
+/// The `.vouch-*` temporary files in a folder.
+fn temp_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let names = entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned());
+    names.filter(|n| n.starts_with(".vouch-")).collect()
+}
+
+#[test]
+fn the_temporary_files_of_a_killed_run_are_removed_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (delivery, catalogue, manifest) = large_delivery(dir.path(), 200);
+    let out = dir.path().join("out");
+    let mut args = check_args(&delivery, &catalogue, &manifest, &out);
+    args.extend(["--jobs".into(), "1".into(), "--manifest-root".into(), delivery.into()]);
+    let mut child = crate::util::spawn_vouch(&args);
+    // The accepted manifest is written to a temporary file from the start of the run.
+    while temp_files(&out).is_empty() || !out.join("journal.jsonl").exists() {
+        assert!(child.try_wait().unwrap().is_none(), "vouch ended before it was killed");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL: nothing of vouch's runs after it
+    child.wait().unwrap();
+    let left = temp_files(&out);
+    assert!(!left.is_empty(), "a killed run leaves its temporary file");
+    args.push("--resume".into());
+    let resumed = crate::util::vouch(&args);
+    resumed.assert_code(crate::util::EXIT_REJECTED);
+    assert_eq!(temp_files(&out), Vec::<String>::new(), "--resume removes what the kill left");
+    assert!(resumed.stderr.contains(&format!("removed '{}'", left[0])), "{}", resumed.stderr);
+    // verify names a file the hash list does not, hidden or not.
+    std::fs::write(out.join(".vouch-AbC123"), "left").unwrap();
+    let verify = crate::util::vouch([OsStr::new("verify"), out.as_os_str(), OsStr::new("--hashes-only")]);
+    assert!(
+        verify.stdout.contains(".vouch-AbC123: not covered by report.json"),
+        "{}",
+        verify.stdout
+    );
 }
