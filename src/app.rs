@@ -62,6 +62,7 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
     let root = std::fs::canonicalize(&args.delivery).map_err(|e| {
         anyhow::anyhow!("delivery '{}' cannot be opened: {e}", args.delivery.display())
     })?;
+    bounded_inputs(&args, &profile)?;
     // The report folder is checked before hours of reading, not after.
     let out = args.out.as_deref().map(|o| output::prepare_dir(o, &root)).transpose()?;
     // So is the signing key: its password is asked now, not after hours of reading.
@@ -102,6 +103,22 @@ fn check_command(args: CheckArgs) -> anyhow::Result<Code> {
         // Completed, but not deep enough to vouch for anything (`--depth quick`).
         Verdict::Incomplete => Code::Rejected,
     })
+}
+
+/// The catalogue, item list and manifests are read whole: each must be a regular file
+/// within the profile's `[limits]` (issue #17).
+fn bounded_inputs(args: &CheckArgs, profile: &Profile) -> anyhow::Result<()> {
+    use crate::input::{Bounded, check};
+    let catalogues = std::iter::once(&args.catalogue).chain(&args.items);
+    for path in catalogues {
+        let (limit, key) = (profile.max_catalogue_bytes, "limits.max_catalogue_bytes");
+        check(&Bounded { path, what: "catalogue", limit, key })?;
+    }
+    for path in &args.manifest {
+        let (limit, key) = (profile.max_manifest_bytes, "limits.max_manifest_bytes");
+        check(&Bounded { path, what: "manifest", limit, key })?;
+    }
+    Ok(())
 }
 
 /// Fail closed (issue #8): a quick run decodes no image data, so it cannot accept. What

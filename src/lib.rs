@@ -25,6 +25,7 @@ pub mod finding;
 pub mod fixity;
 pub mod guard;
 pub mod inspect;
+pub mod input;
 pub mod inspect_cmd;
 pub mod interrupt;
 pub mod journal;

@@ -151,3 +151,43 @@ fn the_temporary_files_of_a_killed_run_are_removed_and_named() {
         verify.stdout
     );
 }
+
+#[test]
+fn a_catalogue_or_manifest_that_is_no_regular_file_or_too_large_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("delivery/A-1")).unwrap();
+    std::fs::write(d.join("cat.csv"), "档号,页数\nA-1,1\n").unwrap();
+    assert!(Command::new("mkfifo").arg(d.join("fifo")).status().unwrap().success());
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "delivery"];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_vouch")).args(&args).current_dir(d).output();
+        let o = o.unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    // /dev/zero once grew vouch to 24 GB; a FIFO blocked forever.
+    let (code, err) = run(&["-c", "/dev/zero"]);
+    assert_eq!(code, Some(EXIT_COULD_NOT_RUN), "{err}");
+    assert!(err.contains("catalogue '/dev/zero' is a device, not a regular file"), "{err}");
+    let (code, err) = run(&["-c", "fifo"]);
+    assert_eq!(code, Some(EXIT_COULD_NOT_RUN), "{err}");
+    assert!(err.contains("catalogue 'fifo' is a FIFO"), "{err}");
+    let (code, err) = run(&["-c", "cat.csv", "-m", "/dev/zero"]);
+    assert_eq!(code, Some(EXIT_COULD_NOT_RUN), "{err}");
+    assert!(err.contains("manifest '/dev/zero' is a device"), "{err}");
+    // Over the profile's limits: refused naming the limit.
+    let dat31 = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/dat31.toml"));
+    let dat31 = dat31.unwrap();
+    let small = dat31.replace("max_catalogue_bytes = 536_870_912", "max_catalogue_bytes = 10");
+    std::fs::write(d.join("small.toml"), small).unwrap();
+    let small = dat31.replace("max_manifest_bytes = 2_147_483_648", "max_manifest_bytes = 10");
+    std::fs::write(d.join("small-m.toml"), small).unwrap();
+    let (code, err) = run(&["-c", "cat.csv", "--profile", "small.toml"]);
+    assert_eq!(code, Some(EXIT_COULD_NOT_RUN), "{err}");
+    assert!(err.contains("over the profile's limit `limits.max_catalogue_bytes` = 10"), "{err}");
+    std::fs::write(d.join("m.sha256"), format!("{}  A-1/0001.jpg\n", "0".repeat(64))).unwrap();
+    let (code, err) = run(&["-c", "cat.csv", "-m", "m.sha256", "--profile", "small-m.toml"]);
+    assert_eq!(code, Some(EXIT_COULD_NOT_RUN), "{err}");
+    assert!(err.contains("`limits.max_manifest_bytes` = 10"), "{err}");
+}
