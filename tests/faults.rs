@@ -144,7 +144,8 @@ fn the_temporary_files_of_a_killed_run_are_removed_and_named() {
     assert!(resumed.stderr.contains(&format!("removed '{}'", left[0])), "{}", resumed.stderr);
     // verify names a file the hash list does not, hidden or not.
     std::fs::write(out.join(".vouch-AbC123"), "left").unwrap();
-    let verify = crate::util::vouch([OsStr::new("verify"), out.as_os_str(), OsStr::new("--hashes-only")]);
+    let verify =
+        crate::util::vouch([OsStr::new("verify"), out.as_os_str(), OsStr::new("--hashes-only")]);
     assert!(
         verify.stdout.contains(".vouch-AbC123: not covered by report.json"),
         "{}",
@@ -177,7 +178,8 @@ fn a_catalogue_or_manifest_that_is_no_regular_file_or_too_large_is_refused() {
     assert_eq!(code, Some(EXIT_COULD_NOT_RUN), "{err}");
     assert!(err.contains("manifest '/dev/zero' is a device"), "{err}");
     // Over the profile's limits: refused naming the limit.
-    let dat31 = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/dat31.toml"));
+    let dat31 =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/dat31.toml"));
     let dat31 = dat31.unwrap();
     let small = dat31.replace("max_catalogue_bytes = 536_870_912", "max_catalogue_bytes = 10");
     std::fs::write(d.join("small.toml"), small).unwrap();
@@ -190,4 +192,27 @@ fn a_catalogue_or_manifest_that_is_no_regular_file_or_too_large_is_refused() {
     let (code, err) = run(&["-c", "cat.csv", "-m", "m.sha256", "--profile", "small-m.toml"]);
     assert_eq!(code, Some(EXIT_COULD_NOT_RUN), "{err}");
     assert!(err.contains("`limits.max_manifest_bytes` = 10"), "{err}");
+}
+
+#[test]
+fn lenient_verdicts_are_damage() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/regressions");
+    let cases = [
+        ("g4-imagewidth-2.tif", "line length mismatch"),
+        ("palette-index-past-end.png", "pixel index 9 is past the palette's 4 entries"),
+        ("jp2-no-ihdr.jp2", "does not begin with an image header box (ihdr)"),
+        ("jp2-signature-not-first.jp2", "a second signature box"),
+        ("jp2-codestream-before-header.jp2", "comes before the JP2 header box"),
+    ];
+    for (file, says) in cases {
+        let o = Command::new(env!("CARGO_BIN_EXE_vouch"))
+            .args(["inspect", "--format", "json"])
+            .arg(dir.join(file))
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let damage = report[0]["damage"].as_str().unwrap_or_default();
+        assert_eq!(o.status.code(), Some(crate::util::EXIT_REJECTED), "{file}: {report}");
+        assert!(damage.contains(says), "{file}: {damage:?}");
+    }
 }
