@@ -273,9 +273,10 @@ fn verify_command(args: VerifyArgs) -> anyhow::Result<Code> {
 /// What to do about an error that stopped a run, when its cause says more than its
 /// message: a full disk (ENOSPC, or a quota) is named as such, with the way on.
 pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
-    let full = err.chain().filter_map(io_kind).any(|k| {
-        matches!(k, std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
-    });
+    let full = err
+        .chain()
+        .filter_map(io_kind)
+        .any(|k| matches!(k, std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded));
     full.then_some(
         "the disk is full (no space left on device): free some space, or choose a report \
          folder on another disk, and run again (--resume keeps what was already inspected)",

@@ -282,8 +282,7 @@ mod tests {
         let name = "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif\r\n\x07\x08\x7f\u{9b}";
         let shown = terminal(name);
         assert_eq!(
-            shown,
-            "0008%1B[2J%1B[32mACCEPTED%1B[0m.tif%0D%0A%07%08%7F%C2%9B",
+            shown, "0008%1B[2J%1B[32mACCEPTED%1B[0m.tif%0D%0A%07%08%7F%C2%9B",
             "each control character as the %XX of its bytes"
         );
         assert!(!shown.chars().any(char::is_control));

@@ -17,7 +17,8 @@ fn vouch(dir: &Path, args: &[&str]) -> Output {
 /// Asserts `o` shows the hostile name escaped and has no raw control character (bar the
 /// line ends and the tabs of its own layout).
 fn escaped(o: &Output, what: &str) {
-    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let all =
+        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(all.contains(SHOWN), "{what}: the name is not shown escaped:\n{all}");
     let raw = all.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t'));
     assert_eq!(raw, None, "{what}: a raw control character reached the terminal:\n{all:?}");

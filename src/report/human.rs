@@ -67,7 +67,8 @@ fn header(s: &mut String, r: &Report) {
         r.catalogue.entries
     );
     for m in &r.manifests {
-        let _ = writeln!(s, "manifest  {} ({}, {} entries)", terminal(&m.path), m.format, m.entries);
+        let _ =
+            writeln!(s, "manifest  {} ({}, {} entries)", terminal(&m.path), m.format, m.entries);
     }
     if r.depth == Depth::Quick {
         let _ = writeln!(s, "{QUICK}");
@@ -152,7 +153,8 @@ fn findings(s: &mut String, groups: &Groups, written: bool) {
         }
         let more = g.count.saturating_sub(g.first.len() as u64);
         if more > 0 {
-            let where_ = if written { "in the report" } else { "not shown; --out DIR writes them all" };
+            let where_ =
+                if written { "in the report" } else { "not shown; --out DIR writes them all" };
             let _ = writeln!(s, "    … {more} more ({where_})");
         }
     }
@@ -188,7 +190,9 @@ fn verdict_line(v: Verdict, incomplete: Option<&str>, quick: bool, groups: &Grou
         for ((_, rule), g) in groups.range((rank, "")..(rank + 1, "")) {
             n += g.count;
             why.push(match *rule {
-                NO_MANIFEST => "no vendor manifest, integrity against the vendor not checked".into(),
+                NO_MANIFEST => {
+                    "no vendor manifest, integrity against the vendor not checked".into()
+                }
                 _ => format!("{} {rule}", g.count),
             });
         }
@@ -200,7 +204,8 @@ fn verdict_line(v: Verdict, incomplete: Option<&str>, quick: bool, groups: &Grou
         (Verdict::Accepted, 0) => "ACCEPTED: no findings".to_string(),
         (Verdict::Accepted, w) => format!("ACCEPTED with {}: {why_w}", counted(w, "warning")),
         (v, w) => {
-            let mut parts: Vec<String> = incomplete.map(|i| terminal(i).into_owned()).into_iter().collect();
+            let mut parts: Vec<String> =
+                incomplete.map(|i| terminal(i).into_owned()).into_iter().collect();
             if errors > 0 {
                 parts.push(format!("{} ({why_e})", counted(errors, "error")));
             }
@@ -262,8 +267,9 @@ mod tests {
 
     #[test]
     fn groups_rank_errors_first_and_keep_three_of_each_rule() {
-        let mut list: Vec<Finding> =
-            (0..1000).map(|i| finding("record-missing", Severity::Error, &format!("{i}"))).collect();
+        let mut list: Vec<Finding> = (0..1000)
+            .map(|i| finding("record-missing", Severity::Error, &format!("{i}")))
+            .collect();
         list.push(finding("file-unexpected", Severity::Warning, "a"));
         list.push(finding("hash-mismatch", Severity::Error, "z"));
         let groups = groups(&list);
@@ -271,7 +277,11 @@ mod tests {
             groups.iter().map(|((r, rule), g)| (*r, *rule, g.count, g.first.len())).collect();
         assert_eq!(
             order,
-            [(0, "hash-mismatch", 1, 1), (0, "record-missing", 1000, 3), (1, "file-unexpected", 1, 1)]
+            [
+                (0, "hash-mismatch", 1, 1),
+                (0, "record-missing", 1000, 3),
+                (1, "file-unexpected", 1, 1)
+            ]
         );
         let first: Vec<&str> = groups[&(0, "record-missing")]
             .first
@@ -315,7 +325,11 @@ mod tests {
 
     #[test]
     fn names_reach_the_summary_escaped() {
-        let list = [finding("file-unexpected", Severity::Warning, "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif")];
+        let list = [finding(
+            "file-unexpected",
+            Severity::Warning,
+            "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif",
+        )];
         let mut s = String::new();
         findings(&mut s, &groups(&list), true);
         assert!(s.contains("0008%1B[2J%1B[32mACCEPTED%1B[0m.tif"), "{s}");
