@@ -16,6 +16,10 @@ fn main() -> anyhow::Result<()> {
     let opts = vouch::manifest::Options { base: Some(&root), ..Default::default() };
     let m = vouch::manifest::Manifest::read(manifest, &root, opts)?;
     let path_bytes: usize = m.entries.iter().map(|e| e.rel.as_path().as_os_str().len()).sum();
-    println!("{} entries, {} bad lines, {path_bytes} path bytes", m.entries.len(), m.bad_lines.len());
+    println!(
+        "{} entries, {} bad lines, {path_bytes} path bytes",
+        m.entries.len(),
+        m.bad_lines.len()
+    );
     Ok(())
 }
