@@ -64,8 +64,9 @@ fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
     })?;
     let bag = crate::manifest::bagit::as_delivery(&root, &mut args.delivery, &mut args.manifest)?;
     if let Some(note) = bag.filter(|_| !args.quiet) {
-        eprintln!("vouch: note: {note}");
+        eprintln!("vouch: note: {}", output::terminal(&note));
     }
+    bounded_inputs(&args, &profile)?;
     // The report folder is checked before hours of reading, not after.
     let out = args.out.as_deref().map(|o| output::prepare_dir(o, &root)).transpose()?;
     // So is the signing key: its password is asked now, not after hours of reading.
@@ -106,6 +107,22 @@ fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
         // Completed, but not deep enough to vouch for anything (`--depth quick`).
         Verdict::Incomplete => Code::Rejected,
     })
+}
+
+/// The catalogue, item list and manifests are read whole: each must be a regular file
+/// within the profile's `[limits]` (issue #17).
+fn bounded_inputs(args: &CheckArgs, profile: &Profile) -> anyhow::Result<()> {
+    use crate::input::{Bounded, check};
+    let catalogues = std::iter::once(&args.catalogue).chain(&args.items);
+    for path in catalogues {
+        let (limit, key) = (profile.max_catalogue_bytes, "limits.max_catalogue_bytes");
+        check(&Bounded { path, what: "catalogue", limit, key })?;
+    }
+    for path in &args.manifest {
+        let (limit, key) = (profile.max_manifest_bytes, "limits.max_manifest_bytes");
+        check(&Bounded { path, what: "manifest", limit, key })?;
+    }
+    Ok(())
 }
 
 /// Fail closed (issue #8): a quick run decodes no image data, so it cannot accept. What
@@ -166,7 +183,8 @@ fn write_bundle(
     let w = bundle::write_signed(dir, report, accepted, thumbs, (key, signer))?;
     let resigned = w.signature.as_deref().and_then(|p| p.file_name());
     for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
-        eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());
+        let (old, dir) = (output::terminal(old), output::terminal_path(dir));
+        eprintln!("vouch: removed '{old}' from '{dir}': it signed an earlier report");
     }
     let line = human::bundle_line(dir, report, w.signature.as_deref());
     Ok((w.report, line))
@@ -254,6 +272,25 @@ fn verify_command(args: VerifyArgs) -> anyhow::Result<Code> {
     let outcome = crate::verify::verify(&args.dir, &args.public_key, args.hashes_only)?;
     print(crate::verify::render(&outcome, args.quiet).as_bytes())?;
     Ok(if outcome.is_valid() { Code::Accepted } else { Code::Rejected })
+}
+
+/// What to do about an error that stopped a run, when its cause says more than its
+/// message: a full disk (ENOSPC, or a quota) is named as such, with the way on.
+pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    let full = err
+        .chain()
+        .filter_map(io_kind)
+        .any(|k| matches!(k, std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded));
+    full.then_some(
+        "the disk is full (no space left on device): free some space, or choose a report \
+         folder on another disk, and run again (--resume keeps what was already inspected)",
+    )
+}
+
+/// The kind of an I/O error in an error's chain (also inside a JSON writer's error).
+fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let io = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+    io.or_else(|| e.downcast_ref::<serde_json::Error>().and_then(|j| j.io_error_kind()))
 }
 
 /// Writes to stdout; a closed pipe is not an error.

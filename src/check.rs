@@ -213,7 +213,7 @@ fn read_inputs(cfg: &Config, root: &Path) -> anyhow::Result<(Catalogue, Vec<Mani
         Catalogue::read(&cfg.catalogue, &cfg.profile.catalogue, &cfg.catalogue_options)?;
     if cfg.progress {
         for note in &catalogue.notes {
-            eprintln!("vouch: note: {note}");
+            eprintln!("vouch: note: {}", crate::output::terminal(note));
         }
     }
     let manifests = cfg
@@ -233,13 +233,15 @@ fn read_inputs(cfg: &Config, root: &Path) -> anyhow::Result<(Catalogue, Vec<Mani
 fn announce(catalogue: &Catalogue, manifests: &[Manifest]) {
     let encoding: String = catalogue.encoding.into();
     let records = catalogue.records.len();
-    eprintln!("vouch: catalogue {} ({encoding}, {records} records)", catalogue.path.display());
+    let path = crate::output::terminal_path(&catalogue.path);
+    eprintln!("vouch: catalogue {path} ({encoding}, {records} records)");
     for m in manifests {
         let algs: Vec<&str> = m.algorithms().iter().map(|a| a.name()).collect();
-        let (path, format, n) = (m.path.display(), m.format.name(), m.entries.len());
+        let (path, format, n) =
+            (crate::output::terminal_path(&m.path), m.format.name(), m.entries.len());
         eprintln!("vouch: manifest  {path} ({format}, {}, {n} entries)", algs.join(", "));
         if let Some(note) = &m.note {
-            eprintln!("vouch: note: manifest '{path}': {note}");
+            eprintln!("vouch: note: manifest '{path}': {}", crate::output::terminal(note));
         }
     }
     if manifests.is_empty() {
@@ -306,6 +308,10 @@ fn inspect_all(
     let given = (catalogue, &cfg.profile, inputs);
     let listed = std::thread::scope(|s| {
         let walker = s.spawn(move || walk_into(root, top, given, &tx));
+        // Owned by this closure, not borrowed: on an error (a full disk) it is dropped as
+        // the closure returns, before the scope joins the walker, so a walker blocked on
+        // `send` wakes and stops instead of hanging the run forever (issue #17).
+        let rx = rx;
         while let Ok(mut chunk) = rx.recv() {
             while chunk.len() < chunk_len {
                 let Ok(more) = rx.recv() else { break };

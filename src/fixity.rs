@@ -236,7 +236,8 @@ fn write_command(args: &ManifestArgs) -> anyhow::Result<Code> {
     let (files, others) = hash_tree(&root, alg, &skip, |n| bar.inc(n));
     bar.finish_and_clear();
     for o in &others {
-        eprintln!("vouch: '{}' is a link, a special file or unlistable; not listed", o.escaped());
+        let name = crate::output::terminal(&o.escaped()).into_owned();
+        eprintln!("vouch: '{name}' is a link, a special file or unlistable; not listed");
     }
     let bytes = render(&files, args.format)?;
     match &args.output {
@@ -247,7 +248,10 @@ fn write_command(args: &ManifestArgs) -> anyhow::Result<Code> {
     Ok(Code::Accepted)
 }
 
+/// Prints one line per file checked, names escaped for the terminal (control characters
+/// as `%XX`, after the `sha256sum -c` escapes of [`display`]).
 fn verify_command(manifest: &Path, args: &ManifestArgs) -> anyhow::Result<Code> {
+    use crate::output::terminal;
     let opts =
         manifest::Options { base: None, format: args.manifest_format, algorithm: args.algorithm };
     let (m, root) = load(manifest, args.dir.as_deref(), opts)?;
@@ -260,10 +264,10 @@ fn verify_command(manifest: &Path, args: &ManifestArgs) -> anyhow::Result<Code> 
     for c in &checked {
         match &c.failure {
             None if args.quiet => {}
-            None => out += &format!("{}: OK\n", c.path),
+            None => out += &format!("{}: OK\n", terminal(&c.path)),
             Some(why) => {
                 failed = failed.saturating_add(1);
-                out += &format!("{}: FAILED ({why})\n", c.path);
+                out += &format!("{}: FAILED ({})\n", terminal(&c.path), terminal(why));
             }
         }
     }

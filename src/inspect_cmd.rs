@@ -65,7 +65,7 @@ fn extension_note(path: &std::path::Path, format: Option<Format>) -> Option<Stri
 fn human(i: &Inspected) -> String {
     let f = &i.facts;
     let format = f.format.map_or("unreadable".to_string(), |x| x.name().to_uppercase());
-    let mut s = format!("{}: {format}", f.path);
+    let mut s = format!("{}: {format}", crate::output::terminal(&f.path));
     let single = f.pages == Some(1) && f.page_facts.len() == 1;
     if single {
         s += &format!(" {}", page(&f.page_facts[0]));
@@ -73,7 +73,7 @@ fn human(i: &Inspected) -> String {
         s += &format!(", {n} page{}", if n == 1 { "" } else { "s" });
     }
     if let Some(why) = &f.damage {
-        s += &format!(": FAILED ({why})");
+        s += &format!(": FAILED ({})", crate::output::terminal(why));
     }
     s.push('\n');
     for p in &f.page_facts {

@@ -24,6 +24,7 @@ pub mod facts;
 pub mod finding;
 pub mod fixity;
 pub mod guard;
+pub mod input;
 pub mod inspect;
 pub mod inspect_cmd;
 pub mod interrupt;

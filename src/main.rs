@@ -11,7 +11,11 @@ fn main() -> ExitCode {
     match vouch::app::run(cli) {
         Ok(code) => code.into(),
         Err(err) => {
-            eprintln!("vouch: {err:#}");
+            // Messages name files and catalogue values: no control character raw.
+            eprintln!("vouch: {}", vouch::output::terminal(&format!("{err:#}")));
+            if let Some(hint) = vouch::app::hint(&err) {
+                eprintln!("vouch: {hint}");
+            }
             Code::CouldNotRun.into()
         }
     }

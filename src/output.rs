@@ -9,6 +9,42 @@ use anyhow::{Context, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A name or message made safe for a terminal line (issue #17): every control character
+/// (ESC, CR, LF, BEL, BS, DEL, the C1 controls…) becomes `%XX` of its UTF-8 bytes, the
+/// escape the report files use for bytes that are not text, so a file named
+/// `\x1b[2J…ACCEPTED` cannot clear the screen or forge a verdict line. Paths already in
+/// the report form (`%` as `%25`) stay unambiguous.
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        if ch.is_control() {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`terminal`] of a path as the operating system gives it: bytes that are not UTF-8
+/// as `%XX` too (a `%` itself is left as typed, for paths a user gave).
+pub fn terminal_path(path: &Path) -> String {
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(&terminal(chunk.valid()));
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut file = AtomicFile::create_in(parent_of(path))?;
@@ -35,7 +71,7 @@ impl AtomicFile {
     /// file systems).
     pub fn create_in(dir: &Path) -> anyhow::Result<AtomicFile> {
         let tmp = tempfile::Builder::new()
-            .prefix(".vouch-")
+            .prefix(TEMP_PREFIX)
             .tempfile_in(dir)
             .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
         Ok(AtomicFile { out: std::io::BufWriter::with_capacity(64 * 1024, tmp) })
@@ -160,8 +196,39 @@ pub fn prepare_dir(out: &Path, delivery_root: &Path) -> anyhow::Result<PathBuf> 
         .with_context(|| format!("creating report folder '{}'", out.display()))?;
     tempfile::tempfile_in(&abs)
         .with_context(|| format!("report folder '{}' is not writable", out.display()))?;
+    for name in remove_leftovers(&abs)? {
+        eprintln!(
+            "vouch: removed '{}' from '{}': a temporary file of an earlier run that was killed",
+            terminal(&name),
+            terminal_path(out)
+        );
+    }
     ensure_free(&abs, MIN_FREE)?;
     Ok(abs)
+}
+
+/// The names of [`AtomicFile`]'s temporary files: hidden, so no reader takes one for
+/// a report file.
+const TEMP_PREFIX: &str = ".vouch-";
+
+/// Removes the temporary files a killed run left in a report folder (issue #17: a
+/// `kill -9` during a write leaves a `.vouch-*` file, up to the size of the accepted
+/// manifest, that nothing renamed into place or cleaned up). Returns their names.
+pub fn remove_leftovers(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("listing report folder '{}'", dir.display()))?;
+    let mut removed = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let file = e.file_type().is_ok_and(|t| t.is_file());
+        if file && name.starts_with(TEMP_PREFIX) {
+            std::fs::remove_file(e.path())
+                .with_context(|| format!("removing '{}'", e.path().display()))?;
+            removed.push(name);
+        }
+    }
+    removed.sort();
+    Ok(removed)
 }
 
 /// Free space the report folder must have at the start: the journal, thumbnails and the
@@ -211,6 +278,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn control_characters_never_reach_the_terminal_raw() {
+        let name = "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif\r\n\x07\x08\x7f\u{9b}";
+        let shown = terminal(name);
+        assert_eq!(
+            shown, "0008%1B[2J%1B[32mACCEPTED%1B[0m.tif%0D%0A%07%08%7F%C2%9B",
+            "each control character as the %XX of its bytes"
+        );
+        assert!(!shown.chars().any(char::is_control));
+        assert!(matches!(terminal("档案/0001.tif"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn a_folder_without_the_space_needed_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         assert!(ensure_free(dir.path(), 1).is_ok());
@@ -225,6 +304,28 @@ mod tests {
         let err = prepare_dir(&root.join("new/out"), &root).unwrap_err().to_string();
         assert!(err.contains("never writes into a delivery"), "{err}");
         assert!(!root.join("new").exists());
+    }
+
+    #[test]
+    fn a_later_run_removes_the_temporary_files_of_a_killed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        // What a run killed mid-write leaves: the temporary file kept past its process.
+        let mut left = AtomicFile::create_in(&out).unwrap();
+        left.write_all(b"half an accepted manifest").unwrap();
+        let kept = left.out.into_inner().unwrap().keep().unwrap().1;
+        std::fs::write(out.join("report.json"), "{}").unwrap();
+        std::fs::write(out.join(".hidden"), "a user's").unwrap();
+        prepare_dir(&out, &std::fs::canonicalize(root.path()).unwrap()).unwrap();
+        assert!(!kept.exists(), "{} left", kept.display());
+        let mut names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".hidden", "report.json"]);
     }
 
     #[test]

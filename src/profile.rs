@@ -173,6 +173,10 @@ struct LimitsToml {
     max_pixels: u64,
     #[serde(default = "default_max_inflated_bytes")]
     max_inflated_bytes: u64,
+    #[serde(default = "default_max_catalogue_bytes")]
+    max_catalogue_bytes: u64,
+    #[serde(default = "default_max_manifest_bytes")]
+    max_manifest_bytes: u64,
 }
 
 impl Default for LimitsToml {
@@ -180,6 +184,8 @@ impl Default for LimitsToml {
         LimitsToml {
             max_pixels: default_max_pixels(),
             max_inflated_bytes: default_max_inflated_bytes(),
+            max_catalogue_bytes: default_max_catalogue_bytes(),
+            max_manifest_bytes: default_max_manifest_bytes(),
         }
     }
 }
@@ -190,6 +196,16 @@ fn default_max_pixels() -> u64 {
 
 fn default_max_inflated_bytes() -> u64 {
     DEFAULT_MAX_INFLATED_BYTES
+}
+
+/// Largest catalogue read (issue #17): 512 MiB, several million rows.
+fn default_max_catalogue_bytes() -> u64 {
+    512 << 20
+}
+
+/// Largest manifest read (issue #17): 2 GiB, about twenty million lines.
+fn default_max_manifest_bytes() -> u64 {
+    2 << 30
 }
 
 /// Compression names a profile may use (as `PageFacts::compression` spells them).
@@ -282,6 +298,10 @@ pub struct Profile {
     pub max_pixels: u64,
     /// Decode limit, bytes one PDF stream or OFD entry may inflate to.
     pub max_inflated_bytes: u64,
+    /// Largest catalogue file read, bytes (`limits.max_catalogue_bytes`).
+    pub max_catalogue_bytes: u64,
+    /// Largest manifest file read, bytes (`limits.max_manifest_bytes`).
+    pub max_manifest_bytes: u64,
     /// Readback sampling of stored media (`[readback]`, optional).
     pub readback: crate::readback::config::Readback,
     /// Fraction of page files drawn for the report's contact sheet (`[report]`).
@@ -382,6 +402,8 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
         jpeg_resolution,
         max_pixels: raw.limits.max_pixels,
         max_inflated_bytes: raw.limits.max_inflated_bytes,
+        max_catalogue_bytes: raw.limits.max_catalogue_bytes,
+        max_manifest_bytes: raw.limits.max_manifest_bytes,
         readback: raw.readback.validate().map_err(|(k, p)| bad(&k, p))?,
         sample_rate,
         quality: raw.quality.validate().map_err(|(k, p)| bad(&k, p))?,
@@ -473,6 +495,12 @@ fn limits(raw: &LimitsToml, bad: Bad) -> Result<(), ProfileError> {
     }
     if raw.max_inflated_bytes == 0 {
         return Err(bad("limits.max_inflated_bytes", "must be > 0".into()));
+    }
+    if raw.max_catalogue_bytes == 0 {
+        return Err(bad("limits.max_catalogue_bytes", "must be > 0".into()));
+    }
+    if raw.max_manifest_bytes == 0 {
+        return Err(bad("limits.max_manifest_bytes", "must be > 0".into()));
     }
     Ok(())
 }

@@ -153,15 +153,13 @@ fn check_file(dir: &Path, f: &BundleFile) -> Check {
     }
 }
 
-/// Names in `dir` sorted, skipping hidden files (temporary files of an atomic write).
+/// Names in `dir` sorted, hidden ones too: a temporary file a killed run left
+/// (`.vouch-*`) is named as not covered, like any other file (issue #17).
 fn names(dir: &Path) -> anyhow::Result<Vec<String>> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("listing report folder '{}'", dir.display()))?;
-    let mut names: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
+    let mut names: Vec<String> =
+        entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     Ok(names)
 }
@@ -341,15 +339,18 @@ fn check_sm2(
 
 /// The b3sum-style text: one line per check, notes, report.json's digest, verdict last.
 /// Quiet: only the failed checks and the verdict, as `sha256sum --quiet` prints failures.
+/// Names are escaped for the terminal ([`terminal`]): a file in the folder named with
+/// control characters cannot forge a line.
 pub fn render(o: &Outcome, quiet: bool) -> String {
+    use crate::output::terminal;
     let mut s = String::new();
     for c in o.checks.iter().filter(|c| !quiet || !c.ok) {
         let word = if c.ok { "OK" } else { "FAILED" };
-        let _ = writeln!(s, "{}: {word} ({})", c.name, c.detail);
+        let _ = writeln!(s, "{}: {word} ({})", terminal(&c.name), terminal(&c.detail));
     }
     if !quiet {
         for n in &o.notes {
-            let _ = writeln!(s, "note: {n}");
+            let _ = writeln!(s, "note: {}", terminal(n));
         }
         let _ = writeln!(s, "{REPORT_JSON} sha256 {}", o.report_sha256);
     }

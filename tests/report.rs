@@ -315,10 +315,19 @@ fn terminal_summary_lists_failing_records_and_ends_with_the_verdict() {
     assert!(lines.iter().any(|l| l.starts_with("B-2: MISSING")), "{out}");
     assert!(out.contains("report: "), "{out}");
     assert!(lines.last().unwrap().starts_with("REJECTED: "), "{out}");
+    // Grouped by rule, errors first, each rule with its count (issue #16.7).
+    let errors = out.find("errors:\n").expect("an errors section");
+    let missing = out.find("\n  record-missing (1)\n").expect("record-missing and its count");
+    assert!(errors < missing, "{out}");
+    assert!(lines.contains(&"    A-1/0002.jpg: the file has zero bytes"), "{out}");
+    // -q: one line per failing record, then the verdict, as `sha256sum --quiet`.
     let o = f.check("out", &["--quiet"]);
     let out = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("REJECTED: "), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0], "A-1: FAILED (format-unreadable, file-empty)", "{out}");
+    assert!(lines[1].starts_with("B-2: MISSING"), "{out}");
+    assert!(lines[2].starts_with("REJECTED: "), "{out}");
 }
 
 #[test]

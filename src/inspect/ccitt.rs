@@ -55,7 +55,24 @@ pub(crate) fn decode_g4(
             }
         }
     }
-    Ok(())
+    more_rows(&mut decoder, (width, rows))
+}
+
+/// After the declared rows the data must end (an end-of-block code, or fill bits). A
+/// further whole row means the rows are not what the header says (issue #17: a G4 TIFF
+/// whose ImageWidth was changed to 2 decodes as thousands of 2-pixel rows, each cut off
+/// at the width; libtiff: "Line length mismatch").
+fn more_rows<R: Iterator<Item = Result<u8, ()>>>(
+    decoder: &mut Group4Decoder<R>,
+    (width, rows): (u16, u32),
+) -> Result<(), String> {
+    match decoder.advance() {
+        Ok(DecodeStatus::Incomplete) => Err(format!(
+            "CCITT G4 data codes more than the {rows} rows of {width} pixels declared: line \
+             length mismatch (the width or the row count is wrong)"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// One row from its colour changes (starting white, as `fax::decoder::pels` reads
@@ -95,5 +112,8 @@ mod tests {
             .unwrap();
         let black: Vec<u8> = (0..16).map(|x| u8::from((4..12).contains(&x))).collect();
         assert_eq!(seen, [(0, vec![0; 16]), (1, black)]);
+        // The same data declared 2 pixels wide: rows longer than the width.
+        let err = check_g4(&data, 2, 2, false).unwrap_err();
+        assert!(err.contains("line length mismatch"), "{err}");
     }
 }

@@ -142,10 +142,19 @@ fn header(bytes: &[u8]) -> Result<Header, String> {
         };
     }
     let mut codestream = false;
-    for (kind, body) in boxes(bytes)? {
+    let mut jp2h = false;
+    for (i, (kind, body)) in boxes(bytes)?.into_iter().enumerate() {
+        order(i, &kind, jp2h)?;
         match &kind {
             b"jp2h" => {
-                for (kind, body) in boxes(body)? {
+                jp2h = true;
+                let inner = boxes(body)?;
+                if inner.first().map(|b| &b.0) != Some(b"ihdr") {
+                    return Err("JP2 header box (jp2h) does not begin with an image header box \
+                                (ihdr): the file is corrupt"
+                        .into());
+                }
+                for (kind, body) in inner {
                     match &kind {
                         b"colr" => header.icc |= body.first() == Some(&2),
                         b"pclr" => header.palette = true,
@@ -170,6 +179,26 @@ fn header(bytes: &[u8]) -> Result<Header, String> {
         return Err("JP2 has no codestream box (jp2c): the file is truncated or corrupt".into());
     }
     Ok(header)
+}
+
+/// The order ISO/IEC 15444-1 Annex I requires of the top-level boxes, which OpenJPEG
+/// enforces (issue #17: files breaking it passed): the signature box first and only
+/// there, the file type box second, the header box once and before the codestream.
+fn order(i: usize, kind: &[u8; 4], jp2h: bool) -> Result<(), String> {
+    let why = match kind {
+        b"jP  " if i > 0 => format!(
+            "a second signature box (box {}): it must be the first box and only there",
+            i + 1
+        ),
+        b"ftyp" if i != 1 => format!("the file type box (ftyp) is box {}, not the second", i + 1),
+        _ if i == 1 && kind != b"ftyp" => "the second box is not the file type box (ftyp)".into(),
+        b"jp2h" if jp2h => "a second JP2 header box (jp2h)".into(),
+        b"jp2c" if !jp2h => {
+            "the codestream box (jp2c) comes before the JP2 header box (jp2h)".into()
+        }
+        _ => return Ok(()),
+    };
+    Err(format!("JP2 box order is wrong: {why}; the file is corrupt"))
 }
 
 /// A box: its four-character type and its body.

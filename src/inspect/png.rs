@@ -45,7 +45,11 @@ fn decode(
         return Ok((page, None)); // --depth quick: header only
     }
     let mut reducer = opts.reduced.then(|| Reduce::new(reader.info()));
+    let mut palette = Palette::new(reader.info());
     while let Some(row) = reader.next_row().map_err(|e| e.to_string())? {
+        if let Some(p) = palette.as_mut() {
+            p.row(row.data())?;
+        }
         if let Some(r) = reducer.as_mut() {
             r.row(row.data());
         }
@@ -68,19 +72,8 @@ struct Reduce {
 impl Reduce {
     fn new(info: &png::Info<'_>) -> Reduce {
         let (w, h) = (info.width, info.height);
-        let passes: &[(u32, u32, u32, u32)] = if info.interlaced {
-            &[
-                (0, 0, 8, 8),
-                (4, 0, 8, 8),
-                (0, 4, 4, 8),
-                (2, 0, 4, 4),
-                (0, 2, 2, 4),
-                (1, 0, 2, 2),
-                (0, 1, 1, 2),
-            ]
-        } else {
-            &[(0, 0, 1, 1)]
-        };
+        let passes: &[(u32, u32, u32, u32)] =
+            if info.interlaced { &ADAM7 } else { &[(0, 0, 1, 1)] };
         let mut rows = Vec::new();
         for &(x0, y0, dx, dy) in passes.iter().filter(|p| p.0 < w) {
             rows.extend((y0..h).step_by(dy as usize).map(|y| (x0, dx, y)));
@@ -114,6 +107,70 @@ impl Reduce {
         let width = self.width.saturating_sub(x0).div_ceil(dx);
         self.format.grey_row(data, width, &mut self.grey);
         self.reducer.add_row(x0, dx, y, &self.grey);
+    }
+}
+
+/// The seven Adam7 passes: (first column, first row, column step, row step).
+const ADAM7: [(u32, u32, u32, u32); 7] = [
+    (0, 0, 8, 8),
+    (4, 0, 8, 8),
+    (0, 4, 4, 8),
+    (2, 0, 4, 4),
+    (0, 2, 2, 4),
+    (1, 0, 2, 2),
+    (0, 1, 1, 2),
+];
+
+/// An indexed image's pixels must index its palette (issue #17: libpng refuses an index
+/// past the palette, and the image has no colour there; the crate decodes it silently).
+/// Checked row by row, each row's own width (an interlaced pass is narrower), so the
+/// unspecified padding bits at the end of a row are never read.
+struct Palette {
+    entries: usize,
+    bits: usize,
+    /// (pixels per row, rows) of each pass still to come, last first.
+    passes: Vec<(usize, u32)>,
+}
+
+impl Palette {
+    fn new(info: &png::Info<'_>) -> Option<Palette> {
+        if info.color_type != ColorType::Indexed {
+            return None;
+        }
+        let entries = info.palette.as_deref().map_or(0, |p| p.len() / 3);
+        let (w, h) = (info.width, info.height);
+        let passes: &[(u32, u32, u32, u32)] =
+            if info.interlaced { &ADAM7 } else { &[(0, 0, 1, 1)] };
+        let mut passes: Vec<(usize, u32)> = passes
+            .iter()
+            .filter(|p| p.0 < w && p.1 < h)
+            .map(|&(x0, y0, dx, dy)| ((w - x0).div_ceil(dx) as usize, (h - y0).div_ceil(dy)))
+            .collect();
+        passes.reverse();
+        Some(Palette { entries, bits: info.bit_depth as usize, passes })
+    }
+
+    fn row(&mut self, data: &[u8]) -> Result<(), String> {
+        let Some(pass) = self.passes.last_mut() else { return Ok(()) };
+        let width = pass.0;
+        pass.1 -= 1;
+        if pass.1 == 0 {
+            self.passes.pop();
+        }
+        let per_byte = 8 / self.bits;
+        let mask = (1u16 << self.bits) - 1;
+        for x in 0..width {
+            let Some(&byte) = data.get(x / per_byte) else { break };
+            let shift = 8 - self.bits * (x % per_byte + 1);
+            let index = usize::from((u16::from(byte) >> shift) & mask);
+            if index >= self.entries {
+                return Err(format!(
+                    "pixel index {index} is past the palette's {} entries",
+                    self.entries
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -201,6 +258,32 @@ mod tests {
         writer.write_image_data(&data).unwrap();
         writer.finish().unwrap();
         out
+    }
+
+    /// A 3 × 5 indexed 4-bit PNG with a palette of 3 entries: every pixel index 2, the
+    /// padding nibble at each row's end 15 (unspecified, never read), and pixel (2, 4)
+    /// index `last`.
+    fn indexed(last: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, 3, 5);
+        enc.set_color(ColorType::Indexed);
+        enc.set_depth(BitDepth::Four);
+        enc.set_palette(vec![0u8, 0, 0, 128, 128, 128, 255, 255, 255]);
+        let mut rows = [0x22u8, 0x2F].repeat(5);
+        rows[9] = (last << 4) | 0xF;
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&rows).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn a_pixel_past_the_palette_is_damage() {
+        let ok = inspect_bytes(&indexed(2), &decode());
+        assert_eq!(ok.decode_error, None, "index 2 of 3 entries; padding never read");
+        let bad = inspect_bytes(&indexed(3), &decode());
+        let err = bad.decode_error.unwrap();
+        assert!(err.contains("pixel index 3 is past the palette's 3 entries"), "{err}");
     }
 
     #[test]

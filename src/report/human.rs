@@ -1,46 +1,76 @@
 //! The terminal summary: what a person at the acceptance desk reads first.
 //!
-//! One line per failing record, the first findings with their paths, counts per rule,
-//! totals, and the verdict last (in the manner of b3sum and nextest), so the answer is the
-//! line nearest the prompt.
+//! The failing records, then the findings grouped by rule (errors before warnings, each
+//! rule with its count and its first three findings, so one noisy rule cannot bury the
+//! rest), totals, where the report went (only when it was written), and the verdict last
+//! with its reasons (in the manner of b3sum and nextest), so the answer is the line
+//! nearest the prompt. `-q` prints one line per failing record and the verdict, as
+//! `sha256sum --quiet` prints only failures.
+//!
+//! Every pass is linear in the findings (issue #17: a million missing records once took
+//! hours here), and every name is escaped for the terminal ([`crate::output::terminal`]).
 
 use super::model::{Report, Verdict};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::inspect::Depth;
+use crate::output::terminal;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::Path;
 
-/// How many findings the summary lists before pointing at the report.
-const FIRST_FINDINGS: usize = 20;
+/// How many findings of each rule the summary shows.
+const PER_RULE: usize = 3;
 
-/// Renders the summary. `quiet` prints only the verdict line; `bundle` is the line
-/// saying where the report files went (see [`bundle_line`]).
+/// How many failing records the full summary lists (`-q` lists them all).
+const FIRST_RECORDS: usize = 20;
+
+/// The rule saying no vendor manifest was given: the verdict names it in words.
+const NO_MANIFEST: &str = "hash-no-manifest";
+
+/// Renders the summary. `quiet` prints only the failing records and the verdict line;
+/// `bundle` is the line saying where the report files went (see [`bundle_line`]), `None`
+/// when none were written.
 pub fn render(report: &Report, quiet: bool, bundle: Option<&str>) -> String {
     let mut s = String::new();
-    if !quiet {
+    let rules = rules_by_record(&report.findings);
+    let groups = groups(&report.findings);
+    if quiet {
+        records(&mut s, report, &rules, usize::MAX);
+    } else {
         header(&mut s, report);
-        records(&mut s, report);
-        findings(&mut s, report);
-        counts(&mut s, report);
+        if records(&mut s, report, &rules, FIRST_RECORDS) > 0 {
+            s.push('\n');
+        }
+        findings(&mut s, &groups, bundle.is_some());
+        totals(&mut s, report);
         if let Some(line) = bundle {
             s.push_str(line);
         }
     }
-    verdict(&mut s, report);
+    verdict(&mut s, report, &groups);
     s
 }
 
 fn header(s: &mut String, r: &Report) {
-    let _ = writeln!(s, "vouch {} · profile {} · {}", r.tool.version, r.profile.name, r.delivery);
+    let _ = writeln!(
+        s,
+        "vouch {} · profile {} · {}",
+        r.tool.version,
+        terminal(&r.profile.name),
+        terminal(&r.delivery)
+    );
     let _ = writeln!(
         s,
         "catalogue {} ({}, {} records)",
-        r.catalogue.path, r.catalogue.format, r.catalogue.entries
+        terminal(&r.catalogue.path),
+        r.catalogue.format,
+        r.catalogue.entries
     );
     for m in &r.manifests {
-        let _ = writeln!(s, "manifest  {} ({}, {} entries)", m.path, m.format, m.entries);
+        let _ =
+            writeln!(s, "manifest  {} ({}, {} entries)", terminal(&m.path), m.format, m.entries);
         if let Some(note) = &m.note {
-            let _ = writeln!(s, "          note: {note}");
+            let _ = writeln!(s, "          note: {}", terminal(note));
         }
     }
     if r.depth == Depth::Quick {
@@ -49,53 +79,94 @@ fn header(s: &mut String, r: &Report) {
     s.push('\n');
 }
 
-fn records(s: &mut String, r: &Report) {
-    let mut any = false;
-    for row in r.records.iter().filter(|row| row.status != "ok") {
-        let rules: Vec<&str> = r
-            .findings
-            .iter()
-            .filter(|f| f.record.as_deref() == Some(&row.id))
-            .map(|f| f.rule.as_str())
-            .fold(Vec::new(), |mut v, rule| {
-                if !v.contains(&rule) {
-                    v.push(rule);
-                }
-                v
-            });
-        let status = row.status.to_uppercase();
-        let _ = writeln!(s, "{}: {status} ({})", row.id, rules.join(", "));
-        any = true;
-    }
-    if any {
-        s.push('\n');
-    }
-}
-
-fn findings(s: &mut String, r: &Report) {
-    if r.findings.is_empty() {
-        return;
-    }
-    let shown = r.findings.len().min(FIRST_FINDINGS);
-    let _ = writeln!(s, "findings ({shown} of {}):", r.findings.len());
-    for f in r.findings.iter().take(FIRST_FINDINGS) {
-        let place = f.path.as_deref().or(f.record.as_deref()).unwrap_or("-");
-        let _ = writeln!(s, "  {:<7} {:<26} {place}: {}", f.severity.as_str(), f.rule, f.message);
-    }
-    if r.findings.len() > FIRST_FINDINGS {
-        let _ = writeln!(s, "  … {} more in report.json", r.findings.len() - FIRST_FINDINGS);
-    }
-    s.push('\n');
-}
-
-fn counts(s: &mut String, r: &Report) {
-    if !r.counts.is_empty() {
-        let _ = writeln!(s, "counts per rule:");
-        for (rule, n) in &r.counts {
-            let _ = writeln!(s, "  {rule:<26} {n}");
+/// The distinct rules of each record's findings, in report order: one pass.
+fn rules_by_record(findings: &[Finding]) -> HashMap<&str, Vec<&str>> {
+    let mut by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for f in findings {
+        let Some(record) = f.record.as_deref() else { continue };
+        let rules = by.entry(record).or_default();
+        // A record has a few distinct rules at most (bounded by the registry).
+        if !rules.contains(&f.rule.as_str()) {
+            rules.push(&f.rule);
         }
+    }
+    by
+}
+
+/// One line per record that is not ok: `ID: STATUS (rules)`, the first `limit` of them.
+/// Returns how many were shown.
+fn records(s: &mut String, r: &Report, rules: &HashMap<&str, Vec<&str>>, limit: usize) -> usize {
+    let failing = r.records.iter().filter(|row| row.status != "ok");
+    let mut shown = 0usize;
+    let mut more = 0usize;
+    for row in failing {
+        if shown == limit {
+            more += 1;
+            continue;
+        }
+        let list = rules.get(row.id.as_str()).map_or_else(String::new, |v| v.join(", "));
+        let _ = writeln!(s, "{}: {} ({list})", terminal(&row.id), row.status.to_uppercase());
+        shown += 1;
+    }
+    if more > 0 {
+        let _ = writeln!(s, "… {more} more records not ok (vouch check -q lists them all)");
+    }
+    shown
+}
+
+/// One rule's findings: how many, and the first [`PER_RULE`] in report order.
+#[derive(Default)]
+struct Group<'a> {
+    count: u64,
+    first: Vec<&'a Finding>,
+}
+
+/// The findings grouped by (severity, rule), errors first: one pass.
+fn groups(findings: &[Finding]) -> Groups<'_> {
+    let mut groups = Groups::new();
+    for f in findings {
+        let rank = match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Off => continue,
+        };
+        let g = groups.entry((rank, f.rule.as_str())).or_default();
+        g.count += 1;
+        if g.first.len() < PER_RULE {
+            g.first.push(f);
+        }
+    }
+    groups
+}
+
+/// Rules ranked errors first, each with its findings.
+type Groups<'a> = BTreeMap<(u8, &'a str), Group<'a>>;
+
+fn findings(s: &mut String, groups: &Groups, written: bool) {
+    let mut last_rank = None;
+    for ((rank, rule), g) in groups {
+        if last_rank != Some(*rank) {
+            let _ = writeln!(s, "{}:", if *rank == 0 { "errors" } else { "warnings" });
+            last_rank = Some(*rank);
+        }
+        let _ = writeln!(s, "  {rule} ({})", g.count);
+        for f in &g.first {
+            let place = f.path.as_deref().or(f.record.as_deref()).unwrap_or("-");
+            let _ = writeln!(s, "    {}: {}", terminal(place), terminal(&f.message));
+        }
+        let more = g.count.saturating_sub(g.first.len() as u64);
+        if more > 0 {
+            let where_ =
+                if written { "in the report" } else { "not shown; --out DIR writes them all" };
+            let _ = writeln!(s, "    … {more} more ({where_})");
+        }
+    }
+    if !groups.is_empty() {
         s.push('\n');
     }
+}
+
+fn totals(s: &mut String, r: &Report) {
     let t = &r.totals;
     let _ = writeln!(
         s,
@@ -108,15 +179,52 @@ fn counts(s: &mut String, r: &Report) {
     );
 }
 
-fn verdict(s: &mut String, r: &Report) {
-    let errors = r.findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = r.findings.iter().filter(|f| f.severity == Severity::Warning).count();
-    let why = match r.verdict {
-        Verdict::Accepted if warnings == 0 => "no findings".to_string(),
-        _ => format!("{errors} errors, {warnings} warnings"),
+/// The verdict and its reasons: the count of errors and warnings, each with its rules
+/// (`hash-no-manifest` said in words), and why a run is incomplete.
+fn verdict(s: &mut String, r: &Report, groups: &Groups) {
+    let quick = r.depth == Depth::Quick;
+    let _ = writeln!(s, "{}", verdict_line(r.verdict, r.incomplete.as_deref(), quick, groups));
+}
+
+fn verdict_line(v: Verdict, incomplete: Option<&str>, quick: bool, groups: &Groups) -> String {
+    let reasons = |rank: u8| -> (u64, String) {
+        let mut n = 0;
+        let mut why = Vec::new();
+        for ((_, rule), g) in groups.range((rank, "")..(rank + 1, "")) {
+            n += g.count;
+            why.push(match *rule {
+                NO_MANIFEST => {
+                    "no vendor manifest, integrity against the vendor not checked".into()
+                }
+                _ => format!("{} {rule}", g.count),
+            });
+        }
+        (n, why.join("; "))
     };
-    let depth = if r.depth == Depth::Quick { " (depth quick: image data not decoded)" } else { "" };
-    let _ = writeln!(s, "{}: {why}{depth}", r.verdict.shout());
+    let ((errors, why_e), (warnings, why_w)) = (reasons(0), reasons(1));
+    let counted = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let line = match (v, warnings) {
+        (Verdict::Accepted, 0) => "ACCEPTED: no findings".to_string(),
+        (Verdict::Accepted, w) => format!("ACCEPTED with {}: {why_w}", counted(w, "warning")),
+        (v, w) => {
+            let mut parts: Vec<String> =
+                incomplete.map(|i| terminal(i).into_owned()).into_iter().collect();
+            if errors > 0 {
+                parts.push(format!("{} ({why_e})", counted(errors, "error")));
+            }
+            if w > 0 {
+                parts.push(format!("{} ({why_w})", counted(w, "warning")));
+            }
+            if parts.is_empty() {
+                parts.push("no findings".into());
+            }
+            format!("{}: {}", v.shout(), parts.join(", "))
+        }
+    };
+    match quick && incomplete.is_none() {
+        true => format!("{line} (depth quick: image data not decoded)"),
+        false => line,
+    }
 }
 
 /// What a quick check is, in the summary's header.
@@ -129,7 +237,8 @@ pub fn bundle_line(dir: &Path, r: &Report, signature: Option<&Path>) -> String {
     files.extend(r.bundle.iter().map(|f| f.file.as_str()));
     let sig = signature.and_then(Path::file_name).map(|n| n.to_string_lossy());
     let signed = sig.map_or_else(|| "unsigned".to_string(), |n| format!("signed {n}"));
-    format!("report: {} ({}; {signed})\n", dir.display(), files.join(", "))
+    let dir = crate::output::terminal_path(dir);
+    format!("report: {dir} ({}; {signed})\n", files.join(", "))
 }
 
 /// Human byte count with binary units.
@@ -142,4 +251,91 @@ pub fn bytes(n: u64) -> String {
         unit += 1;
     }
     if unit == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[unit]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, severity: Severity, path: &str) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity,
+            record: None,
+            path: Some(path.into()),
+            message: format!("{rule} here"),
+            page: None,
+        }
+    }
+
+    #[test]
+    fn groups_rank_errors_first_and_keep_three_of_each_rule() {
+        let mut list: Vec<Finding> = (0..1000)
+            .map(|i| finding("record-missing", Severity::Error, &format!("{i}")))
+            .collect();
+        list.push(finding("file-unexpected", Severity::Warning, "a"));
+        list.push(finding("hash-mismatch", Severity::Error, "z"));
+        let groups = groups(&list);
+        let order: Vec<(u8, &str, u64, usize)> =
+            groups.iter().map(|((r, rule), g)| (*r, *rule, g.count, g.first.len())).collect();
+        assert_eq!(
+            order,
+            [
+                (0, "hash-mismatch", 1, 1),
+                (0, "record-missing", 1000, 3),
+                (1, "file-unexpected", 1, 1)
+            ]
+        );
+        let first: Vec<&str> = groups[&(0, "record-missing")]
+            .first
+            .iter()
+            .map(|f| f.path.as_deref().unwrap())
+            .collect();
+        assert_eq!(first, ["0", "1", "2"], "the first three in report order");
+        let mut s = String::new();
+        findings(&mut s, &groups, false);
+        assert!(s.contains("… 997 more (not shown; --out DIR writes them all)"), "{s}");
+        assert!(!s.contains("report.json"), "no report file named when none was written: {s}");
+        assert!(s.find("errors:").unwrap() < s.find("warnings:").unwrap(), "{s}");
+    }
+
+    #[test]
+    fn the_verdict_line_gives_its_reasons() {
+        let none = Groups::new();
+        assert_eq!(verdict_line(Verdict::Accepted, None, false, &none), "ACCEPTED: no findings");
+        let list = [finding(NO_MANIFEST, Severity::Warning, "-")];
+        assert_eq!(
+            verdict_line(Verdict::Accepted, None, false, &groups(&list)),
+            "ACCEPTED with 1 warning: no vendor manifest, integrity against the vendor not checked"
+        );
+        let list = [
+            finding("hash-mismatch", Severity::Error, "a"),
+            finding("hash-mismatch", Severity::Error, "b"),
+            finding("page-gap", Severity::Error, "c"),
+            finding(NO_MANIFEST, Severity::Warning, "-"),
+        ];
+        assert_eq!(
+            verdict_line(Verdict::Rejected, None, false, &groups(&list)),
+            "REJECTED: 3 errors (2 hash-mismatch; 1 page-gap), 1 warning (no vendor manifest, \
+             integrity against the vendor not checked)"
+        );
+        let why = Some("interrupted: 3 of 9 files were not inspected");
+        assert_eq!(
+            verdict_line(Verdict::Incomplete, why, false, &none),
+            "INCOMPLETE: interrupted: 3 of 9 files were not inspected"
+        );
+    }
+
+    #[test]
+    fn names_reach_the_summary_escaped() {
+        let list = [finding(
+            "file-unexpected",
+            Severity::Warning,
+            "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif",
+        )];
+        let mut s = String::new();
+        findings(&mut s, &groups(&list), true);
+        assert!(s.contains("0008%1B[2J%1B[32mACCEPTED%1B[0m.tif"), "{s}");
+        assert!(!s.contains('\x1b'), "{s}");
+    }
 }
