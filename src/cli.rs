@@ -1,5 +1,5 @@
 //! Command-line arguments, as typed (STYLE.md habit 7: raw flags here, validated in
-//! [`crate::app`] before any file is read).
+//! [`crate::cmd`] before any file is read).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::num::NonZeroUsize;
@@ -39,11 +39,11 @@ pub enum Command {
     /// Decode single files completely and print their technical facts (exit 1 if damaged).
     Inspect(InspectArgs),
     /// Register a stored medium and the manifest it must match in the media ledger.
-    Media(crate::media::MediaArgs),
+    Media(crate::ledger::media::MediaArgs),
     /// Check the media ledger's chain and signatures, or export the media register.
-    Ledger(crate::ledger::command::LedgerArgs),
+    Ledger(crate::cmd::ledger::LedgerArgs),
     /// List the stored media due for a readback test, and propose which to test.
-    Due(crate::due::DueArgs),
+    Due(crate::readback::due::DueArgs),
     /// Read back a sample of a stored medium and verify it against its manifest.
     Sample(crate::readback::SampleArgs),
 }
@@ -294,8 +294,8 @@ pub struct ManifestArgs {
     #[arg(long, short = 'a', value_enum, value_name = "ALGORITHM")]
     pub algorithm: Option<crate::digest::Algorithm>,
     /// Format to write.
-    #[arg(long, value_enum, default_value_t = crate::fixity::WriteFormat::Coreutils)]
-    pub format: crate::fixity::WriteFormat,
+    #[arg(long, value_enum, default_value_t = crate::manifest::fixity::WriteFormat::Coreutils)]
+    pub format: crate::manifest::fixity::WriteFormat,
     /// With --verify: the manifest's format [default: detected].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub manifest_format: Option<crate::manifest::Format>,

@@ -1,49 +1,41 @@
 //! vouch decides, on evidence, whether a digitized-archive delivery can be accepted.
 //!
-//! The pipeline, one module per stage:
+//! The pipeline, one room (module) per stage, declared below in this order:
 //!
 //! ```text
-//! profile ─┐
-//! catalogue ┼─► plan ─► inspect (parallel, each file read once) ─► rules ─► report
-//! delivery ─┘
-//! manifests
+//! profile ──┐
+//! catalogue ┼─► delivery (walk, plan) ─► inspect (parallel, each file read once)
+//! manifest ─┘        ─► rules ─► check (stream, journal) ─► report ─► bundle (+ sign)
 //! ```
 //!
-//! [`check::run`] drives it; [`app`] turns arguments into a configuration and the
-//! verdict into an exit status ([`exit::Code`]); `main.rs` only calls [`app::run`].
+//! [`check::run`] drives it; [`cmd`] turns the arguments [`cli`] parsed into a
+//! configuration and the verdict into an exit status ([`exit::Code`]); `main.rs` only
+//! calls [`cmd::run`]. Library rooms never import `cmd` or `cli`.
 
-pub mod app;
-pub mod catalogue;
-pub mod check;
+// Setup: what the run is told.
 pub mod cli;
+pub mod profile;
+pub mod catalogue;
+pub mod manifest;
+pub mod input;
+// The pipeline of a check, in order.
+pub mod delivery;
+pub mod inspect;
+pub mod rules;
+pub mod check;
+pub mod report;
+pub mod bundle;
+// After acceptance: stored media.
+pub mod ledger;
+pub mod readback;
+// Shared: keys, digests, findings, and the plumbing of a command-line tool.
+pub mod sign;
 pub mod digest;
-pub mod due;
+pub mod finding;
 pub mod error;
 pub mod exit;
-pub mod facts;
-pub mod finding;
-pub mod fixity;
-pub mod guard;
-pub mod input;
-pub mod inspect;
-pub mod inspect_cmd;
 pub mod interrupt;
-pub mod journal;
-pub mod judge;
-pub mod ledger;
-pub mod manifest;
-pub mod media;
 pub mod output;
-pub mod plan;
-pub mod profile;
 pub mod progress;
-pub mod quality;
-pub mod readback;
-pub mod relpath;
-pub mod report;
-pub mod rules;
-pub mod sign;
-pub mod spool;
-pub mod thumbs;
-pub mod verify;
-pub mod walk;
+// The commands: the only code that prints.
+pub mod cmd;

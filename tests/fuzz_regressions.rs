@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use vouch::facts::Inspection;
+use vouch::inspect::facts::Inspection;
 use vouch::inspect::{InspectOptions, inspect_bytes};
 
 /// Stack of a rayon worker thread, where `vouch check` inspects files.

@@ -30,7 +30,7 @@ impl Fixture {
                 let bytes: Vec<u8> =
                     (0..(i * 40_000 + r * 777)).map(|k| (k * 31 + i) as u8).collect();
                 std::fs::write(medium.join(&rel), &bytes).unwrap();
-                manifest += &format!("{}  {rel}\n", vouch::report::bundle::sha256_hex(&bytes));
+                manifest += &format!("{}  {rel}\n", vouch::bundle::sha256_hex(&bytes));
             }
         }
         std::fs::create_dir(base.join("acceptance")).unwrap();

@@ -11,5 +11,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         [if pick % 2 == 0 { JP2 } else { J2K }, rest].concat()
     };
     let i = vouch_fuzz::inspect(&bytes);
-    assert_eq!(i.format, Some(vouch::facts::Format::Jp2));
+    assert_eq!(i.format, Some(vouch::inspect::facts::Format::Jp2));
 });

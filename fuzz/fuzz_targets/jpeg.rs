@@ -3,5 +3,5 @@
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let i = vouch_fuzz::inspect(&vouch_fuzz::with_magic(b"\xFF\xD8\xFF", data));
-    assert_eq!(i.format, Some(vouch::facts::Format::Jpeg));
+    assert_eq!(i.format, Some(vouch::inspect::facts::Format::Jpeg));
 });

@@ -10,5 +10,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         [HEADERS[usize::from(pick % 4)], rest].concat()
     };
     let i = vouch_fuzz::inspect(&bytes);
-    assert_eq!(i.format, Some(vouch::facts::Format::Tiff));
+    assert_eq!(i.format, Some(vouch::inspect::facts::Format::Tiff));
 });

@@ -4,7 +4,7 @@
 //! uses, so what the fuzzer finds is what a hostile delivery drive could do. Three things
 //! are common and live here:
 //!
-//! - **Panics.** `inspect_bytes` contains decoder panics on purpose (`vouch::guard`): a
+//! - **Panics.** `inspect_bytes` contains decoder panics on purpose (`vouch::inspect::guard`): a
 //!   panicking third-party decoder becomes a `decode_error`, which is the designed outcome.
 //!   libFuzzer's panic hook would abort on those too, so [`init`] installs a hook that lets
 //!   a panic raised inside a dependency unwind to vouch's guard (and says so on stderr),
@@ -19,7 +19,7 @@
 
 use std::io::Write;
 use std::sync::Once;
-use vouch::facts::Inspection;
+use vouch::inspect::facts::Inspection;
 use vouch::inspect::{InspectOptions, inspect_bytes};
 
 /// Stack of a rayon worker thread (Rust's default for spawned threads).

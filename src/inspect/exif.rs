@@ -7,7 +7,7 @@
 
 use super::dots_per_inch;
 use super::endian::Endian;
-use crate::facts::Dpi;
+use crate::inspect::facts::Dpi;
 
 const X_RESOLUTION: u16 = 0x011A;
 const Y_RESOLUTION: u16 = 0x011B;

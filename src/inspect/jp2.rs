@@ -15,7 +15,7 @@
 
 use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer};
 use super::{Decoded, InspectOptions, over_pixel_limit};
-use crate::facts::{ColourMode, Dpi, PageFacts};
+use crate::inspect::facts::{ColourMode, Dpi, PageFacts};
 use hayro_jpeg2000::{ColorSpace, DecodeSettings, Image};
 
 /// JP2 facts: one page, decoded if asked.
@@ -249,7 +249,7 @@ fn resolution(body: &[u8]) -> Option<Dpi> {
 mod tests {
     use super::super::inspect_bytes;
     use super::super::testutil::{decode, fixture};
-    use crate::facts::{ColourMode, Format};
+    use crate::inspect::facts::{ColourMode, Format};
 
     #[test]
     fn openjpeg_sample_decodes_with_capture_resolution() {

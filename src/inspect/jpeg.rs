@@ -23,7 +23,7 @@ use super::jpeg_scan;
 use super::over_pixel_limit;
 use super::reduce::ReducedImage;
 use super::{Decoded, InspectOptions, JpegResolution, dots_per_inch, exif};
-use crate::facts::{ColourMode, Dpi, PageFacts};
+use crate::inspect::facts::{ColourMode, Dpi, PageFacts};
 
 /// What the marker walk found before the first scan.
 #[derive(Debug, Default)]
@@ -197,7 +197,7 @@ mod tests {
     use super::super::exif::tests::exif_block;
     use super::super::inspect_bytes;
     use super::super::testutil::{decode, fixture, jpeg, no_decode, with_segment, without_app0};
-    use crate::facts::{ColourMode, Dpi, Format};
+    use crate::inspect::facts::{ColourMode, Dpi, Format};
 
     #[test]
     fn colour_jpeg_facts() {

@@ -388,7 +388,7 @@ impl<'a> Bits<'a> {
 
     /// As [`Bits::sequential_ac`], also adding up the block's dequantized AC magnitudes
     /// (quantization table `q`, zigzag order) in the low and mid bands of
-    /// [`crate::quality::AcStats`]: the blur evidence of issue #10. A symbol's magnitude
+    /// [`crate::inspect::quality::AcStats`]: the blur evidence of issue #10. A symbol's magnitude
     /// bits are the last `symbol & 15` of the bits its entry consumes, so reading them
     /// costs a shift and a mask. One symbol per lookup (the `fast` table): a pair entry
     /// keeps neither symbol's size nor the first one's magnitude bits. Kept apart from
@@ -399,7 +399,7 @@ impl<'a> Bits<'a> {
         t: &Huffman,
         q: &[u16; 64],
     ) -> Result<(u64, u64), Short> {
-        use crate::quality::{LOW_END, MID_END};
+        use crate::inspect::quality::{LOW_END, MID_END};
         // Band of each zigzag index: 0 none, 1 low, 2 mid (branch-free accumulation).
         const BAND: [usize; 64] = {
             let mut band = [0; 64];

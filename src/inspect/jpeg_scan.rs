@@ -31,7 +31,7 @@ mod sequential;
 
 use super::jpeg_bits::{Bits, Huffman, Short};
 use super::reduce::ReducedImage;
-use crate::quality::AcStats;
+use crate::inspect::quality::AcStats;
 
 #[derive(Clone, Copy, Debug)]
 struct Component {

@@ -9,6 +9,8 @@
 mod ccitt;
 mod endian;
 mod exif;
+pub mod facts;
+pub mod guard;
 mod jp2;
 mod jpeg;
 mod jpeg_bits;
@@ -16,6 +18,7 @@ mod jpeg_scan;
 mod ofd;
 mod pdf;
 mod pdf_scan;
+pub mod quality;
 mod png;
 mod reduce;
 mod sniff;
@@ -28,7 +31,7 @@ mod xml;
 mod testutil;
 
 use crate::digest::{self, Algorithm};
-use crate::facts::{Dpi, Format, Inspection, PageFacts, ReadErrorKind};
+use crate::inspect::facts::{Dpi, Format, Inspection, PageFacts, ReadErrorKind};
 use std::path::Path;
 
 pub use reduce::ReducedImage;
@@ -185,7 +188,7 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
 fn measure_quality(inspection: &mut Inspection) {
     for (n, img) in &inspection.reduced {
         if let Some(page) = inspection.pages.iter_mut().find(|p| p.page == *n) {
-            page.quality = guarded(|| crate::quality::measure(img, page)).ok().flatten();
+            page.quality = guarded(|| crate::inspect::quality::measure(img, page)).ok().flatten();
         }
     }
 }
@@ -224,7 +227,7 @@ pub(crate) fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> De
 /// Runs `f`, turning a panic into its message. Decoders are third-party code fed hostile
 /// input; one bad file must become a finding, not take down a run over terabytes.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    crate::guard::catch(f)
+    crate::inspect::guard::catch(f)
 }
 
 /// The sentence for a page over the pixel limit, or `None` if it is within it.

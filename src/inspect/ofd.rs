@@ -15,7 +15,7 @@
 use super::endian::Endian::Little;
 use super::reduce::ReducedImage;
 use super::{Decoded, InspectOptions, examine, sniff, xml};
-use crate::facts::{Format, PageFacts};
+use crate::inspect::facts::{Format, PageFacts};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};

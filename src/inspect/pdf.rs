@@ -20,7 +20,7 @@
 
 use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, reduce_samples};
 use super::{Decoded, InspectOptions, ccitt, inflate, jp2, jpeg, over_pixel_limit, pdf_scan};
-use crate::facts::{ColourMode, PageFacts};
+use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::{BTreeMap, HashSet};
@@ -566,7 +566,7 @@ fn lossy(name: &[u8]) -> String {
 mod tests {
     use super::super::inspect_bytes;
     use super::super::testutil::{decode, fixture, no_decode, pdf};
-    use crate::facts::{ColourMode, Format};
+    use crate::inspect::facts::{ColourMode, Format};
 
     #[test]
     fn counts_pages_in_the_page_tree() {

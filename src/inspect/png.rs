@@ -7,7 +7,7 @@
 
 use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, luma};
 use super::{Decoded, InspectOptions, dots_per_inch, over_pixel_limit};
-use crate::facts::{ColourMode, PageFacts};
+use crate::inspect::facts::{ColourMode, PageFacts};
 use png::{BitDepth, ColorType, Unit};
 use std::io::Cursor;
 
@@ -205,7 +205,7 @@ fn facts(info: &png::Info<'_>) -> PageFacts {
 mod tests {
     use super::super::inspect_bytes;
     use super::super::testutil::{decode, no_decode, pattern};
-    use crate::facts::{ColourMode, Format};
+    use crate::inspect::facts::{ColourMode, Format};
     use png::{BitDepth, ColorType, PixelDimensions, Unit};
 
     fn png(colour: ColorType, depth: BitDepth, phys: Option<(u32, Unit)>) -> Vec<u8> {

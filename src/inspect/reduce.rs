@@ -19,7 +19,7 @@ pub struct ReducedImage {
     pub pixels: Vec<u8>,
     /// For a baseline JPEG walked with quality measures on: AC statistics of its luma
     /// edge blocks, the evidence of blur that 1/8 scale cannot show (issue #10).
-    pub sharpness: Option<crate::quality::AcStats>,
+    pub sharpness: Option<crate::inspect::quality::AcStats>,
 }
 
 impl ReducedImage {

@@ -6,7 +6,7 @@
 //! tried last, and never inside a ZIP (a stored PDF inside a ZIP is not a PDF file).
 
 use super::ofd;
-use crate::facts::Format;
+use crate::inspect::facts::Format;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
 const JP2_BOX: &[u8] = &[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A];

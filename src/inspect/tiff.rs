@@ -22,7 +22,7 @@ use super::reduce::ReducedImage;
 use super::tiff_codecs::{deflate_len, expect_len, lzw_len, packbits_len};
 use super::tiff_reduce::{Layout, PageReduce};
 use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
-use crate::facts::{ColourMode, Dpi, PageFacts};
+use crate::inspect::facts::{ColourMode, Dpi, PageFacts};
 use std::collections::HashSet;
 use std::io::Cursor;
 use tiff::decoder::ifd::Value;
@@ -430,7 +430,7 @@ fn number(v: Value) -> Option<f64> {
 mod tests {
     use super::super::inspect_bytes;
     use super::super::testutil::{decode, fixture, no_decode, tag_value_pos, tiff_rgb};
-    use crate::facts::{ColourMode, Dpi, Format};
+    use crate::inspect::facts::{ColourMode, Dpi, Format};
     use tiff::encoder::Compression;
     use tiff::tags::ResolutionUnit;
 

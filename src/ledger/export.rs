@@ -6,8 +6,8 @@
 //! formula are neutralised as in findings.csv.
 
 use super::{Entry, Event};
-use crate::due;
-use crate::readback::config::Readback;
+use crate::readback::due;
+use crate::profile::readback::Readback;
 use crate::report::csv::{BOM, cell};
 
 /// The register as CSV bytes.

@@ -12,11 +12,11 @@
 //! What the chain cannot show on its own is a cut-off tail; `vouch ledger verify` prints
 //! the head digest to compare with one written down elsewhere (see docs/readback.md).
 
-pub mod command;
 pub mod export;
+pub mod media;
 pub mod verify;
 
-use crate::readback::config::MediaType;
+use crate::profile::readback::MediaType;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -10,11 +10,12 @@
 pub mod bagit;
 pub mod bsd;
 pub mod coreutils;
+pub mod fixity;
 pub mod hashdeep;
 mod place;
 
 use crate::digest::Algorithm;
-use crate::relpath::RelPath;
+use crate::delivery::relpath::RelPath;
 use anyhow::{Context, bail};
 use place::place;
 use sha2::{Digest, Sha256};

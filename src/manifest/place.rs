@@ -12,7 +12,7 @@
 //! the cost does not grow with the manifest.
 
 use super::{Base, Lines, locate, path_from_bytes};
-use crate::relpath::RelPath;
+use crate::delivery::relpath::RelPath;
 use anyhow::Context;
 use std::path::{Component, Path, PathBuf};
 

@@ -10,9 +10,10 @@
 //! signed, the result is appended to the ledger, and the exit status says pass (0) or
 //! fail: recovery needed (1).
 
-pub mod config;
+pub mod due;
 pub mod model;
 pub mod reader;
+pub mod report;
 pub mod run;
 pub mod select;
 

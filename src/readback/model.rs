@@ -9,7 +9,7 @@
 
 use crate::finding::Finding;
 use crate::ledger::ManifestPin;
-use crate::readback::config::MediaType;
+use crate::profile::readback::MediaType;
 use crate::readback::reader::Cache;
 use crate::report::model::{BundleFile, ProfileRef, Tool};
 use serde::Serialize;

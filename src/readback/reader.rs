@@ -11,7 +11,7 @@
 //! medium that fails part-way; an error records the byte offset reached.
 
 use crate::digest::{Algorithm, Hasher};
-use crate::relpath::RelPath;
+use crate::delivery::relpath::RelPath;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -49,10 +49,10 @@ pub fn command(args: SampleArgs) -> anyhow::Result<Code> {
         Some(dir) => Some(write_bundle(dir, &mut report, s.key.as_ref())?),
         None => None,
     };
-    let json = crate::report::readback::render_json(&report)?;
+    let json = crate::readback::report::render_json(&report)?;
     let pin = written.as_ref().map(|(dir, _)| ReportPin {
         dir: dir.display().to_string(),
-        sha256: crate::report::bundle::sha256_hex(&json),
+        sha256: crate::bundle::sha256_hex(&json),
     });
     if report.verdict == "incomplete" {
         // Not a test of the medium: no ledger line, so the medium stays due.
@@ -60,7 +60,7 @@ pub fn command(args: SampleArgs) -> anyhow::Result<Code> {
             OutputFormat::Json => String::from_utf8(json)?,
             OutputFormat::Human => interrupted(&report, written.as_ref()),
         };
-        crate::app::print(text.as_bytes())?;
+        crate::cmd::print(text.as_bytes())?;
         return Ok(Code::Interrupted);
     }
     let line = append_result(&s, &report, pin)?;
@@ -68,7 +68,7 @@ pub fn command(args: SampleArgs) -> anyhow::Result<Code> {
         OutputFormat::Json => String::from_utf8(json)?,
         OutputFormat::Human => human(&report, args.quiet, written.as_ref(), line, &s.ledger.path),
     };
-    crate::app::print(text.as_bytes())?;
+    crate::cmd::print(text.as_bytes())?;
     Ok(if report.verdict == "pass" { Code::Accepted } else { Code::Rejected })
 }
 
@@ -116,7 +116,7 @@ fn prepare(args: &SampleArgs) -> anyhow::Result<Setup> {
         ledger: args.ledger.display().to_string(),
         ledger_line: line,
     };
-    let operator = args.operator.clone().unwrap_or_else(crate::app::default_operator);
+    let operator = args.operator.clone().unwrap_or_else(crate::cmd::default_operator);
     Ok(Setup {
         profile,
         ledger,
@@ -447,14 +447,14 @@ fn write_bundle(
     report: &mut Report,
     key: Option<&minisign::SecretKey>,
 ) -> anyhow::Result<(PathBuf, Option<PathBuf>)> {
-    use crate::report::bundle::{self, Attachment};
+    use crate::bundle::{self, Attachment};
     use std::io::Write;
     let files = vec![
-        Attachment::bytes("files.csv", crate::report::readback::render_csv(report)?),
-        Attachment::bytes("report.html", crate::report::readback::render_html(report)),
+        Attachment::bytes("files.csv", crate::readback::report::render_csv(report)?),
+        Attachment::bytes("report.html", crate::readback::report::render_html(report)),
     ];
     report.bundle = bundle::pin(&files);
-    let json = crate::report::readback::render_json(report)?;
+    let json = crate::readback::report::render_json(report)?;
     let (written, removed) = bundle::write(dir, files, |out| Ok(out.write_all(&json)?))?;
     for old in removed {
         eprintln!("vouch: removed '{old}' from '{}': it signed an earlier report", dir.display());
@@ -568,7 +568,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text: String = files
             .iter()
-            .map(|(p, b)| format!("{}  {p}\n", crate::report::bundle::sha256_hex(b)))
+            .map(|(p, b)| format!("{}  {p}\n", crate::bundle::sha256_hex(b)))
             .collect();
         let path = dir.path().join("accepted-manifest-sha256.txt");
         std::fs::write(&path, text).unwrap();

@@ -10,7 +10,7 @@
 
 use super::markup::escape;
 use super::model::{Report, SamplePage, Verdict};
-use crate::facts::Format;
+use crate::inspect::facts::Format;
 use crate::finding::Finding;
 use std::collections::BTreeMap;
 use std::fmt::Write;

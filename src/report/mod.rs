@@ -4,16 +4,16 @@
 //! pure functions returning bytes (STYLE.md habit 14); writing them out, atomically, is
 //! [`crate::output`]'s job.
 
-pub mod bundle;
 pub mod csv;
 pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
-mod markup;
+pub mod markup;
 pub mod model;
-pub mod readback;
 pub mod sample;
+pub mod spool;
+pub mod thumbs;
 
 use crate::finding::{Finding, Severity};
 use crate::rules::Context;
@@ -42,11 +42,11 @@ pub struct Streamed {
     /// Every finding, in report order.
     pub findings: Vec<Finding>,
     /// The stream's counts.
-    pub tally: crate::judge::Tally,
+    pub tally: crate::check::stream::Tally,
     /// `files[]`.
     pub files: model::Files,
     /// The sample: how it was seeded (seed, source), its population and the pages drawn.
-    pub sample: ((u64, String), u64, crate::spool::Spooled<SamplePage>),
+    pub sample: ((u64, String), u64, crate::report::spool::Spooled<SamplePage>),
 }
 
 /// Builds the report of a run.

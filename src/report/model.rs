@@ -61,7 +61,7 @@ pub struct Report {
 /// `files[]` of report.json: the facts of every file inspected, in escaped-path order
 /// (the walk's order), spooled to disk as the check streams (issue #7) and serialized
 /// from there.
-pub type Files = crate::spool::Spooled<crate::facts::FileFacts>;
+pub type Files = crate::report::spool::Spooled<crate::inspect::facts::FileFacts>;
 
 /// Tool name and version.
 #[derive(Clone, Debug, Serialize)]
@@ -181,7 +181,7 @@ pub struct Sample {
     /// Page files the draw was made from.
     pub population: u64,
     /// The drawn page files, as delivery-relative paths in path order.
-    pub pages: crate::spool::Spooled<SamplePage>,
+    pub pages: crate::report::spool::Spooled<SamplePage>,
 }
 
 /// One drawn page.

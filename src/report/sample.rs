@@ -8,7 +8,7 @@
 //! the draw by at most that file.
 
 use super::model::SamplePage;
-use crate::spool::Spooled;
+use crate::report::spool::Spooled;
 use sha2::{Digest, Sha256};
 
 /// The rate used when the profile sets none: 5% of page files.
@@ -37,14 +37,14 @@ pub struct Draw {
     seed: u64,
     buckets: Vec<u64>,
     /// Every page offered, with its rank bucket (ranked once, not again per pass).
-    pages: crate::spool::Writer<(u16, SamplePage)>,
+    pages: crate::report::spool::Writer<(u16, SamplePage)>,
     dir: std::path::PathBuf,
 }
 
 impl Draw {
     /// A draw at `rate` with `seed`, spooling in `dir`.
     pub fn new(rate: f64, seed: u64, dir: &std::path::Path) -> anyhow::Result<Draw> {
-        let pages = crate::spool::Writer::new(dir)?;
+        let pages = crate::report::spool::Writer::new(dir)?;
         Ok(Draw { rate, seed, buckets: vec![0; BUCKETS], pages, dir: dir.to_path_buf() })
     }
 
@@ -77,7 +77,7 @@ impl Draw {
         straddling.truncate((wanted - below) as usize);
         let mut chosen: Vec<u64> = straddling.into_iter().map(|(_, i)| i).collect();
         chosen.sort_unstable();
-        let mut drawn = crate::spool::Writer::new(&self.dir)?;
+        let mut drawn = crate::report::spool::Writer::new(&self.dir)?;
         for (i, offered) in all.iter().enumerate() {
             let (b, page) = offered?;
             let b = usize::from(b);

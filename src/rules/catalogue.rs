@@ -7,7 +7,7 @@
 
 use super::{Context, Out};
 use crate::catalogue::normalize;
-use crate::walk::Kind;
+use crate::delivery::walk::Kind;
 
 /// The catalogue's own row problems (found while reading it).
 pub(super) fn check_delivery(ctx: &Context, out: &mut Out) {

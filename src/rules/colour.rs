@@ -6,7 +6,7 @@
 //! is wrong with such a file, not three.
 
 use super::{Context, Out};
-use crate::facts::{ColourMode, PageFacts};
+use crate::inspect::facts::{ColourMode, PageFacts};
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     let p = ctx.profile;

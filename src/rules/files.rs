@@ -3,9 +3,9 @@
 //! file-name-encoding, file-symlink, file-changed)
 
 use super::{Context, Out};
-use crate::facts::{Inspection, ReadErrorKind};
-use crate::plan::{Item, Role};
-use crate::walk::Kind;
+use crate::inspect::facts::{Inspection, ReadErrorKind};
+use crate::delivery::plan::{Item, Role};
+use crate::delivery::walk::Kind;
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for e in &ctx.plan.walk_errors {

@@ -3,8 +3,8 @@
 //! format-extension-mismatch, resolution-low, resolution-missing)
 
 use super::{Context, Out};
-use crate::facts::{Format, Inspection, PageFacts};
-use crate::plan::Item;
+use crate::inspect::facts::{Format, Inspection, PageFacts};
+use crate::delivery::plan::Item;
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for (item, facts) in ctx.items() {
@@ -64,7 +64,7 @@ fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
     let low: Vec<usize> = pages_where(&facts.pages, below);
     if let Some(&first) = low.first() {
         let page = facts.pages.iter().find(|p| p.page as usize == first);
-        let d = page.and_then(|p| p.dpi).unwrap_or(crate::facts::Dpi { x: 0.0, y: 0.0 });
+        let d = page.and_then(|p| p.dpi).unwrap_or(crate::inspect::facts::Dpi { x: 0.0, y: 0.0 });
         let floor = page.map_or(ctx.profile.min_dpi, min);
         let mode = page.map_or("", |p| p.colour.name());
         let at = if total == 1 { String::new() } else { format!(" (page {first})") };

@@ -11,11 +11,11 @@
 
 use super::{Context, Out};
 use crate::digest::Algorithm;
-use crate::facts::Inspection;
+use crate::inspect::facts::Inspection;
 use crate::manifest::{self, Manifest};
-use crate::plan::{Item, Role};
-use crate::relpath::RelPath;
-use crate::walk::Kind;
+use crate::delivery::plan::{Item, Role};
+use crate::delivery::relpath::RelPath;
+use crate::delivery::walk::Kind;
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 

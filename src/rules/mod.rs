@@ -5,7 +5,6 @@
 //! plan, and splitting them would repeat it). Every rule reports through [`Out`], which
 //! applies the profile's severity and drops silenced rules, so no rule can forget to.
 
-pub mod registry;
 
 mod catalogue;
 mod colour;
@@ -20,12 +19,12 @@ mod records;
 pub(crate) use records::delivered_pages;
 
 use crate::catalogue::Catalogue;
-use crate::facts::Inspection;
+use crate::inspect::facts::Inspection;
 use crate::finding::{self, Finding, Severity};
 use crate::manifest::Manifest;
-use crate::plan::{Item, Plan};
+use crate::delivery::plan::{Item, Plan};
 use crate::profile::Profile;
-use crate::relpath::RelPath;
+use crate::delivery::relpath::RelPath;
 
 /// Everything the rules may look at: the inputs, and one group of entries with their
 /// facts (see [`Judge`]).
@@ -79,7 +78,7 @@ impl Out<'_> {
         path: Option<String>,
         message: String,
     ) {
-        debug_assert!(registry::find(rule).is_some(), "unregistered rule {rule}");
+        debug_assert!(crate::finding::registry::find(rule).is_some(), "unregistered rule {rule}");
         let severity = self.profile.severity(rule);
         if severity == Severity::Off {
             return;

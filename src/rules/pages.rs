@@ -3,7 +3,7 @@
 //! dir-unexpected)
 
 use super::{Context, Out};
-use crate::plan::{Item, Role};
+use crate::delivery::plan::{Item, Role};
 use std::collections::BTreeMap;
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {

@@ -6,9 +6,9 @@
 //! at on the contact sheet.
 
 use super::{Context, Out};
-use crate::facts::{Inspection, PageFacts};
-use crate::plan::Item;
-use crate::quality::{PageQuality, QualityLimits};
+use crate::inspect::facts::{Inspection, PageFacts};
+use crate::delivery::plan::Item;
+use crate::inspect::quality::{PageQuality, QualityLimits};
 
 /// One measured page: its file, the file's facts, the page.
 type Measured<'a> = (&'a Item, &'a Inspection, &'a PageFacts, &'a PageQuality);

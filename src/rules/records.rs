@@ -3,12 +3,12 @@
 //! page-count-mismatch)
 
 use super::{Context, Out};
-use crate::plan::Role;
+use crate::delivery::plan::Role;
 
 /// The records of a group: entries matching no record, and page counts.
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for item in ctx.plan.items.iter().filter(|i| i.role == Role::Unexpected) {
-        let what = if item.kind == crate::walk::Kind::Dir { "folder" } else { "file" };
+        let what = if item.kind == crate::delivery::walk::Kind::Dir { "folder" } else { "file" };
         let message = format!("this {what} matches no reference code in the catalogue");
         out.at(ctx, item, "record-unexpected", message);
     }

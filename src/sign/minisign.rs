@@ -5,11 +5,11 @@
 //! stock tool verifies it (`minisign -Vm report.json -p key.pub`). The crypto is the
 //! `minisign` crate's, by minisign's author; nothing here is hand-rolled. Each party signs
 //! the same report.json into its own file (`report.json.minisig`,
-//! `report.json.NAME.minisig`, see [`crate::report::bundle::signature_name`]); a
+//! `report.json.NAME.minisig`, see [`crate::bundle::signature_name`]); a
 //! signature file is never silently replaced by another key's.
 
 use super::{Algorithm, KeyFiles, new_password, password, write_new};
-use crate::report::bundle::{self, REPORT_JSON};
+use crate::bundle::{self, REPORT_JSON};
 use anyhow::{Context, bail};
 use minisign::{KeyPair, PublicKey, PublicKeyBox, SecretKey, SignatureBox};
 use std::path::{Path, PathBuf};

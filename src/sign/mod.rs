@@ -14,7 +14,7 @@ pub mod minisign;
 pub mod sm2;
 
 pub use self::minisign::{key_id, load_public_key, load_secret_key, sign_into};
-use crate::report::bundle;
+use crate::bundle;
 use anyhow::{Context, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -217,8 +217,8 @@ pub(crate) fn from_start(
 /// matches report.json's hash list (a changed bundle is never signed). The hash list and
 /// the signature come from the same open file.
 pub fn sign_bundle(dir: &Path, key_path: &Path, signer: Option<&str>) -> anyhow::Result<PathBuf> {
-    let report = crate::verify::open_report(dir)?;
-    let failed: Vec<String> = crate::verify::check_hashes(dir, &report)
+    let report = crate::bundle::verify::open_report(dir)?;
+    let failed: Vec<String> = crate::bundle::verify::check_hashes(dir, &report)
         .into_iter()
         .filter(|c| !c.ok)
         .map(|c| format!("{}: {}", c.name, c.detail))

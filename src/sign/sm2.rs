@@ -12,7 +12,7 @@
 //! The crypto is the RustCrypto `sm2` and `pkcs8` crates'; nothing here is hand-rolled.
 
 use super::{Algorithm, KeyFiles, new_password, password, write_new};
-use crate::report::bundle;
+use crate::bundle;
 use anyhow::{Context, bail};
 use pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use sha2::{Digest, Sha256};

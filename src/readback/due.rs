@@ -11,7 +11,7 @@
 //! last test failed is listed for recovery whatever its dates say.
 
 use crate::ledger::{self, Event, Ledger, Medium};
-use crate::readback::config::{MediaType, Readback};
+use crate::profile::readback::{MediaType, Readback};
 use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -271,7 +271,7 @@ pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
         crate::cli::OutputFormat::Json => serde_json::to_string_pretty(&p)? + "\n",
         crate::cli::OutputFormat::Human => render_human(&p, &profile.name),
     };
-    crate::app::print(text.as_bytes())?;
+    crate::cmd::print(text.as_bytes())?;
     let due = p.types.iter().any(|t| !t.due.is_empty()) || !p.recovery.is_empty();
     Ok(if due { crate::exit::Code::Rejected } else { crate::exit::Code::Accepted })
 }

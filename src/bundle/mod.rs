@@ -12,9 +12,12 @@
 //! temporary file and renamed into place, signed and printed from that file; an accepted
 //! manifest can be written line by line ([`AttachmentWriter`]) and hashed as it goes.
 
-use super::html::{self, ContactSheet};
-use super::model::{BundleFile, Report};
-use super::{csv, json, junit};
+pub mod verify;
+
+
+use crate::report::html::{self, ContactSheet};
+use crate::report::model::{BundleFile, Report};
+use crate::report::{csv, json, junit};
 use crate::output::{self, AtomicFile};
 use crate::sign::Algorithm;
 use anyhow::{Context, bail};
@@ -143,7 +146,7 @@ pub fn pin(files: &[Attachment]) -> Vec<BundleFile> {
 fn attach_thumbnails(sheet: &mut ContactSheet, spool: &Path) -> anyhow::Result<()> {
     use ct_codecs::Encoder;
     let wanted = sheet.items.iter().map(|i| (i.path.clone(), i.page)).collect();
-    let mut found = crate::thumbs::read(spool, &wanted)?;
+    let mut found = crate::report::thumbs::read(spool, &wanted)?;
     for item in &mut sheet.items {
         if let Some(t) = found.remove(&(item.path.clone(), item.page)) {
             let b64 = ct_codecs::Base64::encode_to_string(&t.jpeg)
@@ -395,9 +398,9 @@ mod tests {
         crate::sign::sign_with(dir, None, &SigningKey::Minisign(pair.sk), &report).unwrap();
         crate::sign::sign_with(dir, Some("b"), &SigningKey::Sm2(Box::new(sm2_key)), &report)
             .unwrap();
-        let o = crate::verify::verify(dir, &[mini_pub, sm2_pub], false).unwrap();
-        assert!(o.is_valid(), "{}", crate::verify::render(&o, false));
-        assert_eq!(o.checks.len(), 3, "{}", crate::verify::render(&o, false));
+        let o = crate::bundle::verify::verify(dir, &[mini_pub, sm2_pub], false).unwrap();
+        assert!(o.is_valid(), "{}", crate::bundle::verify::render(&o, false));
+        assert_eq!(o.checks.len(), 3, "{}", crate::bundle::verify::render(&o, false));
         let text = std::fs::read_to_string(dir.join("report.json.minisig")).unwrap();
         assert!(text.contains("\tverdict:accepted\t"), "{text}");
     }

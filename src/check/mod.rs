@@ -4,19 +4,22 @@
 //! parallel, each file read once), rules, report. Every per-file problem becomes a
 //! finding; only setup problems (profile, catalogue, manifest, arguments) return `Err`.
 
+pub mod journal;
+pub mod stream;
+
+
 use crate::catalogue::{self, Catalogue};
 use crate::digest::Algorithm;
-use crate::facts::Inspection;
+use crate::inspect::facts::Inspection;
 use crate::inspect::{self, InspectOptions};
-use crate::journal;
-use crate::judge;
 use crate::manifest::{self, Manifest};
-use crate::plan::{self, Plan, Planned};
+use crate::delivery::plan::{self, Plan, Planned};
 use crate::profile::Profile;
-use crate::relpath::RelPath;
-use crate::report::{self, RunInfo, bundle::Attachment, model::Report, model::Verdict};
-use crate::thumbs;
-use crate::walk;
+use crate::delivery::relpath::RelPath;
+use crate::bundle::Attachment;
+use crate::report::{self, RunInfo, model::Report, model::Verdict};
+use crate::report::thumbs;
+use crate::delivery::walk;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -105,7 +108,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         .chain(cfg.accepted_algorithms.iter().copied())
         .collect();
     let (journal, previous, spool) = open_logs(cfg, &catalogue, &algorithms)?;
-    let given = judge::Inputs {
+    let given = stream::Inputs {
         profile: &cfg.profile,
         catalogue: &catalogue,
         manifests: &manifests,
@@ -182,13 +185,13 @@ fn open_logs(
 /// writing the accepted manifests there when there is one.
 fn judge_stream<'a>(
     cfg: &Config,
-    given: judge::Inputs<'a>,
+    given: stream::Inputs<'a>,
     seed: u64,
-) -> anyhow::Result<judge::Stream<'a>> {
+) -> anyhow::Result<stream::Stream<'a>> {
     let report_dir = cfg.journal.as_deref().and_then(Path::parent);
     let spool_dir = report_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
     let accepted = (report_dir, &cfg.accepted_algorithms[..]);
-    judge::Stream::new(given, &spool_dir, (cfg.profile.sample_rate, seed), accepted)
+    stream::Stream::new(given, &spool_dir, (cfg.profile.sample_rate, seed), accepted)
 }
 
 /// What shapes the facts of a file: a journal written under another fingerprint cannot
@@ -287,7 +290,7 @@ fn inspect_all(
         &journal::Previous,
         Option<&thumbs::Spool>,
     ),
-    stream: &mut judge::Stream,
+    stream: &mut stream::Stream,
 ) -> anyhow::Result<bool> {
     let bar = crate::progress::Progress::new(cfg.progress);
     if !bar.is_hidden() {
@@ -468,8 +471,8 @@ fn read_failed(e: &std::io::Error) -> Inspection {
     Inspection {
         read_error: Some(e.to_string()),
         read_error_kind: Some(match e.kind() {
-            std::io::ErrorKind::NotFound => crate::facts::ReadErrorKind::NotFound,
-            _ => crate::facts::ReadErrorKind::Other,
+            std::io::ErrorKind::NotFound => crate::inspect::facts::ReadErrorKind::NotFound,
+            _ => crate::inspect::facts::ReadErrorKind::Other,
         }),
         ..Inspection::default()
     }

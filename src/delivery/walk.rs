@@ -8,7 +8,7 @@
 //! but the listing of its top level.
 //! Nothing is opened for reading here; only directory listings and `lstat`.
 
-use crate::relpath::RelPath;
+use crate::delivery::relpath::RelPath;
 use std::ffi::OsStr;
 use std::path::Path;
 use walkdir::WalkDir;
@@ -158,7 +158,7 @@ fn order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
         return x.cmp(y);
     }
     let key = |e: &walkdir::DirEntry| {
-        let mut k = crate::relpath::escape(e.file_name());
+        let mut k = crate::delivery::relpath::escape(e.file_name());
         if e.file_type().is_dir() {
             k.push('/');
         }

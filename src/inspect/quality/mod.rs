@@ -22,7 +22,7 @@ pub use blur::{AcStats, EDGE_LOW, LOW_END, MID_END};
 pub use limits::{QualityLimits, QualityToml};
 pub use phash::hamming;
 
-use crate::facts::PageFacts;
+use crate::inspect::facts::PageFacts;
 use crate::inspect::ReducedImage;
 use serde::{Deserialize, Serialize};
 

@@ -8,7 +8,7 @@
 
 use crate::cli::{InspectArgs, OutputFormat};
 use crate::exit::Code;
-use crate::facts::{FileFacts, Format, PageFacts};
+use crate::inspect::facts::{FileFacts, Format, PageFacts};
 use crate::inspect::{self, InspectOptions};
 use crate::profile::Profile;
 use rayon::prelude::*;
@@ -91,7 +91,7 @@ fn human(i: &Inspected) -> String {
 }
 
 /// The measures the quality rules judge, on one line.
-fn quality(q: &crate::quality::PageQuality) -> String {
+fn quality(q: &crate::inspect::quality::PageQuality) -> String {
     let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), round);
     let border = q.border_mm.map_or_else(
         || "-".to_string(),

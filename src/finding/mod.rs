@@ -4,6 +4,9 @@
 //! recorded here and the run goes on. The field names are part of the public report
 //! schema (DESIGN.md), so they change only with a schema version bump.
 
+pub mod registry;
+
+
 use serde::{Deserialize, Serialize};
 
 /// How much a finding weighs in the verdict; set per rule by the profile.

@@ -3,7 +3,11 @@
 //! Machine output goes to stdout, everything else to stderr. A closed stdout (a pipe to
 //! `head`) is not an error: the exit status still carries the verdict.
 
-use crate::catalogue::{self, inspect};
+pub mod inspect;
+pub mod ledger;
+
+
+use crate::catalogue;
 use crate::check::{self, Config};
 use crate::cli::{
     CatalogueCommand, CatalogueInspectArgs, CheckArgs, Cli, Command, KeygenArgs, OutputFormat,
@@ -13,9 +17,10 @@ use crate::exit::Code;
 use crate::inspect::Depth;
 use crate::output;
 use crate::profile::{BUILTIN, Profile};
-use crate::report::bundle::Attachment;
-use crate::report::{bundle, human, json, model::Report, model::Verdict};
-use crate::rules::registry::RULES;
+use crate::bundle::Attachment;
+use crate::bundle;
+use crate::report::{human, json, model::Report, model::Verdict};
+use crate::finding::registry::RULES;
 use anyhow::{Context, bail};
 use std::io::Write;
 use std::num::NonZeroUsize;
@@ -40,19 +45,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
         Command::Check(args) => check_command(*args),
         Command::Rules(args) => rules_command(args),
         Command::Profiles(args) => profiles_command(args),
-        Command::Manifest(args) => crate::fixity::command(args),
+        Command::Manifest(args) => crate::manifest::fixity::command(args),
         Command::Keygen(args) => keygen_command(args),
         Command::Sign(args) => sign_command(args),
         Command::Verify(args) => verify_command(args),
         Command::Catalogue(CatalogueCommand::Inspect(args)) => catalogue_inspect(args),
         Command::Inspect(args) => {
-            let (bytes, code) = crate::inspect_cmd::run(&args)?;
+            let (bytes, code) = crate::cmd::inspect::run(&args)?;
             print(&bytes)?;
             Ok(code)
         }
-        Command::Media(args) => crate::media::command(args),
-        Command::Ledger(args) => crate::ledger::command::command(args),
-        Command::Due(args) => crate::due::command(args),
+        Command::Media(args) => crate::ledger::media::command(args),
+        Command::Ledger(args) => crate::cmd::ledger::command(args),
+        Command::Due(args) => crate::readback::due::command(args),
         Command::Sample(args) => crate::readback::command(args),
     }
 }
@@ -81,7 +86,7 @@ fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
     let (written_json, written) = match &out {
         Some(dir) => {
             let signer = (key.as_ref(), signer.as_deref());
-            let spool = thumbs.as_ref().map(crate::thumbs::Spool::path);
+            let spool = thumbs.as_ref().map(crate::report::thumbs::Spool::path);
             let (json, line) = write_bundle(dir, &mut report, accepted, spool, signer)?;
             (Some(json), Some(line))
         }
@@ -91,7 +96,7 @@ fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
     // The report of a complete run is written: its journal and thumbnails have served.
     if let Some(journal) = journal {
         journal.finish()?;
-        thumbs.map(crate::thumbs::Spool::finish).transpose()?;
+        thumbs.map(crate::report::thumbs::Spool::finish).transpose()?;
     }
     match format {
         OutputFormat::Json => match &written_json {
@@ -160,7 +165,7 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
             args.accepted_algorithm
         },
         profile,
-        journal: out.map(|dir| dir.join(crate::journal::FILE_NAME)),
+        journal: out.map(|dir| dir.join(crate::check::journal::FILE_NAME)),
         resume: args.resume,
         sample_seed: args.sample_seed,
         jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
@@ -254,8 +259,8 @@ fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
 
 fn catalogue_inspect(args: CatalogueInspectArgs) -> anyhow::Result<Code> {
     let profile = Profile::load(&args.profile)?;
-    let what = if args.items { inspect::As::Items } else { inspect::As::Records };
-    let text = inspect::render(&args.file, &profile, args.sheet.as_deref(), what, args.rows)?;
+    let what = if args.items { catalogue::inspect::As::Items } else { catalogue::inspect::As::Records };
+    let text = catalogue::inspect::render(&args.file, &profile, args.sheet.as_deref(), what, args.rows)?;
     print(text.as_bytes())?;
     Ok(Code::Accepted)
 }
@@ -269,8 +274,8 @@ fn sign_command(args: SignArgs) -> anyhow::Result<Code> {
 /// Exit 0 when the bundle is valid, 1 when it is not (the codes `check` uses for
 /// accepted and rejected), 2 when it could not be verified.
 fn verify_command(args: VerifyArgs) -> anyhow::Result<Code> {
-    let outcome = crate::verify::verify(&args.dir, &args.public_key, args.hashes_only)?;
-    print(crate::verify::render(&outcome, args.quiet).as_bytes())?;
+    let outcome = crate::bundle::verify::verify(&args.dir, &args.public_key, args.hashes_only)?;
+    print(crate::bundle::verify::render(&outcome, args.quiet).as_bytes())?;
     Ok(if outcome.is_valid() { Code::Accepted } else { Code::Rejected })
 }
 

@@ -5,13 +5,15 @@
 //! validated [`Profile`] with compiled patterns and a severity for every rule. Built-in
 //! profiles are compiled into the binary from `profiles/`.
 
+pub mod readback;
+
 use crate::error::ProfileError;
-use crate::facts::{ColourMode, Format};
+use crate::inspect::facts::{ColourMode, Format};
 use crate::finding::Severity;
 use crate::inspect::{
     DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_PIXELS, InspectOptions, JpegResolution,
 };
-use crate::rules::registry;
+use crate::finding::registry;
 use regex::Regex;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -19,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Built-in profiles: (name, TOML source).
-pub const BUILTIN: &[(&str, &str)] = &[("dat31", include_str!("../profiles/dat31.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[("dat31", include_str!("../../profiles/dat31.toml"))];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,11 +38,11 @@ struct ProfileToml {
     #[serde(default)]
     severity: BTreeMap<String, Severity>,
     #[serde(default)]
-    readback: crate::readback::config::ReadbackToml,
+    readback: crate::profile::readback::ReadbackToml,
     #[serde(default)]
     report: ReportToml,
     #[serde(default)]
-    quality: crate::quality::QualityToml,
+    quality: crate::inspect::quality::QualityToml,
 }
 
 #[derive(Deserialize)]
@@ -303,11 +305,11 @@ pub struct Profile {
     /// Largest manifest file read, bytes (`limits.max_manifest_bytes`).
     pub max_manifest_bytes: u64,
     /// Readback sampling of stored media (`[readback]`, optional).
-    pub readback: crate::readback::config::Readback,
+    pub readback: crate::profile::readback::Readback,
     /// Fraction of page files drawn for the report's contact sheet (`[report]`).
     pub sample_rate: f64,
     /// Image-quality measures and their limits (`[quality]`, optional).
-    pub quality: crate::quality::QualityLimits,
+    pub quality: crate::inspect::quality::QualityLimits,
     severities: BTreeMap<&'static str, Severity>,
 }
 

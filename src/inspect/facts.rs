@@ -199,7 +199,7 @@ pub struct PageFacts {
     /// Image-quality measures (issue #10), with a full check whose profile measures
     /// quality; absent otherwise (and in reports and journals written before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quality: Option<crate::quality::PageQuality>,
+    pub quality: Option<crate::inspect::quality::PageQuality>,
 }
 
 /// Everything inspection learned from one read of one file.

@@ -10,7 +10,7 @@
 //! and signatures mix freely: a signature file's name says its algorithm, and only keys of
 //! that algorithm can verify it (an SM2 signature names no key, so each SM2 key is tried).
 
-use crate::report::bundle::{self, REPORT_JSON};
+use crate::bundle::{self, REPORT_JSON};
 use crate::report::model::BundleFile;
 use crate::sign::{self, Algorithm, PublicKey};
 use anyhow::{Context, bail};

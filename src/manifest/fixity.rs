@@ -5,13 +5,13 @@
 //! memory stays flat; verification prints `path: OK` or `path: FAILED (reason)` and fails
 //! closed: a listed file that cannot be read is FAILED, never skipped.
 
-use crate::app::{default_jobs, print};
+use crate::cmd::{default_jobs, print};
 use crate::cli::ManifestArgs;
 use crate::digest::{self, Algorithm};
 use crate::exit::Code;
 use crate::manifest::{self, Manifest, bagit, coreutils};
-use crate::relpath::RelPath;
-use crate::walk::{self, Kind};
+use crate::delivery::relpath::RelPath;
+use crate::delivery::walk::{self, Kind};
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 use std::collections::BTreeSet;

@@ -6,8 +6,8 @@
 
 use crate::catalogue::{Catalogue, Match};
 use crate::profile::Profile;
-use crate::relpath::RelPath;
-use crate::walk::{Entry, Kind, Listing, WalkError};
+use crate::delivery::relpath::RelPath;
+use crate::delivery::walk::{Entry, Kind, Listing, WalkError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -202,7 +202,7 @@ pub fn stream(
     emit(Ok(Planned { item, normalized: first.normalized }));
     let mut nested: Option<RelPath> = None;
     let descend = |name: &std::ffi::OsStr| !profile.is_junk(name);
-    crate::walk::below(root, &first.entry, &descend, |next| {
+    crate::delivery::walk::below(root, &first.entry, &descend, |next| {
         let entry = match next {
             Ok(entry) => entry,
             Err(e) => return emit(Err(e)),
@@ -315,7 +315,7 @@ mod tests {
         profile: &Profile,
         inputs: &BTreeSet<RelPath>,
     ) -> (Top, Plan) {
-        let top = top(crate::walk::top(root), cat, profile, inputs);
+        let top = top(crate::delivery::walk::top(root), cat, profile, inputs);
         let mut plan = Plan::default();
         for t in 0..top.entries.len() {
             stream(root, (&top, t), (cat, profile, inputs), |next| match next {

@@ -76,21 +76,21 @@ fn verify(args: VerifyArgs) -> anyhow::Result<Code> {
         .iter()
         .map(|p| Ok((p.clone(), crate::sign::load_public_key(p)?)))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let outcome = super::verify::verify(&args.ledger, &keys)?;
-    crate::app::print(super::verify::render(&args.ledger, &outcome).as_bytes())?;
+    let outcome = crate::ledger::verify::verify(&args.ledger, &keys)?;
+    crate::cmd::print(crate::ledger::verify::render(&args.ledger, &outcome).as_bytes())?;
     Ok(if outcome.is_valid() { Code::Accepted } else { Code::Rejected })
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<Code> {
     let profile = Profile::load(&args.profile)?;
-    let ledger = super::Ledger::read(&args.ledger)?;
+    let ledger = crate::ledger::Ledger::read(&args.ledger)?;
     let entries: Vec<_> = ledger.entries().collect();
     let bytes = match args.format {
-        ExportFormat::Csv => super::export::render_csv(&entries, &profile.readback)?,
+        ExportFormat::Csv => crate::ledger::export::render_csv(&entries, &profile.readback)?,
     };
     match &args.output {
         Some(out) => crate::output::write_atomic(out, &bytes)?,
-        None => crate::app::print(&bytes)?,
+        None => crate::cmd::print(&bytes)?,
     }
     Ok(Code::Accepted)
 }

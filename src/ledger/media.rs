@@ -11,7 +11,7 @@ use crate::cli::OutputFormat;
 use crate::exit::Code;
 use crate::ledger::{self, Event, ManifestPin, Medium};
 use crate::manifest::{self, Manifest};
-use crate::readback::config::MediaType;
+use crate::profile::readback::MediaType;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ fn add(args: AddArgs) -> anyhow::Result<Code> {
     }
     let pin = pin_manifest(&args.manifest, args.manifest_format)?;
     let key = args.sign_key.as_deref().map(crate::sign::load_secret_key).transpose()?;
-    let operator = args.operator.unwrap_or_else(crate::app::default_operator);
+    let operator = args.operator.unwrap_or_else(crate::cmd::default_operator);
     let medium = Medium {
         id: args.id.clone(),
         media_type: args.media_type,
@@ -128,7 +128,7 @@ fn add(args: AddArgs) -> anyhow::Result<Code> {
             },
         ),
     };
-    crate::app::print(text.as_bytes())?;
+    crate::cmd::print(text.as_bytes())?;
     Ok(Code::Accepted)
 }
 

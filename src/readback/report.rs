@@ -7,12 +7,12 @@
 //! and the `readback-slow` threshold as lines, so a failing region of a disk shows as a
 //! dip. Renderers are pure functions returning bytes (STYLE.md habit 14).
 
-use super::csv::{BOM, cell};
-use super::markup::escape;
+use crate::report::csv::{BOM, cell};
+use crate::report::markup::escape;
 use crate::readback::model::{FileRow, Report};
 use std::fmt::Write;
 
-const CSS: &str = include_str!("html.css");
+const CSS: &str = include_str!("../report/html.css");
 const MIB: f64 = 1024.0 * 1024.0;
 
 /// report.json: pretty JSON with a trailing newline.

@@ -10,17 +10,17 @@
 
 use crate::catalogue::Catalogue;
 use crate::digest::Algorithm;
-use crate::facts::{FileFacts, Inspection};
+use crate::inspect::facts::{FileFacts, Inspection};
 use crate::finding::Finding;
 use crate::manifest::Manifest;
-use crate::plan::{Plan, Planned, Top};
+use crate::delivery::plan::{Plan, Planned, Top};
 use crate::profile::Profile;
-use crate::report::bundle::{Attachment, AttachmentWriter};
+use crate::bundle::{Attachment, AttachmentWriter};
 use crate::report::model::{Files, SamplePage};
 use crate::report::sample::Draw;
 use crate::rules::{self, Context};
-use crate::spool::{Spooled, Writer};
-use crate::walk::{Kind, WalkError};
+use crate::report::spool::{Spooled, Writer};
+use crate::delivery::walk::{Kind, WalkError};
 use std::io::Write;
 use std::path::Path;
 
@@ -196,7 +196,7 @@ impl<'a> Stream<'a> {
             if let Some(r) = item.record.filter(|_| item.is_inspected() && facts.is_none()) {
                 self.tally.checked[r] = false;
             }
-            if item.kind == Kind::File && item.role != crate::plan::Role::Input {
+            if item.kind == Kind::File && item.role != crate::delivery::plan::Role::Input {
                 self.tally.files += 1;
                 self.tally.bytes = self.tally.bytes.saturating_add(item.size);
             }
