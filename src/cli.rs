@@ -1,6 +1,8 @@
 //! Command-line arguments, as typed (STYLE.md habit 7: raw flags here, validated in
-//! [`crate::cmd`] before any file is read).
+//! the `cmd` room before any file is read).
 
+use crate::manifest;
+use crate::profile::readback::MediaType;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -39,13 +41,13 @@ pub enum Command {
     /// Decode single files completely and print their technical facts (exit 1 if damaged).
     Inspect(InspectArgs),
     /// Register a stored medium and the manifest it must match in the media ledger.
-    Media(crate::ledger::media::MediaArgs),
+    Media(MediaArgs),
     /// Check the media ledger's chain and signatures, or export the media register.
-    Ledger(crate::cmd::ledger::LedgerArgs),
+    Ledger(LedgerArgs),
     /// List the stored media due for a readback test, and propose which to test.
-    Due(crate::readback::due::DueArgs),
+    Due(DueArgs),
     /// Read back a sample of a stored medium and verify it against its manifest.
-    Sample(crate::readback::SampleArgs),
+    Sample(SampleArgs),
 }
 
 /// `vouch catalogue ...`.
@@ -337,4 +339,191 @@ mod tests {
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
     }
+}
+
+/// `vouch media`.
+#[derive(Debug, Args)]
+pub struct MediaArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: MediaCommand,
+}
+
+/// `vouch media` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MediaCommand {
+    /// Register a medium and the manifest it must match (appends to the ledger).
+    Add(AddArgs),
+}
+
+/// `vouch media add`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Example:
+  vouch media add --ledger media.jsonl --id HDD-0042 --type magnetic --written 2024-02-29 \\
+      --manifest acceptance/accepted-manifest-sha256.txt --label 'shelf B3' --sign-key me.key
+The manifest's paths are relative to the medium's root. The ledger is created if missing.")]
+pub struct AddArgs {
+    /// The media ledger (JSON Lines; created if missing).
+    #[arg(long, value_name = "LEDGER")]
+    pub ledger: PathBuf,
+    /// The medium's identifier, unique in the ledger (e.g. its barcode).
+    #[arg(long, value_name = "ID")]
+    pub id: String,
+    /// The kind of medium: sets its test interval (profile `[readback.interval_months]`).
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub media_type: MediaType,
+    /// When the data was written to the medium, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub written: String,
+    /// The manifest the medium must match, e.g. `vouch check`'s accepted manifest.
+    #[arg(long, value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// The manifest's format [default: detected].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub manifest_format: Option<manifest::Format>,
+    /// Free text: shelf mark, box, description.
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// Sign the ledger entry with this minisign secret key.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// Who registers it [default: $USER].
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// `vouch due`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+A medium is due when its type's interval has passed since its last test (or its writing).
+Intervals and the sampling rate come from the profile's [readback] section.
+Example:
+  vouch due --ledger media.jsonl --on 2026-03-01 --format json")]
+pub struct DueArgs {
+    /// The media ledger.
+    #[arg(long, value_name = "LEDGER")]
+    pub ledger: std::path::PathBuf,
+    /// The date to ask about, YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// Seed breaking ties in the proposed sample [default: from the date and the ledger].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Profile whose `[readback]` section applies (built-in name or TOML file).
+    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
+    pub profile: String,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = crate::cli::OutputFormat::Human)]
+    pub format: crate::cli::OutputFormat,
+}
+
+/// `vouch sample`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Reads from the medium only (read-only, O_NOATIME where permitted); drops each file's cached
+pages first so the bytes come from the medium, not from memory. One file at a time.
+
+Example:
+  vouch sample /mnt/hdd42 --ledger media.jsonl --id HDD-0042 --out readback-2026/ --sign-key me.key
+Exit status: 0 pass, 1 fail (recovery needed), 2 could not run.")]
+pub struct SampleArgs {
+    /// Where the medium is mounted: the folder the manifest's paths are relative to.
+    #[arg(value_name = "MOUNT")]
+    pub mount: PathBuf,
+    /// The media ledger the medium is registered in; the result is appended to it.
+    #[arg(long, value_name = "LEDGER")]
+    pub ledger: PathBuf,
+    /// The medium's id in the ledger.
+    #[arg(long, value_name = "ID")]
+    pub id: String,
+    /// Fraction of the files, and of the bytes, to read; 1 reads everything
+    /// [default: the profile's `readback.rate`, which is also the least allowed].
+    #[arg(long, value_name = "RATE")]
+    pub rate: Option<f64>,
+    /// Seed of the draw [default: from the ledger's last line and the id, so each test
+    /// draws afresh and anyone can redraw it].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// A copy of the registered manifest to use instead of the registered path; its
+    /// SHA-256 must equal the registered one.
+    #[arg(long, value_name = "MANIFEST")]
+    pub manifest: Option<PathBuf>,
+    /// Profile whose `[readback]` section applies (built-in name or TOML file).
+    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
+    pub profile: String,
+    /// Write the report bundle (report.json, report.html, files.csv) into this folder.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Sign report.json and the ledger entry with this minisign secret key.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// Who runs the test [default: $USER].
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Print only failures and the verdict; no progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `vouch ledger`.
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LedgerCommand,
+}
+
+/// `vouch ledger` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Check the hash chain and every signature; name the first bad line.
+    #[command(after_help = "\
+Exit status: 0 valid, 1 a line is bad (it is named), 2 the ledger could not be read.
+Without --public-key only the chain is checked; with it, every line must be signed by one of
+the keys. Compare the printed head with a copy kept elsewhere to catch a cut-off tail.")]
+    Verify(LedgerVerifyArgs),
+    /// Write the media register (one row per medium) as a spreadsheet.
+    Export(ExportArgs),
+}
+
+/// `vouch ledger verify`.
+#[derive(Debug, Args)]
+pub struct LedgerVerifyArgs {
+    /// The ledger file.
+    #[arg(value_name = "LEDGER")]
+    pub ledger: PathBuf,
+    /// A signer's public key; repeat for several. Every line must verify with one.
+    #[arg(long, short = 'p', value_name = "KEY")]
+    pub public_key: Vec<PathBuf>,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// CSV, UTF-8 with BOM, for Excel.
+    Csv,
+}
+
+/// `vouch ledger export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The ledger file.
+    #[arg(value_name = "LEDGER")]
+    pub ledger: PathBuf,
+    /// The format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Profile whose test intervals give the next due dates.
+    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
+    pub profile: String,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -13,29 +13,29 @@
 //! calls [`cmd::run`]. Library rooms never import `cmd` or `cli`.
 
 // Setup: what the run is told.
-pub mod cli;
-pub mod profile;
 pub mod catalogue;
-pub mod manifest;
+pub mod cli;
 pub mod input;
+pub mod manifest;
+pub mod profile;
 // The pipeline of a check, in order.
+pub mod bundle;
+pub mod check;
 pub mod delivery;
 pub mod inspect;
-pub mod rules;
-pub mod check;
 pub mod report;
-pub mod bundle;
+pub mod rules;
 // After acceptance: stored media.
 pub mod ledger;
 pub mod readback;
 // Shared: keys, digests, findings, and the plumbing of a command-line tool.
-pub mod sign;
 pub mod digest;
-pub mod finding;
 pub mod error;
 pub mod exit;
+pub mod finding;
 pub mod interrupt;
 pub mod output;
 pub mod progress;
+pub mod sign;
 // The commands: the only code that prints.
 pub mod cmd;

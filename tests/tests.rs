@@ -20,6 +20,7 @@ mod media;
 mod quality;
 mod report;
 mod resume;
+mod rooms;
 mod sample;
 mod sm2;
 mod summary;

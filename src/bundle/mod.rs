@@ -12,13 +12,13 @@
 //! temporary file and renamed into place, signed and printed from that file; an accepted
 //! manifest can be written line by line ([`AttachmentWriter`]) and hashed as it goes.
 
+pub mod sign;
 pub mod verify;
 
-
+use crate::output::{self, AtomicFile};
 use crate::report::html::{self, ContactSheet};
 use crate::report::model::{BundleFile, Report};
 use crate::report::{csv, json, junit};
-use crate::output::{self, AtomicFile};
 use crate::sign::Algorithm;
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
@@ -218,7 +218,7 @@ pub fn write_signed(
     }
     let files = render_files(report, &contact, attachments)?;
     let (file, removed) = write(dir, files, |out| json::write(report, out))?;
-    let signature = key.map(|k| crate::sign::sign_with(dir, signer, k, &file)).transpose()?;
+    let signature = key.map(|k| sign::sign_with(dir, signer, k, &file)).transpose()?;
     Ok(Written { report: file, signature, removed })
 }
 
@@ -275,7 +275,7 @@ pub fn signature_algorithm(name: &str) -> Option<Algorithm> {
     [Algorithm::Sm2, Algorithm::Minisign].into_iter().find(|&a| {
         match name.strip_prefix(REPORT_JSON).and_then(|r| r.strip_suffix(signature_suffix(a))) {
             Some("") => true,
-            Some(middle) => middle.strip_prefix('.').is_some_and(is_valid_signer),
+            Some(middle) => middle.strip_prefix('.').is_some_and(crate::sign::is_valid_signer),
             None => false,
         }
     })
@@ -284,21 +284,6 @@ pub fn signature_algorithm(name: &str) -> Option<Algorithm> {
 /// Whether a file name is a signature of report.json (see [`signature_name`]).
 pub fn is_signature_name(name: &str) -> bool {
     signature_algorithm(name).is_some()
-}
-
-/// A signer name usable in a file name: 1–64 of `A-Z a-z 0-9 _ -`.
-pub fn is_valid_signer(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// Refuses a signer (or key) name that [`is_valid_signer`] refuses; `what` names it in
-/// the error (`--signature-name`, `signature name`, `key name`).
-pub fn check_signer(what: &str, name: Option<&str>) -> anyhow::Result<()> {
-    match name.filter(|n| !is_valid_signer(n)) {
-        Some(name) => anyhow::bail!("{what} '{name}' must be 1–64 of A-Z a-z 0-9 _ -"),
-        None => Ok(()),
-    }
 }
 
 #[cfg(test)]
@@ -395,9 +380,8 @@ mod tests {
         std::fs::write(&sm2_pub, pem).unwrap();
         let sm2_key = ::sm2::dsa::SigningKey::new(crate::sign::sm2::DIST_ID, &sm2_key).unwrap();
         let dir = dir.path();
-        crate::sign::sign_with(dir, None, &SigningKey::Minisign(pair.sk), &report).unwrap();
-        crate::sign::sign_with(dir, Some("b"), &SigningKey::Sm2(Box::new(sm2_key)), &report)
-            .unwrap();
+        sign::sign_with(dir, None, &SigningKey::Minisign(pair.sk), &report).unwrap();
+        sign::sign_with(dir, Some("b"), &SigningKey::Sm2(Box::new(sm2_key)), &report).unwrap();
         let o = crate::bundle::verify::verify(dir, &[mini_pub, sm2_pub], false).unwrap();
         assert!(o.is_valid(), "{}", crate::bundle::verify::render(&o, false));
         assert_eq!(o.checks.len(), 3, "{}", crate::bundle::verify::render(&o, false));
@@ -423,6 +407,6 @@ mod tests {
         assert!(!is_signature_name("report.json"));
         assert!(!is_signature_name("report.json..minisig"));
         assert!(!is_signature_name("report.json.a/b.minisig"));
-        assert!(!is_valid_signer("../x"));
+        assert!(!crate::sign::is_valid_signer("../x"));
     }
 }

@@ -9,9 +9,9 @@
 //! catalogue, the digest algorithms): a journal of another configuration is refused, not
 //! half-trusted. A torn last line (the process died mid-write) is dropped.
 
+use crate::delivery::relpath::RelPath;
 use crate::inspect::facts::Inspection;
 use crate::output::AppendLog;
-use crate::delivery::relpath::RelPath;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader};

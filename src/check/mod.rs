@@ -7,19 +7,18 @@
 pub mod journal;
 pub mod stream;
 
-
+use crate::bundle::Attachment;
 use crate::catalogue::{self, Catalogue};
+use crate::delivery::plan::{self, Plan, Planned};
+use crate::delivery::relpath::RelPath;
+use crate::delivery::walk;
 use crate::digest::Algorithm;
 use crate::inspect::facts::Inspection;
 use crate::inspect::{self, InspectOptions};
 use crate::manifest::{self, Manifest};
-use crate::delivery::plan::{self, Plan, Planned};
 use crate::profile::Profile;
-use crate::delivery::relpath::RelPath;
-use crate::bundle::Attachment;
-use crate::report::{self, RunInfo, model::Report, model::Verdict};
 use crate::report::thumbs;
-use crate::delivery::walk;
+use crate::report::{self, RunInfo, model::Report, model::Verdict};
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::BTreeSet;

@@ -8,19 +8,20 @@
 //! sample, the accepted manifests) and dropped. What needs the whole delivery is judged
 //! at the end ([`crate::rules::Judge::finish`]).
 
-use crate::catalogue::Catalogue;
-use crate::digest::Algorithm;
-use crate::inspect::facts::{FileFacts, Inspection};
-use crate::finding::Finding;
-use crate::manifest::Manifest;
-use crate::delivery::plan::{Plan, Planned, Top};
-use crate::profile::Profile;
 use crate::bundle::{Attachment, AttachmentWriter};
+use crate::catalogue::Catalogue;
+use crate::delivery::plan::{Plan, Planned, Top};
+use crate::delivery::walk::{Kind, WalkError};
+use crate::digest::Algorithm;
+use crate::finding::Finding;
+use crate::inspect::facts::{FileFacts, Inspection};
+use crate::manifest::Manifest;
+use crate::profile::Profile;
 use crate::report::model::{Files, SamplePage};
 use crate::report::sample::Draw;
-use crate::rules::{self, Context};
 use crate::report::spool::{Spooled, Writer};
-use crate::delivery::walk::{Kind, WalkError};
+use crate::report::tally::Tally;
+use crate::rules::{self, Context};
 use std::io::Write;
 use std::path::Path;
 
@@ -52,24 +53,6 @@ impl<'a> Inputs<'a> {
             root: self.root,
         }
     }
-}
-
-/// What the stream counted, for the report's totals and record table.
-#[derive(Debug, Default)]
-pub struct Tally {
-    /// Regular files delivered (vouch's own inputs left out).
-    pub files: u64,
-    /// Their bytes.
-    pub bytes: u64,
-    /// Per catalogue record: pages delivered (`None`: a multi-page file's count unknown).
-    pub delivered: Vec<Option<u64>>,
-    /// Files to inspect.
-    pub inspected: u64,
-    /// Of those, files not inspected (the run was interrupted first).
-    pub missed: u64,
-    /// Per catalogue record: whether all its delivered files were listed and inspected
-    /// (false for a record the run never reached, or left half read).
-    pub checked: Vec<bool>,
 }
 
 /// Everything the stream produced.

@@ -3,10 +3,15 @@
 //! Machine output goes to stdout, everything else to stderr. A closed stdout (a pipe to
 //! `head`) is not an error: the exit status still carries the verdict.
 
+pub mod due;
 pub mod inspect;
 pub mod ledger;
+pub mod manifest;
+pub mod media;
+pub mod sample;
 
-
+use crate::bundle;
+use crate::bundle::Attachment;
 use crate::catalogue;
 use crate::check::{self, Config};
 use crate::cli::{
@@ -14,13 +19,11 @@ use crate::cli::{
     ProfilesArgs, RulesArgs, SignArgs, VerifyArgs,
 };
 use crate::exit::Code;
+use crate::finding::registry::RULES;
 use crate::inspect::Depth;
 use crate::output;
 use crate::profile::{BUILTIN, Profile};
-use crate::bundle::Attachment;
-use crate::bundle;
 use crate::report::{human, json, model::Report, model::Verdict};
-use crate::finding::registry::RULES;
 use anyhow::{Context, bail};
 use std::io::Write;
 use std::num::NonZeroUsize;
@@ -45,7 +48,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
         Command::Check(args) => check_command(*args),
         Command::Rules(args) => rules_command(args),
         Command::Profiles(args) => profiles_command(args),
-        Command::Manifest(args) => crate::manifest::fixity::command(args),
+        Command::Manifest(args) => manifest::command(args),
         Command::Keygen(args) => keygen_command(args),
         Command::Sign(args) => sign_command(args),
         Command::Verify(args) => verify_command(args),
@@ -55,10 +58,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
             print(&bytes)?;
             Ok(code)
         }
-        Command::Media(args) => crate::ledger::media::command(args),
+        Command::Media(args) => media::command(args),
         Command::Ledger(args) => crate::cmd::ledger::command(args),
-        Command::Due(args) => crate::readback::due::command(args),
-        Command::Sample(args) => crate::readback::command(args),
+        Command::Due(args) => due::command(args),
+        Command::Sample(args) => sample::command(args),
     }
 }
 
@@ -75,7 +78,7 @@ fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
     // The report folder is checked before hours of reading, not after.
     let out = args.out.as_deref().map(|o| output::prepare_dir(o, &root)).transpose()?;
     // So is the signing key: its password is asked now, not after hours of reading.
-    bundle::check_signer("--signature-name", args.signature_name.as_deref())?;
+    crate::sign::check_signer("--signature-name", args.signature_name.as_deref())?;
     let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
     let cfg = check_config(args, profile, out.as_deref());
@@ -259,14 +262,20 @@ fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
 
 fn catalogue_inspect(args: CatalogueInspectArgs) -> anyhow::Result<Code> {
     let profile = Profile::load(&args.profile)?;
-    let what = if args.items { catalogue::inspect::As::Items } else { catalogue::inspect::As::Records };
-    let text = catalogue::inspect::render(&args.file, &profile, args.sheet.as_deref(), what, args.rows)?;
+    let what =
+        if args.items { catalogue::inspect::As::Items } else { catalogue::inspect::As::Records };
+    let text =
+        catalogue::inspect::render(&args.file, &profile, args.sheet.as_deref(), what, args.rows)?;
     print(text.as_bytes())?;
     Ok(Code::Accepted)
 }
 
 fn sign_command(args: SignArgs) -> anyhow::Result<Code> {
-    let path = crate::sign::sign_bundle(&args.dir, &args.sign_key, args.signature_name.as_deref())?;
+    let path = crate::bundle::sign::sign_bundle(
+        &args.dir,
+        &args.sign_key,
+        args.signature_name.as_deref(),
+    )?;
     print(format!("signed: {}\n", path.display()).as_bytes())?;
     Ok(Code::Accepted)
 }

@@ -5,9 +5,9 @@
 //! plan only classifies; judging (which classification is a finding) is the rules'.
 
 use crate::catalogue::{Catalogue, Match};
-use crate::profile::Profile;
 use crate::delivery::relpath::RelPath;
 use crate::delivery::walk::{Entry, Kind, Listing, WalkError};
+use crate::profile::Profile;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

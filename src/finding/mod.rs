@@ -6,7 +6,6 @@
 
 pub mod registry;
 
-
 use serde::{Deserialize, Serialize};
 
 /// How much a finding weighs in the verdict; set per rule by the profile.

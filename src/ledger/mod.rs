@@ -12,7 +12,6 @@
 //! What the chain cannot show on its own is a cut-off tail; `vouch ledger verify` prints
 //! the head digest to compare with one written down elsewhere (see docs/readback.md).
 
-pub mod export;
 pub mod media;
 pub mod verify;
 

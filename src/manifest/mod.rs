@@ -14,8 +14,8 @@ pub mod fixity;
 pub mod hashdeep;
 mod place;
 
-use crate::digest::Algorithm;
 use crate::delivery::relpath::RelPath;
+use crate::digest::Algorithm;
 use anyhow::{Context, bail};
 use place::place;
 use sha2::{Digest, Sha256};

@@ -8,12 +8,12 @@
 pub mod readback;
 
 use crate::error::ProfileError;
-use crate::inspect::facts::{ColourMode, Format};
 use crate::finding::Severity;
+use crate::finding::registry;
+use crate::inspect::facts::{ColourMode, Format};
 use crate::inspect::{
     DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_PIXELS, InspectOptions, JpegResolution,
 };
-use crate::finding::registry;
 use regex::Regex;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -58,8 +58,11 @@ impl Default for ReportToml {
     }
 }
 
+/// The contact sheet's sample rate when the profile sets none: 5% of page files.
+pub const DEFAULT_SAMPLE_RATE: f64 = 0.05;
+
 fn default_sample_rate() -> f64 {
-    crate::report::sample::DEFAULT_RATE
+    DEFAULT_SAMPLE_RATE
 }
 
 #[derive(Deserialize)]

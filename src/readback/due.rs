@@ -229,53 +229,6 @@ pub fn render_human(p: &Plan, profile: &str) -> String {
     s
 }
 
-/// `vouch due`.
-#[derive(Debug, clap::Args)]
-#[command(after_help = "\
-A medium is due when its type's interval has passed since its last test (or its writing).
-Intervals and the sampling rate come from the profile's [readback] section.
-Example:
-  vouch due --ledger media.jsonl --on 2026-03-01 --format json")]
-pub struct DueArgs {
-    /// The media ledger.
-    #[arg(long, value_name = "LEDGER")]
-    pub ledger: std::path::PathBuf,
-    /// The date to ask about, YYYY-MM-DD [default: today].
-    #[arg(long, value_name = "DATE")]
-    pub on: Option<String>,
-    /// Seed breaking ties in the proposed sample [default: from the date and the ledger].
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Profile whose `[readback]` section applies (built-in name or TOML file).
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
-    /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = crate::cli::OutputFormat::Human)]
-    pub format: crate::cli::OutputFormat,
-}
-
-/// Runs `vouch due`: exit 0 when nothing is due, 1 when a medium is due or overdue, or
-/// needs recovery, so a scheduled job notices (DESIGN.md's exit-code table).
-pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
-    let profile = crate::profile::Profile::load(&args.profile)?;
-    let on = match &args.on {
-        Some(text) => ledger::parse_date("--on", text)?,
-        None => ledger::today(),
-    };
-    let ledger = Ledger::read(&args.ledger)?;
-    let entries: Vec<_> = ledger.entries().collect();
-    let states = states(&entries, &profile.readback, on)?;
-    let seed = args.seed.unwrap_or_else(|| default_seed(on, &ledger));
-    let p = plan(&states, on, &profile.readback, seed);
-    let text = match args.format {
-        crate::cli::OutputFormat::Json => serde_json::to_string_pretty(&p)? + "\n",
-        crate::cli::OutputFormat::Human => render_human(&p, &profile.name),
-    };
-    crate::cmd::print(text.as_bytes())?;
-    let due = p.types.iter().any(|t| !t.due.is_empty()) || !p.recovery.is_empty();
-    Ok(if due { crate::exit::Code::Rejected } else { crate::exit::Code::Accepted })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

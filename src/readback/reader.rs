@@ -10,8 +10,8 @@
 //! cannot hang the test. Reading goes through the [`Medium`] trait so tests can inject a
 //! medium that fails part-way; an error records the byte offset reached.
 
-use crate::digest::{Algorithm, Hasher};
 use crate::delivery::relpath::RelPath;
+use crate::digest::{Algorithm, Hasher};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -7,9 +7,9 @@
 //! and the `readback-slow` threshold as lines, so a failing region of a disk shows as a
 //! dip. Renderers are pure functions returning bytes (STYLE.md habit 14).
 
+use crate::readback::model::{FileRow, Report};
 use crate::report::csv::{BOM, cell};
 use crate::report::markup::escape;
-use crate::readback::model::{FileRow, Report};
 use std::fmt::Write;
 
 const CSS: &str = include_str!("../report/html.css");

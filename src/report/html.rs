@@ -10,8 +10,8 @@
 
 use super::markup::escape;
 use super::model::{Report, SamplePage, Verdict};
-use crate::inspect::facts::Format;
 use crate::finding::Finding;
+use crate::inspect::facts::Format;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

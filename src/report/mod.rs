@@ -13,6 +13,7 @@ pub mod markup;
 pub mod model;
 pub mod sample;
 pub mod spool;
+pub mod tally;
 pub mod thumbs;
 
 use crate::finding::{Finding, Severity};
@@ -42,7 +43,7 @@ pub struct Streamed {
     /// Every finding, in report order.
     pub findings: Vec<Finding>,
     /// The stream's counts.
-    pub tally: crate::check::stream::Tally,
+    pub tally: tally::Tally,
     /// `files[]`.
     pub files: model::Files,
     /// The sample: how it was seeded (seed, source), its population and the pages drawn.

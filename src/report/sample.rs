@@ -11,9 +11,6 @@ use super::model::SamplePage;
 use crate::report::spool::Spooled;
 use sha2::{Digest, Sha256};
 
-/// The rate used when the profile sets none: 5% of page files.
-pub const DEFAULT_RATE: f64 = 0.05;
-
 /// Indices (ascending) of the paths drawn at `rate` with `seed`. Draws
 /// `ceil(len × rate)` paths, at least one when there is any path and the rate is above
 /// zero, never more than there are.

@@ -19,10 +19,10 @@
 //! page to reduce the non-JPEG pages and 1 ms to encode and spool each thumbnail, +17%
 //! CPU over a check without them; its thumbnails averaged 1.6 KB.
 
-use crate::inspect::facts::Inspection;
-use crate::inspect::ReducedImage;
-use crate::output::AppendLog;
 use crate::delivery::relpath::RelPath;
+use crate::inspect::ReducedImage;
+use crate::inspect::facts::Inspection;
+use crate::output::AppendLog;
 use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufReader, Read};

@@ -3,9 +3,9 @@
 //! file-name-encoding, file-symlink, file-changed)
 
 use super::{Context, Out};
-use crate::inspect::facts::{Inspection, ReadErrorKind};
 use crate::delivery::plan::{Item, Role};
 use crate::delivery::walk::Kind;
+use crate::inspect::facts::{Inspection, ReadErrorKind};
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for e in &ctx.plan.walk_errors {

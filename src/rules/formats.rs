@@ -3,8 +3,8 @@
 //! format-extension-mismatch, resolution-low, resolution-missing)
 
 use super::{Context, Out};
-use crate::inspect::facts::{Format, Inspection, PageFacts};
 use crate::delivery::plan::Item;
+use crate::inspect::facts::{Format, Inspection, PageFacts};
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for (item, facts) in ctx.items() {

@@ -10,12 +10,12 @@
 //! letter case never match, since on a case-sensitive file system they are two files.
 
 use super::{Context, Out};
-use crate::digest::Algorithm;
-use crate::inspect::facts::Inspection;
-use crate::manifest::{self, Manifest};
 use crate::delivery::plan::{Item, Role};
 use crate::delivery::relpath::RelPath;
 use crate::delivery::walk::Kind;
+use crate::digest::Algorithm;
+use crate::inspect::facts::Inspection;
+use crate::manifest::{self, Manifest};
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 

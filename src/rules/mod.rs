@@ -5,7 +5,6 @@
 //! plan, and splitting them would repeat it). Every rule reports through [`Out`], which
 //! applies the profile's severity and drops silenced rules, so no rule can forget to.
 
-
 mod catalogue;
 mod colour;
 mod files;
@@ -19,12 +18,12 @@ mod records;
 pub(crate) use records::delivered_pages;
 
 use crate::catalogue::Catalogue;
-use crate::inspect::facts::Inspection;
-use crate::finding::{self, Finding, Severity};
-use crate::manifest::Manifest;
 use crate::delivery::plan::{Item, Plan};
-use crate::profile::Profile;
 use crate::delivery::relpath::RelPath;
+use crate::finding::{self, Finding, Severity};
+use crate::inspect::facts::Inspection;
+use crate::manifest::Manifest;
+use crate::profile::Profile;
 
 /// Everything the rules may look at: the inputs, and one group of entries with their
 /// facts (see [`Judge`]).

@@ -6,8 +6,8 @@
 //! at on the contact sheet.
 
 use super::{Context, Out};
-use crate::inspect::facts::{Inspection, PageFacts};
 use crate::delivery::plan::Item;
+use crate::inspect::facts::{Inspection, PageFacts};
 use crate::inspect::quality::{PageQuality, QualityLimits};
 
 /// One measured page: its file, the file's facts, the page.

@@ -5,11 +5,10 @@
 //! stock tool verifies it (`minisign -Vm report.json -p key.pub`). The crypto is the
 //! `minisign` crate's, by minisign's author; nothing here is hand-rolled. Each party signs
 //! the same report.json into its own file (`report.json.minisig`,
-//! `report.json.NAME.minisig`, see [`crate::bundle::signature_name`]); a
+//! `report.json.NAME.minisig`, named by the bundle); a
 //! signature file is never silently replaced by another key's.
 
 use super::{Algorithm, KeyFiles, new_password, password, write_new};
-use crate::bundle::{self, REPORT_JSON};
 use anyhow::{Context, bail};
 use minisign::{KeyPair, PublicKey, PublicKeyBox, SecretKey, SignatureBox};
 use std::path::{Path, PathBuf};
@@ -74,19 +73,17 @@ pub fn load_public_key(path: &Path) -> anyhow::Result<PublicKey> {
         .map_err(|e| anyhow::anyhow!("'{}' is not a minisign public key: {e}", path.display()))
 }
 
-/// Signs report.json (the open `report`, read from its start) and writes the signature
-/// into `dir` as the file of `signer`. Refuses to replace that file if another key signed
-/// it.
+/// Signs `file` (the open `report`, read from its start, named `file` in the signed
+/// comment) as `signer` and writes the signature to `path`. Refuses to replace that file
+/// if another key signed it.
 pub fn sign_into(
-    dir: &Path,
-    signer: Option<&str>,
+    path: &Path,
+    (file, signer): (&str, Option<&str>),
     key: &SecretKey,
     report: &std::fs::File,
 ) -> anyhow::Result<PathBuf> {
-    bundle::check_signer("signature name", signer)?;
-    let path = dir.join(bundle::signature_name(signer, Algorithm::Minisign));
     let id = key_id(key.keynum());
-    if let Ok(old) = SignatureBox::from_file(&path) {
+    if let Ok(old) = SignatureBox::from_file(path) {
         let old_id = key_id(old.keynum());
         if old_id != id {
             bail!(
@@ -96,15 +93,15 @@ pub fn sign_into(
             );
         }
     }
-    let comment = trusted_comment(signer, &verdict(super::from_start(report)?));
+    let comment = trusted_comment(file, signer, &verdict(super::from_start(report)?));
     let pk = PublicKey::from_secret_key(key).map_err(|e| anyhow::anyhow!("key: {e}"))?;
     let untrusted = format!("signature from vouch secret key {id}");
     // minisign signs the BLAKE2b-512 prehash of what the reader gives: streamed.
     let data = super::from_start(report)?;
     let sig = minisign::sign(Some(&pk), key, data, Some(&comment), Some(&untrusted))
         .map_err(|e| anyhow::anyhow!("signing '{}': {e}", path.display()))?;
-    crate::output::write_atomic(&path, sig.into_string().as_bytes())?;
-    Ok(path)
+    crate::output::write_atomic(path, sig.into_string().as_bytes())?;
+    Ok(path.to_path_buf())
 }
 
 /// The report's `verdict`, or `unknown`; parsed by streaming, other fields skipped.
@@ -120,10 +117,10 @@ fn verdict(report: impl std::io::Read) -> String {
 }
 
 /// The trusted comment (signed, printed by `minisign -V`): when, what, who, which verdict.
-fn trusted_comment(signer: Option<&str>, verdict: &str) -> String {
+fn trusted_comment(file: &str, signer: Option<&str>, verdict: &str) -> String {
     let now = jiff::Timestamp::now();
     format!(
-        "timestamp:{}\tfile:{REPORT_JSON}\tsigner:{}\tverdict:{verdict}\ttime:{}",
+        "timestamp:{}\tfile:{file}\tsigner:{}\tverdict:{verdict}\ttime:{}",
         now.as_second(),
         signer.unwrap_or("first"),
         now.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -14,7 +14,6 @@ pub mod minisign;
 pub mod sm2;
 
 pub use self::minisign::{key_id, load_public_key, load_secret_key, sign_into};
-use crate::bundle;
 use anyhow::{Context, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -64,7 +63,7 @@ fn new_key_paths<const N: usize>(
     name: &str,
     exts: [&str; N],
 ) -> anyhow::Result<[PathBuf; N]> {
-    bundle::check_signer("key name", Some(name))?;
+    check_signer("key name", Some(name))?;
     let paths = exts.map(|ext| dir.join(format!("{name}.{ext}")));
     if let Some(p) = paths.iter().find(|p| p.exists()) {
         bail!("'{}' exists; vouch never overwrites a key: choose --name or --out-dir", p.display());
@@ -143,6 +142,16 @@ pub enum SigningKey {
     Sm2(Box<::sm2::dsa::SigningKey>),
 }
 
+impl SigningKey {
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            SigningKey::Minisign(_) => Algorithm::Minisign,
+            SigningKey::Sm2(_) => Algorithm::Sm2,
+        }
+    }
+}
+
 /// Whether a key file is PEM (an SM2 key) rather than minisign's text format.
 fn is_pem(text: &str) -> bool {
     text.trim_start().starts_with("-----BEGIN ")
@@ -189,20 +198,6 @@ pub fn load_verifying_key(path: &Path) -> anyhow::Result<PublicKey> {
     }
 }
 
-/// Signs report.json (the open `report`, read from its start) with `key` into `dir`, as
-/// the signature file of `signer` for the key's algorithm.
-pub fn sign_with(
-    dir: &Path,
-    signer: Option<&str>,
-    key: &SigningKey,
-    report: &std::fs::File,
-) -> anyhow::Result<PathBuf> {
-    match key {
-        SigningKey::Minisign(k) => minisign::sign_into(dir, signer, k, report),
-        SigningKey::Sm2(k) => sm2::sign_into(dir, signer, k, report),
-    }
-}
-
 /// Reads an open report.json from its start, buffered; each signature or check streams
 /// through it again (issue #7: never all in memory).
 pub(crate) fn from_start(
@@ -213,23 +208,17 @@ pub(crate) fn from_start(
     Ok(std::io::BufReader::with_capacity(64 * 1024, file))
 }
 
-/// `vouch sign DIR`: signs an existing bundle after checking that every file still
-/// matches report.json's hash list (a changed bundle is never signed). The hash list and
-/// the signature come from the same open file.
-pub fn sign_bundle(dir: &Path, key_path: &Path, signer: Option<&str>) -> anyhow::Result<PathBuf> {
-    let report = crate::bundle::verify::open_report(dir)?;
-    let failed: Vec<String> = crate::bundle::verify::check_hashes(dir, &report)
-        .into_iter()
-        .filter(|c| !c.ok)
-        .map(|c| format!("{}: {}", c.name, c.detail))
-        .collect();
-    if !failed.is_empty() {
-        bail!(
-            "refusing to sign '{}': the bundle does not match its hash list ({})",
-            dir.display(),
-            failed.join("; ")
-        );
+/// A signer name usable in a file name: 1–64 of `A-Z a-z 0-9 _ -`.
+pub fn is_valid_signer(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Refuses a signer (or key) name that [`is_valid_signer`] refuses; `what` names it in
+/// the error (`--signature-name`, `signature name`, `key name`).
+pub fn check_signer(what: &str, name: Option<&str>) -> anyhow::Result<()> {
+    match name.filter(|n| !is_valid_signer(n)) {
+        Some(name) => anyhow::bail!("{what} '{name}' must be 1–64 of A-Z a-z 0-9 _ -"),
+        None => Ok(()),
     }
-    let key = load_signing_key(key_path)?;
-    sign_with(dir, signer, &key, &report)
 }

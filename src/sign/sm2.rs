@@ -12,7 +12,6 @@
 //! The crypto is the RustCrypto `sm2` and `pkcs8` crates'; nothing here is hand-rolled.
 
 use super::{Algorithm, KeyFiles, new_password, password, write_new};
-use crate::bundle;
 use anyhow::{Context, bail};
 use pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use sha2::{Digest, Sha256};
@@ -170,20 +169,13 @@ fn message_hash(
     }
 }
 
-/// Signs report.json (the open `report`) into `dir` as `signer`'s SM2 signature file. An
+/// Signs report.json (the open `report`) into the SM2 signature file `path`. An
 /// existing file there is replaced only if this key signed this report.json in it;
 /// anything else (another party's signature, a stale one) is refused, never overwritten
 /// silently.
-pub fn sign_into(
-    dir: &Path,
-    signer: Option<&str>,
-    key: &SigningKey,
-    report: &std::fs::File,
-) -> anyhow::Result<PathBuf> {
-    bundle::check_signer("signature name", signer)?;
-    let path = dir.join(bundle::signature_name(signer, Algorithm::Sm2));
+pub fn sign_into(path: &Path, key: &SigningKey, report: &std::fs::File) -> anyhow::Result<PathBuf> {
     let pk = PublicKey::from(key.verifying_key());
-    if let Ok(old) = std::fs::read(&path)
+    if let Ok(old) = std::fs::read(path)
         && verify(&pk, super::from_start(report)?, &old).is_err()
     {
         bail!(
@@ -196,8 +188,8 @@ pub fn sign_into(
     }
     let sig = sign(key, super::from_start(report)?)
         .with_context(|| format!("signing '{}'", path.display()))?;
-    crate::output::write_atomic(&path, &sig)?;
-    Ok(path)
+    crate::output::write_atomic(path, &sig)?;
+    Ok(path.to_path_buf())
 }
 
 #[cfg(test)]

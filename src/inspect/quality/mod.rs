@@ -22,8 +22,8 @@ pub use blur::{AcStats, EDGE_LOW, LOW_END, MID_END};
 pub use limits::{QualityLimits, QualityToml};
 pub use phash::hamming;
 
-use crate::inspect::facts::PageFacts;
 use crate::inspect::ReducedImage;
+use crate::inspect::facts::PageFacts;
 use serde::{Deserialize, Serialize};
 
 /// Smallest reduced image (pixels on its shorter side) the measures are taken on: below

@@ -5,8 +5,8 @@
 //! Chinese-locale Windows needs to read it as UTF-8; cells that Excel would run as a
 //! formula are neutralised as in findings.csv.
 
-use super::{Entry, Event};
-use crate::readback::due;
+use super::due;
+use crate::ledger::{Entry, Event};
 use crate::profile::readback::Readback;
 use crate::report::csv::{BOM, cell};
 
