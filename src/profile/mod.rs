@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Built-in profiles: (name, TOML source).
-pub const BUILTIN: &[(&str, &str)] = &[("dat31", include_str!("../profiles/dat31.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[("dat31", include_str!("../../profiles/dat31.toml"))];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
