@@ -16,6 +16,7 @@ mod interrupt;
 mod io_threads;
 mod manifests;
 mod media;
+mod profiles;
 mod quality;
 mod report;
 mod resume;
