@@ -50,3 +50,140 @@ fn the_labelled_set_is_what_it_claims() {
         );
     }
 }
+
+/// Pages for the contrast test (issue #15), drawn here rather than by the labelled set's
+/// generator: text as short strokes of a given width (2 px is a thin pen at 200 dpi) in
+/// lines, on an evenly toned sheet; `lines` of them from the top (3 and a title: a sparse
+/// page). (width, height) 960 × 1360 px, A5-ish at 200 dpi.
+mod contrast_pages {
+    use crate::support::generate::encode::Rng;
+
+    pub const W: u32 = 960;
+    pub const H: u32 = 1360;
+
+    /// Grey pixels: paper `paper`, ink `ink`, strokes `stroke` px wide, `lines` lines.
+    pub fn text(seed: u64, paper: u8, ink: u8, stroke: u32, lines: u32) -> Vec<u8> {
+        let mut rng = Rng::new(seed);
+        let mut px = vec![paper; (W * H) as usize];
+        let mut put = |x: u32, y: u32| px[(y * W + x) as usize] = ink;
+        for line in 0..lines {
+            let top = 120 + line * 44;
+            let mut x = 100;
+            while x < W - 140 && top + 30 < H - 100 {
+                // A character: a vertical stroke, a horizontal one, sometimes a diagonal.
+                let (cw, ch) = (14 + rng.below(10) as u32, 24);
+                for dy in 0..ch {
+                    for dx in 0..stroke {
+                        put(x + dx, top + dy);
+                        put(x + cw - stroke + dx, top + dy * rng.below(2) as u32);
+                    }
+                }
+                for dx in 0..cw {
+                    for dy in 0..stroke {
+                        put(x + dx, top + ch / 2 + dy);
+                        put(x + dx, top + dy + rng.below(3) as u32 * 10);
+                    }
+                }
+                x += cw + 8 + if rng.below(6) == 0 { 20 } else { 0 };
+            }
+        }
+        px
+    }
+
+    /// Baseline JPEG (grey, or colour with a faint paper tint) at 200 dpi.
+    pub fn jpeg(grey: &[u8], colour: bool, quality: u8) -> Vec<u8> {
+        use image::codecs::jpeg::{JpegEncoder, PixelDensity};
+        let mut out = Vec::new();
+        let mut enc = JpegEncoder::new_with_quality(&mut out, quality);
+        enc.set_pixel_density(PixelDensity::dpi(200));
+        let rgb: Vec<u8>;
+        let (data, kind) = if colour {
+            rgb = grey.iter().flat_map(|&v| [v, v, v.saturating_sub(8)]).collect();
+            (&rgb[..], image::ExtendedColorType::Rgb8)
+        } else {
+            (grey, image::ExtendedColorType::L8)
+        };
+        enc.encode(data, W, H, kind).unwrap();
+        out
+    }
+}
+
+#[test]
+fn thin_sparse_and_g4_pages_are_accepted_and_a_flat_or_grey_page_is_not() {
+    use crate::support::generate::encode::g4_tiff_sized;
+    use crate::util::{EXIT_ACCEPTED, findings};
+    use contrast_pages::{H, W, jpeg, text};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("delivery");
+    let pages: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("T-1", "jpg", jpeg(&text(1, 248, 22, 2, 24), false, 85)),
+        ("T-2", "jpg", jpeg(&text(2, 245, 30, 3, 24), true, 75)),
+        ("T-3", "jpg", jpeg(&text(3, 250, 20, 2, 4), false, 90)),
+        ("T-4", "jpg", jpeg(&text(4, 240, 40, 4, 4), true, 80)),
+        ("T-5", "tif", g4_tiff_sized(&text(5, 255, 0, 2, 24), (W, H), 200)),
+        ("T-6", "tif", g4_tiff_sized(&text(6, 255, 0, 3, 4), (W, H), 200)),
+        // Defects: a squeezed histogram (ink and paper within 150..205), grey paper.
+        ("D-1", "jpg", jpeg(&text(7, 205, 150, 3, 24), false, 85)),
+        ("D-2", "jpg", jpeg(&text(8, 120, 20, 2, 24), false, 85)),
+    ];
+    let mut catalogue = String::from("档号,题名,页数\n");
+    for (code, ext, bytes) in &pages {
+        std::fs::create_dir_all(root.join(code)).unwrap();
+        std::fs::write(root.join(code).join(format!("001.{ext}")), bytes).unwrap();
+        catalogue += &format!("{code},页,1\n");
+    }
+    let cat = dir.path().join("catalogue.csv");
+    std::fs::write(&cat, catalogue).unwrap();
+    let run = |skip_defects: bool| {
+        if skip_defects {
+            for d in ["D-1", "D-2"] {
+                let _ = std::fs::rename(root.join(d), dir.path().join(d));
+            }
+        } else {
+            for d in ["D-1", "D-2"] {
+                let _ = std::fs::rename(dir.path().join(d), root.join(d));
+            }
+        }
+        let cat_now = if skip_defects {
+            let clean: String = std::fs::read_to_string(&cat)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with("D-"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let p = dir.path().join("clean.csv");
+            std::fs::write(&p, clean).unwrap();
+            p
+        } else {
+            cat.clone()
+        };
+        let mut args = vec!["check".into(), root.clone().into_os_string()];
+        args.extend(["--catalogue".into(), cat_now.into_os_string()]);
+        args.extend(["--profile", "dat31", "--format", "json"].map(Into::into));
+        vouch(args)
+    };
+    let clean = run(true);
+    clean.assert_code(EXIT_ACCEPTED);
+    let report = clean.json();
+    let got: Vec<String> =
+        findings(&report).iter().map(|f| format!("{} {:?}", f.rule, f.path)).collect();
+    let quality: Vec<&String> = got.iter().filter(|f| f.starts_with("image-")).collect();
+    assert!(quality.is_empty(), "clean pages raised {quality:?}\n{}", clean.stdout);
+    // Every clean page was measured; a dense page (T-1, T-2, T-5) with its full contrast
+    // whatever the stroke width, a sparse one with full contrast or none.
+    for f in report["files"].as_array().unwrap() {
+        let q = &f["page_facts"][0]["quality"];
+        let (path, c) = (f["path"].as_str().unwrap(), q["contrast"].as_u64());
+        let dense = ["T-1/", "T-2/", "T-5/"].iter().any(|p| path.starts_with(p));
+        assert!(q["paper"].as_u64().is_some(), "{path}: not measured");
+        assert!(if dense { c >= Some(150) } else { c.is_none_or(|c| c >= 150) }, "{path}: {q}");
+    }
+    let defects = run(false);
+    let report = defects.json();
+    let exposure: Vec<String> = findings(&report)
+        .into_iter()
+        .filter(|f| f.rule == "image-exposure")
+        .map(|f| f.path.unwrap_or_default())
+        .collect();
+    assert_eq!(exposure, ["D-1/001.jpg", "D-2/001.jpg"], "{}", defects.stdout);
+}

@@ -17,7 +17,7 @@ mod ofd;
 mod pdf;
 mod pdf_scan;
 mod png;
-mod reduce;
+pub(crate) mod reduce;
 mod sniff;
 mod tiff;
 mod tiff_codecs;
@@ -187,6 +187,10 @@ fn measure_quality(inspection: &mut Inspection) {
         if let Some(page) = inspection.pages.iter_mut().find(|p| p.page == *n) {
             page.quality = guarded(|| crate::quality::measure(img, page)).ok().flatten();
         }
+    }
+    // What only the measures need is not kept for the thumbnails.
+    for (_, img) in &mut inspection.reduced {
+        (img.darkest, img.block_variance) = (None, None);
     }
 }
 
