@@ -23,7 +23,8 @@ pub struct ReducedImage {
     /// Where the ink is darkest (issue #15): for a page reduced from its pixels, the
     /// darkest sample of each 8×8 block (same grid as `pixels`), so a 2 px stroke keeps
     /// its darkness however much paper its block holds; `None` where the decoder had
-    /// only block means (a JPEG chunk inside a TIFF or PDF, planar colour).
+    /// only block means (a JPEG, whose blocks have `block_variance` instead; JPEG chunks
+    /// inside a TIFF; planar colour).
     pub darkest: Option<Vec<u8>>,
     /// For a baseline JPEG: the pixel variance of the sampled luma blocks that hold
     /// something (index in `pixels`, variance), from their AC coefficients (the

@@ -16,8 +16,9 @@
 //! pixels, or, for a JPEG, from its mean `m` and pixel variance `v` (from the AC
 //! coefficients): for paper `P` and ink covering any fraction `f` of the block,
 //! `P − m = f·d` and `v = f(1 − f)·d²`, so `d = (P − m) + v / (P − m)` whatever the
-//! stroke width. The contrast is the median darkness over the ink blocks, so it does not
-//! depend on how much ink the page holds either; a page with fewer than
+//! stroke width. The contrast is the 90th percentile of the darkness over the ink blocks:
+//! the darkest ink the page holds, so it depends neither on how much ink there is nor on
+//! faint content beside the text (bleed-through, pencil, a red seal); with fewer than
 //! [`MIN_INK_BLOCKS`] ink blocks has no contrast measure (little ink is not low contrast).
 //! What it is meant to catch is a mis-set scanner: clipped highlights, a squeezed
 //! histogram (ink that cannot get dark).
@@ -70,8 +71,8 @@ pub(super) fn ink(map: &PaperMap, area: usize) -> Ink {
     Ink { percent: 100.0 * f64::from(count) / area.max(1) as f64 }
 }
 
-/// The median darkness of the ink below its local paper, over the blocks that hold ink
-/// (see the module docs); `None` without the evidence (block means only) or with fewer
+/// The 90th percentile of the darkness of the ink below its local paper, over the blocks
+/// that hold ink (see the module docs); `None` without the evidence (block means only) or with fewer
 /// than [`MIN_INK_BLOCKS`] ink blocks.
 pub(super) fn contrast(img: &ReducedImage, map: &PaperMap) -> Option<u8> {
     let (w, r) = (img.width as usize, map.rect());
@@ -107,8 +108,8 @@ pub(super) fn contrast(img: &ReducedImage, map: &PaperMap) -> Option<u8> {
     if dark.len() < MIN_INK_BLOCKS {
         return None;
     }
-    let mid = dark.len() / 2;
-    Some(*dark.select_nth_unstable(mid).1)
+    let at = dark.len() * 9 / 10;
+    Some(*dark.select_nth_unstable(at).1)
 }
 
 #[cfg(test)]

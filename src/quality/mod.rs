@@ -54,7 +54,7 @@ pub struct PageQuality {
     pub border_mm: Option<[f64; 4]>,
     /// Paper level (90th percentile grey, 0 black to 255 white) inside any border.
     pub paper: u8,
-    /// How far the ink lies below its local paper, where it is darkest: the median over
+    /// How far the ink lies below its local paper, where it is darkest: the 90th percentile over
     /// the blocks that hold ink of each block's darkest sample (a JPEG: estimated from
     /// its mean and AC variance), so stroke width and ink coverage do not change it.
     /// Absent where the page has too little ink to tell, or the decoder kept block
