@@ -177,6 +177,10 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     if opts.quality {
         measure_quality(&mut inspection);
     }
+    // What only the measures need is not kept for the thumbnails.
+    for (_, img) in &mut inspection.reduced {
+        (img.darkest, img.block_variance) = (None, None);
+    }
     inspection
 }
 
@@ -187,10 +191,6 @@ fn measure_quality(inspection: &mut Inspection) {
         if let Some(page) = inspection.pages.iter_mut().find(|p| p.page == *n) {
             page.quality = guarded(|| crate::quality::measure(img, page)).ok().flatten();
         }
-    }
-    // What only the measures need is not kept for the thumbnails.
-    for (_, img) in &mut inspection.reduced {
-        (img.darkest, img.block_variance) = (None, None);
     }
 }
 
