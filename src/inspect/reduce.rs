@@ -376,6 +376,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn each_block_keeps_its_darkest_sample_unless_given_block_means_only() {
+        // One 2 px stroke of 20 in the first block of a 16 × 8 page of 240.
+        let mut px = vec![240u8; 16 * 8];
+        for y in 0..8 {
+            px[y * 16 + 3..y * 16 + 5].fill(20);
+        }
+        let r = reduce_grey(16, 8, &px);
+        assert_eq!((r.pixels.clone(), r.darkest), (vec![185, 240], Some(vec![20, 240])));
+        let mut r = Reducer::new(16, 8);
+        r.add_reduced(0, 0, &ReducedImage::new(2, 1, vec![185, 240]));
+        assert_eq!(r.finish().darkest, None);
+        let mut r = Reducer::new(16, 8);
+        r.add_weighted(0, 1, 0, &[0; 16], 128);
+        assert_eq!(r.finish().darkest, None, "a plane's share is not a sample");
+    }
+
+    #[test]
     fn rows_may_start_anywhere_and_skip_columns() {
         let mut r = Reducer::new(16, 1);
         r.add_row(0, 1, 0, &[255; 3]);
@@ -467,7 +484,9 @@ pub(crate) mod tests {
         )))
         .unwrap();
         let tiff::decoder::DecodingResult::U8(full) = d.read_image().unwrap() else { panic!() };
-        let truth = reduce_grey(240, 320, &full);
+        // An inspection keeps block means only (the darkest samples serve the measures
+        // and are dropped after them).
+        let truth = ReducedImage { darkest: None, ..reduce_grey(240, 320, &full) };
         assert_eq!((truth.width, truth.height), (30, 40));
         assert_eq!(reduced("deflate-grey-300dpi.tif", 1), truth);
         for (name, page) in GREY_PAGE {
