@@ -25,12 +25,16 @@ struct Cli {
     /// Also print every page's labels and measures.
     #[arg(long)]
     pages: bool,
+    /// The held-out half (pages no threshold was fitted on) instead of the fitted one.
+    #[arg(long)]
+    held_out: bool,
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
     ensure!(!cli.out.exists(), "{} exists", cli.out.display());
-    let set = quality_set::generate(&cli.out, &quality_set::specs())?;
+    let specs = if cli.held_out { quality_set::held_out() } else { quality_set::specs() };
+    let set = quality_set::generate(&cli.out, &specs)?;
     let output = std::process::Command::new(&cli.vouch)
         .arg("check")
         .arg(&set.delivery)
@@ -46,9 +50,11 @@ fn main() -> Result<()> {
         for p in &set.pages {
             let q = quality_set::quality(&report, &p.path).cloned().unwrap_or_default();
             println!(
-                "{} {:?} skew {} {:?} {q}",
+                "{} {:?} {:?} {} dpi skew {} {:?} {q}",
                 p.path,
                 p.spec.content,
+                p.spec.mode,
+                p.spec.dpi,
                 p.spec.skew,
                 p.spec.expected()
             );

@@ -201,7 +201,7 @@ fn fingerprint(cfg: &Config, catalogue: &Catalogue, algorithms: &BTreeSet<Algori
     let text = format!(
         "vouch {}\nprofile {}\ncatalogue {}\nitems {items}\nalgorithms {}\ndepth {:?}",
         env!("CARGO_PKG_VERSION"),
-        cfg.profile.sha256,
+        cfg.profile.effective_sha256,
         catalogue.sha256,
         algs.join(","),
         cfg.depth

@@ -103,7 +103,7 @@ fn quality(q: &crate::inspect::quality::PageQuality) -> String {
         round(q.ink_percent),
         opt(q.sharpness),
         q.paper,
-        q.contrast
+        q.contrast.map_or_else(|| "-".into(), |c| c.to_string())
     )
 }
 

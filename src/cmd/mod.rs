@@ -231,8 +231,8 @@ fn rules_command(args: RulesArgs) -> anyhow::Result<Code> {
 
 fn profiles_command(args: ProfilesArgs) -> anyhow::Result<Code> {
     if let Some(name) = args.show {
-        let Some((_, src)) = BUILTIN.iter().find(|(n, _)| *n == name) else {
-            let names: Vec<_> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        let Some((_, src, _)) = BUILTIN.iter().find(|(n, ..)| *n == name) else {
+            let names: Vec<_> = BUILTIN.iter().map(|(n, ..)| *n).collect();
             bail!("no built-in profile '{name}'; built-in profiles: {}", names.join(", "));
         };
         print(src.as_bytes())?;
@@ -240,9 +240,9 @@ fn profiles_command(args: ProfilesArgs) -> anyhow::Result<Code> {
     }
     let mut s =
         String::from("built-in profiles (use with --profile NAME; --show NAME prints one):\n");
-    for (name, _) in BUILTIN {
+    for (name, _, differs) in BUILTIN {
         let p = Profile::load(name)?;
-        s += &format!("  {name:<10} {}\n", p.title);
+        s += &format!("  {name:<10} {}\n  {:<10} {differs}\n", p.title, "");
     }
     print(s.as_bytes())?;
     Ok(Code::Accepted)

@@ -210,6 +210,8 @@ fn build(s: &Setup, args: &SampleArgs, time: String, t: Tested) -> Report {
             name: s.profile.name.clone(),
             origin: s.profile.origin.clone(),
             sha256: s.profile.sha256.clone(),
+            extends: s.profile.extends.clone(),
+            effective_sha256: s.profile.effective_sha256.clone(),
         },
         sample: t.sample,
         reading: t.reading,

@@ -398,7 +398,7 @@ impl<'a> Bits<'a> {
         &mut self,
         t: &Huffman,
         q: &[u16; 64],
-    ) -> Result<(u64, u64), Short> {
+    ) -> Result<(u64, u64, u64), Short> {
         use crate::inspect::quality::{LOW_END, MID_END};
         // Band of each zigzag index: 0 none, 1 low, 2 mid (branch-free accumulation).
         const BAND: [usize; 64] = {
@@ -413,6 +413,8 @@ impl<'a> Bits<'a> {
         let (mut acc, mut n) = (self.acc, self.n);
         let mut k = 1u32;
         let mut sums = [0u64; 3];
+        // Energy of all 63 AC coefficients: 64 × the block's pixel variance (issue #15).
+        let mut energy = 0u64;
         let res = loop {
             if n < 32 {
                 (self.acc, self.n) = (acc, n);
@@ -426,12 +428,18 @@ impl<'a> Bits<'a> {
             let v = ((acc >> (64 - len)) as u32) & mask;
             let mag = if (v << 1) > mask { v } else { mask - v };
             let at = ((k + step - 1) as usize).min(63);
-            sums[BAND[at]] += u64::from(mag) * u64::from(q[at]);
+            let value = u64::from(mag) * u64::from(q[at]);
+            sums[BAND[at]] += value;
+            energy += value * value;
             acc = acc.wrapping_shl(e);
             n -= len;
             k += step;
             if k >= 64 {
-                break if k == 64 || k >= EOB { Ok((sums[1], sums[2])) } else { Err(Short) };
+                break if k == 64 || k >= EOB {
+                    Ok((sums[1], sums[2], energy))
+                } else {
+                    Err(Short)
+                };
             }
         };
         (self.acc, self.n) = (acc, n);

@@ -69,7 +69,14 @@ struct Coverage {
     dc: Option<Vec<i32>>,
     /// AC statistics of the first component's edge blocks, if wanted (baseline only).
     ac: Option<AcStats>,
+    /// (block index, pixel variance) of the sampled luma blocks with at least
+    /// [`MIN_VARIANCE`], if wanted (baseline only; see `ReducedImage::block_variance`).
+    variance: Option<Vec<(u32, u32)>>,
 }
+
+/// Least pixel variance (a standard deviation of 4 grey levels) for a sampled block's
+/// variance to be kept: below it the block is paper and noise.
+const MIN_VARIANCE: u64 = 16;
 
 /// Definitions that marker segments set and later scans use.
 #[derive(Default)]
@@ -152,6 +159,7 @@ pub(crate) fn verify_with(
                     q: vec![None; n],
                     dc: reduced.then(|| vec![0; f.comps[0].bw * f.comps[0].bh]),
                     ac: (reduced && ac_stats && !f.progressive).then(AcStats::default),
+                    variance: (reduced && ac_stats && !f.progressive).then(Vec::new),
                 });
                 frame = Some(f);
             }
@@ -184,7 +192,12 @@ pub(crate) fn verify_with(
     };
     complete(&f, &c)?;
     let q0 = c.q[0].map_or(1, |q| q[0]);
-    Ok(c.dc.map(|dc| ReducedImage { sharpness: c.ac, ..reduce(&f.comps[0], &dc, q0) }))
+    let (ac, variance) = (c.ac, c.variance);
+    Ok(c.dc.map(|dc| ReducedImage {
+        sharpness: ac,
+        block_variance: variance,
+        ..reduce(&f.comps[0], &dc, q0)
+    }))
 }
 
 /// Pixels from DC coefficients: `DC × Q / 8 + 128`, rounded as libjpeg's 1×1 IDCT. A DC

@@ -20,7 +20,7 @@ mod pdf;
 mod pdf_scan;
 mod png;
 pub mod quality;
-mod reduce;
+pub(crate) mod reduce;
 mod sniff;
 mod tiff;
 mod tiff_codecs;
@@ -179,6 +179,10 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     inspection.reduced = decoded.reduced;
     if opts.quality {
         measure_quality(&mut inspection);
+    }
+    // What only the measures need is not kept for the thumbnails.
+    for (_, img) in &mut inspection.reduced {
+        (img.darkest, img.block_variance) = (None, None);
     }
     inspection
 }

@@ -20,6 +20,16 @@ pub struct ReducedImage {
     /// For a baseline JPEG walked with quality measures on: AC statistics of its luma
     /// edge blocks, the evidence of blur that 1/8 scale cannot show (issue #10).
     pub sharpness: Option<crate::inspect::quality::AcStats>,
+    /// Where the ink is darkest (issue #15): for a page reduced from its pixels, the
+    /// darkest sample of each 8×8 block (same grid as `pixels`), so a 2 px stroke keeps
+    /// its darkness however much paper its block holds; `None` where the decoder had
+    /// only block means (a JPEG, whose blocks have `block_variance` instead; JPEG chunks
+    /// inside a TIFF; planar colour).
+    pub darkest: Option<Vec<u8>>,
+    /// For a baseline JPEG: the pixel variance of the sampled luma blocks that hold
+    /// something (index in `pixels`, variance), from their AC coefficients (the
+    /// transform is orthonormal: the AC energy over 64 is the variance).
+    pub block_variance: Option<Vec<(u32, u32)>>,
 }
 
 impl ReducedImage {
@@ -27,7 +37,7 @@ impl ReducedImage {
     /// images only through this, so fields added later get their defaults in one place.
     pub fn new(width: u32, height: u32, pixels: Vec<u8>) -> ReducedImage {
         debug_assert_eq!(pixels.len() as u64, u64::from(width) * u64::from(height));
-        ReducedImage { width, height, pixels, sharpness: None }
+        ReducedImage { width, height, pixels, sharpness: None, darkest: None, block_variance: None }
     }
 }
 
@@ -44,13 +54,17 @@ pub(crate) struct Reducer {
     width: u32,
     height: u32,
     sums: Vec<u32>,
+    /// The darkest sample of each block (see [`ReducedImage::darkest`]).
+    mins: Vec<u8>,
+    /// Whether `mins` holds real samples (false once a plane or a reduced tile came in).
+    exact: bool,
 }
 
 impl Reducer {
     /// A reducer for a `width` × `height` page (either may be 0: an empty image).
     pub(crate) fn new(width: u32, height: u32) -> Reducer {
         let cells = width.div_ceil(SCALE) as usize * height.div_ceil(SCALE) as usize;
-        Reducer { width, height, sums: vec![0; cells] }
+        Reducer { width, height, sums: vec![0; cells], mins: vec![255; cells], exact: true }
     }
 
     fn bw(&self) -> usize {
@@ -69,8 +83,10 @@ impl Reducer {
         if y >= self.height || weight == 0 {
             return;
         }
+        self.exact &= weight == 256;
         let (bw, row) = (self.bw(), (y / SCALE) as usize);
         let cells = &mut self.sums[row * bw..(row + 1) * bw];
+        let mins = &mut self.mins[row * bw..(row + 1) * bw];
         if step <= 1 {
             // The common case, block by block rather than pixel by pixel.
             let (start, width) = (x0 as usize, self.width as usize);
@@ -83,8 +99,11 @@ impl Reducer {
                     continue;
                 }
                 let sum: u32 = part.iter().map(|&v| u32::from(v)).sum();
+                let darkest = part.iter().copied().min().unwrap_or(255);
                 let cell = &mut cells[x / SCALE as usize];
                 *cell = cell.saturating_add(sum * weight);
+                let min = &mut mins[x / SCALE as usize];
+                *min = (*min).min(darkest);
                 x += part.len();
             }
             return;
@@ -94,12 +113,16 @@ impl Reducer {
         for (x, &v) in xs.zip(grey) {
             let cell = &mut cells[x / SCALE as usize];
             *cell = cell.saturating_add(u32::from(v) * weight);
+            let min = &mut mins[x / SCALE as usize];
+            *min = (*min).min(v);
         }
     }
 
     /// Adds a reduced tile already at 1/8 scale (a JPEG chunk's DC image) whose top-left
     /// page pixel is (`x0`, `y0`): each of its pixels stands for an 8×8 square.
     pub(crate) fn add_reduced(&mut self, x0: u32, y0: u32, tile: &ReducedImage) {
+        // Block means only: the darkest samples are unknown.
+        self.exact = false;
         let w = tile.width as usize;
         let mut line = Vec::with_capacity(w * SCALE as usize);
         for (r, row) in tile.pixels.chunks(w.max(1)).enumerate() {
@@ -124,7 +147,8 @@ impl Reducer {
                 pixels.push(((sum + n / 2) / n).min(255) as u8);
             }
         }
-        ReducedImage::new(bw, bh, pixels)
+        let darkest = self.exact.then_some(self.mins);
+        ReducedImage { darkest, ..ReducedImage::new(bw, bh, pixels) }
     }
 }
 
@@ -352,6 +376,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn each_block_keeps_its_darkest_sample_unless_given_block_means_only() {
+        // One 2 px stroke of 20 in the first block of a 16 × 8 page of 240.
+        let mut px = vec![240u8; 16 * 8];
+        for y in 0..8 {
+            px[y * 16 + 3..y * 16 + 5].fill(20);
+        }
+        let r = reduce_grey(16, 8, &px);
+        assert_eq!((r.pixels.clone(), r.darkest), (vec![185, 240], Some(vec![20, 240])));
+        let mut r = Reducer::new(16, 8);
+        r.add_reduced(0, 0, &ReducedImage::new(2, 1, vec![185, 240]));
+        assert_eq!(r.finish().darkest, None);
+        let mut r = Reducer::new(16, 8);
+        r.add_weighted(0, 1, 0, &[0; 16], 128);
+        assert_eq!(r.finish().darkest, None, "a plane's share is not a sample");
+    }
+
+    #[test]
     fn rows_may_start_anywhere_and_skip_columns() {
         let mut r = Reducer::new(16, 1);
         r.add_row(0, 1, 0, &[255; 3]);
@@ -443,7 +484,9 @@ pub(crate) mod tests {
         )))
         .unwrap();
         let tiff::decoder::DecodingResult::U8(full) = d.read_image().unwrap() else { panic!() };
-        let truth = reduce_grey(240, 320, &full);
+        // An inspection keeps block means only (the darkest samples serve the measures
+        // and are dropped after them).
+        let truth = ReducedImage { darkest: None, ..reduce_grey(240, 320, &full) };
         assert_eq!((truth.width, truth.height), (30, 40));
         assert_eq!(reduced("deflate-grey-300dpi.tif", 1), truth);
         for (name, page) in GREY_PAGE {

@@ -3,7 +3,10 @@
 //! A profile is read in two stages (STYLE.md habit 7): serde types that mirror the file
 //! (`deny_unknown_fields`, so a typo is an error naming the key and line), then a
 //! validated [`Profile`] with compiled patterns and a severity for every rule. Built-in
-//! profiles are compiled into the binary from `profiles/`.
+//! profiles are compiled into the binary from `profiles/`. A profile may extend another
+//! and write only what differs (`extends`, see [`extends`]).
+
+mod extends;
 
 pub mod readback;
 
@@ -20,8 +23,20 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Built-in profiles: (name, TOML source).
-pub const BUILTIN: &[(&str, &str)] = &[("dat31", include_str!("../../profiles/dat31.toml"))];
+/// Built-in profiles: (name, TOML source, one line on what differs from DA/T 31-2017's
+/// letter).
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    (
+        "dat31",
+        include_str!("../../profiles/dat31.toml"),
+        "DA/T 31-2017 as written: 200 dpi in every colour mode, G4 bilevel, JPEG grey/colour",
+    ),
+    (
+        "dat31-ocr",
+        include_str!("../../profiles/dat31-ocr.toml"),
+        "dat31 with 300 dpi in every colour mode, for pages that are to be OCRed",
+    ),
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -282,6 +297,12 @@ pub struct Profile {
     pub origin: String,
     /// SHA-256 of the profile's TOML source, pinned in the report.
     pub sha256: String,
+    /// The profiles this one extends, nearest first (built-in names or paths); empty
+    /// when it extends none.
+    pub extends: Vec<String>,
+    /// SHA-256 of the effective profile (the chain merged, as canonical TOML): what the
+    /// checks were run by, whatever the files of the chain look like.
+    pub effective_sha256: String,
     /// Catalogue columns, sheet, arrangement and code syntax.
     pub catalogue: CatalogueSpec,
     /// Naming layout.
@@ -319,26 +340,38 @@ pub struct Profile {
 impl Profile {
     /// Loads a built-in profile by name, or a TOML file by path.
     pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
-        if let Some((name, src)) = BUILTIN.iter().find(|(n, _)| *n == name_or_path) {
-            return Profile::parse(src, &format!("built-in:{name}"));
+        if let Some((name, src, _)) = BUILTIN.iter().find(|(n, ..)| *n == name_or_path) {
+            return Profile::parse_in(src, &format!("built-in:{name}"), None);
         }
-        let src = std::fs::read_to_string(Path::new(name_or_path)).map_err(|source| {
-            ProfileError::NotFound {
-                name: name_or_path.to_string(),
-                builtins: BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
-                source,
-            }
+        let path = Path::new(name_or_path);
+        let src = std::fs::read_to_string(path).map_err(|source| ProfileError::NotFound {
+            name: name_or_path.to_string(),
+            builtins: BUILTIN.iter().map(|(n, ..)| *n).collect::<Vec<_>>().join(", "),
+            source,
         })?;
-        Profile::parse(&src, name_or_path)
+        let dir = path.parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d });
+        Profile::parse_in(&src, name_or_path, dir)
     }
 
-    /// Parses and validates TOML source; `origin` names it in errors.
+    /// Parses and validates TOML source; `origin` names it in errors. A relative
+    /// `extends` path is read from the current folder.
     pub fn parse(src: &str, origin: &str) -> Result<Profile, ProfileError> {
-        let raw: ProfileToml = toml::from_str(src).map_err(|e| ProfileError::Parse {
-            file: origin.to_string(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
-        validate(raw, src, origin)
+        Profile::parse_in(src, origin, Some(Path::new(".")))
+    }
+
+    /// [`Profile::parse`], reading a relative `extends` from `dir` (`None`: built-ins
+    /// only).
+    fn parse_in(src: &str, origin: &str, dir: Option<&Path>) -> Result<Profile, ProfileError> {
+        let chain = extends::resolve(src, origin, dir)?;
+        // One file: its own text, so a parse error's line is the file's line. A chain:
+        // the merged text, with an error traced back to the layer that wrote the key.
+        let text = if chain.layers.len() == 1 { src } else { chain.text.as_str() };
+        let raw: ProfileToml = toml::from_str(text).map_err(|e| parse_error(&chain, text, &e))?;
+        let mut p = validate(raw, &chain.layers)?;
+        p.sha256 = hex::encode(Sha256::digest(src.as_bytes()));
+        p.extends = chain.layers[1..].iter().map(|l| l.origin.clone()).collect();
+        p.effective_sha256 = chain.sha256;
+        Ok(p)
     }
 
     /// Whether a file or folder name is system junk by this profile.
@@ -369,18 +402,37 @@ impl Profile {
     }
 }
 
-fn invalid(origin: &str, src: &str, key: &str, problem: String) -> ProfileError {
-    let leaf = key.rsplit('.').next().unwrap_or(key);
-    let line = src.lines().position(|l| l.trim_start().starts_with(leaf));
-    let at = line.map(|n| format!(", line {}", n + 1)).unwrap_or_default();
-    ProfileError::Invalid { file: origin.to_string(), at, key: key.to_string(), problem }
+fn invalid(layers: &[extends::Layer], key: &str, problem: String) -> ProfileError {
+    let (file, at) = extends::locate(layers, key);
+    ProfileError::Invalid { file, at, key: key.to_string(), problem }
+}
+
+/// A TOML error in the effective profile, named at the file and line that wrote the key
+/// (for a chain: the key on the merged text's error line, found in the layers).
+fn parse_error(chain: &extends::Resolved, text: &str, e: &toml::de::Error) -> ProfileError {
+    let first = &chain.layers[0];
+    let message = e.to_string().trim_end().to_string();
+    if chain.layers.len() == 1 {
+        return ProfileError::Parse { file: first.origin.clone(), message };
+    }
+    // An unknown key is named in the message; any other error by the key on its line.
+    let unknown = e.message().split('`').nth(1).filter(|_| e.message().starts_with("unknown"));
+    let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+    let key = unknown.map(str::to_string).or_else(|| {
+        line.and_then(|n| text.lines().nth(n - 1))
+            .map(|l| l.split('=').next().unwrap_or("").trim().trim_matches(['[', ']']).to_string())
+            .filter(|k| !k.is_empty())
+    });
+    let (file, at) =
+        key.map_or((first.origin.clone(), String::new()), |k| extends::locate(&chain.layers, &k));
+    ProfileError::Parse { file: format!("{file}{at}"), message: e.message().to_string() }
 }
 
 /// Builds the error for a bad value at a dotted key.
 type Bad<'a> = &'a dyn Fn(&str, String) -> ProfileError;
 
-fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, ProfileError> {
-    let bad = |key: &str, problem: String| invalid(origin, src, key, problem);
+fn validate(raw: ProfileToml, layers: &[extends::Layer]) -> Result<Profile, ProfileError> {
+    let bad = |key: &str, problem: String| invalid(layers, key, problem);
     if raw.schema != 1 {
         return Err(bad("schema", format!("is {}; this vouch reads profile schema 1", raw.schema)));
     }
@@ -395,8 +447,10 @@ fn validate(raw: ProfileToml, src: &str, origin: &str) -> Result<Profile, Profil
     Ok(Profile {
         name: raw.name,
         title: raw.title,
-        origin: origin.to_string(),
-        sha256: hex::encode(Sha256::digest(src.as_bytes())),
+        origin: layers[0].origin.clone(),
+        sha256: String::new(),
+        extends: Vec::new(),
+        effective_sha256: String::new(),
         catalogue: catalogue_spec(raw.catalogue, &bad)?,
         layout: layout(raw.layout, &bad)?,
         allowed_formats: formats(&raw.formats.allowed).map_err(|p| bad("formats.allowed", p))?,
@@ -602,7 +656,7 @@ mod tests {
 
     #[test]
     fn every_builtin_profile_parses() {
-        for (name, _) in BUILTIN {
+        for (name, ..) in BUILTIN {
             let p = Profile::load(name).unwrap();
             assert_eq!(&p.name, name);
         }
@@ -645,7 +699,12 @@ mod tests {
     #[test]
     fn dat31_colour_compression_and_limits() {
         let p = Profile::load("dat31").unwrap();
-        assert_eq!(p.min_dpi_for(ColourMode::Bilevel), 300.0);
+        // DA/T 31-2017, 扫描分辨率: 200 dpi whatever the colour mode.
+        assert_eq!(p.min_dpi_for(ColourMode::Bilevel), 200.0);
+        assert_eq!(p.min_dpi_for(ColourMode::Rgb), 200.0);
+        let ocr = Profile::load("dat31-ocr").unwrap();
+        assert_eq!((ocr.min_dpi_for(ColourMode::Bilevel), ocr.name.as_str()), (300.0, "dat31-ocr"));
+        assert_eq!(ocr.extends, ["built-in:dat31"]);
         assert_eq!(p.min_dpi_for(ColourMode::Grey), 200.0);
         let comp = p.compressions.as_ref().unwrap();
         assert_eq!(comp[&ColourMode::Bilevel].iter().collect::<Vec<_>>(), ["ccitt-g4"]);
@@ -661,7 +720,7 @@ mod tests {
         let src = BUILTIN[0].1.replace("bilevel = [\"ccitt-g4\"]", "bilevel = [\"g4\"]");
         let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
         assert!(err.contains("formats.compression.bilevel") && err.contains("'g4'"), "{err}");
-        let src = BUILTIN[0].1.replace("bilevel = 300", "blevel = 300");
+        let src = BUILTIN[0].1.replace("by_mode = {}", "by_mode = { blevel = 300 }");
         let err = Profile::parse(&src, "x.toml").unwrap_err().to_string();
         assert!(err.contains("resolution.by_mode.blevel"), "{err}");
         let src = BUILTIN[0].1.replace("jpeg_precedence = \"jfif\"", "jpeg_precedence = \"xmp\"");

@@ -70,6 +70,8 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
             name: ctx.profile.name.clone(),
             origin: ctx.profile.origin.clone(),
             sha256: ctx.profile.sha256.clone(),
+            extends: ctx.profile.extends.clone(),
+            effective_sha256: ctx.profile.effective_sha256.clone(),
         },
         catalogue: InputRef {
             path: ctx.catalogue.path.display().to_string(),

@@ -81,6 +81,10 @@ pub struct ProfileRef {
     pub origin: String,
     /// SHA-256 of the profile's TOML text.
     pub sha256: String,
+    /// The profiles it extends, nearest first (issue #15; empty when none).
+    pub extends: Vec<String>,
+    /// SHA-256 of the effective profile: the `extends` chain merged, as canonical TOML.
+    pub effective_sha256: String,
 }
 
 /// An input file (catalogue or manifest), pinned by digest.

@@ -69,7 +69,9 @@ fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, Strin
     if let Some(what) = border(q, l).filter(|_| !dark) {
         found.push(("image-dark-border", what));
     }
-    if let Some(what) = exposure(q, l).filter(|_| !blank) {
+    // A blurred page's ink is spread thin, so it reads pale: that is blur's finding.
+    let blurred = q.sharpness.is_some_and(|s| s < l.min_sharpness);
+    if let Some(what) = exposure(q, l, blurred).filter(|_| !blank) {
         found.push(("image-exposure", what));
     }
     found
@@ -87,15 +89,15 @@ fn border(q: &PageQuality, l: &QualityLimits) -> Option<String> {
         .then(|| format!("dark border {} (limit {} mm)", sides.join(", "), l.max_border_mm))
 }
 
-fn exposure(q: &PageQuality, l: &QualityLimits) -> Option<String> {
+fn exposure(q: &PageQuality, l: &QualityLimits, blurred: bool) -> Option<String> {
     if q.paper < l.min_paper {
         return Some(format!("too dark: paper level {} (limit {})", q.paper, l.min_paper));
     }
-    if q.contrast < l.min_contrast {
+    if let Some(c) = q.contrast.filter(|&c| c < l.min_contrast && !blurred) {
         let kind = if q.paper >= 250 { "too bright" } else { "low contrast" };
         return Some(format!(
-            "{kind}: contrast {} (limit {}), paper level {}",
-            q.contrast, l.min_contrast, q.paper
+            "{kind}: ink only {c} below the paper where darkest (limit {}), paper level {}",
+            l.min_contrast, q.paper
         ));
     }
     None
@@ -144,7 +146,7 @@ mod tests {
             sharpness: Some(180.0),
             border_mm: Some([0.0; 4]),
             paper: 235,
-            contrast: 150,
+            contrast: Some(150),
             phash: "00".repeat(32),
         }
     }
@@ -174,11 +176,16 @@ mod tests {
         );
         let q = PageQuality { paper: 100, ..page() };
         assert_eq!(rules(&q), ["image-exposure: too dark: paper level 100 (limit 140)"]);
-        let q = PageQuality { paper: 255, contrast: 30, ..page() };
+        let q = PageQuality { paper: 255, contrast: Some(30), ..page() };
         assert_eq!(
             rules(&q),
-            ["image-exposure: too bright: contrast 30 (limit 64), paper level 255"]
+            ["image-exposure: too bright: ink only 30 below the paper where darkest (limit 64), \
+              paper level 255"]
         );
+        let q = PageQuality { paper: 255, contrast: None, ..page() };
+        assert!(rules(&q).is_empty(), "little ink is not low contrast");
+        let q = PageQuality { contrast: Some(60), sharpness: Some(50.0), ..page() };
+        assert_eq!(rules(&q), ["image-blurred: blurred: sharpness 50 (limit 100)"]);
     }
 
     #[test]
@@ -186,7 +193,7 @@ mod tests {
         let q = PageQuality {
             ink_percent: 0.0,
             paper: 0,
-            contrast: 0,
+            contrast: None,
             skew_degrees: None,
             border_mm: Some([148.0, 104.0, 148.0, 104.0]),
             ..page()
@@ -196,7 +203,7 @@ mod tests {
 
     #[test]
     fn a_blank_page_is_blank_only() {
-        let q = PageQuality { ink_percent: 0.01, contrast: 5, skew_degrees: None, ..page() };
+        let q = PageQuality { ink_percent: 0.01, contrast: Some(5), skew_degrees: None, ..page() };
         assert_eq!(rules(&q), ["image-blank: blank: ink 0.01% of the page (limit 0.05%)"]);
     }
 }

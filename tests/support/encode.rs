@@ -173,31 +173,36 @@ pub fn grey_tiff(
 /// the `fax` crate encodes the G4 data but its own `tiff::wrap` hard-codes 200 dpi. The
 /// layout is the minimal baseline one: header, one IFD, two rationals, one strip.
 pub fn g4_tiff(pixels: &[u8], dpi: u32) -> Vec<u8> {
+    g4_tiff_sized(pixels, (WIDTH, HEIGHT), dpi)
+}
+
+/// [`g4_tiff`] of a page of another size (`width` × `height` pixels).
+pub fn g4_tiff_sized(pixels: &[u8], (width, height): (u32, u32), dpi: u32) -> Vec<u8> {
     let mut enc = fax::encoder::Encoder::new(fax::VecWriter::new());
-    for row in pixels.chunks(WIDTH as usize) {
+    for row in pixels.chunks(width as usize) {
         let pels = row.iter().map(|&p| if p < 128 { fax::Color::Black } else { fax::Color::White });
-        enc.encode_line(pels, WIDTH as u16).expect("VecWriter cannot fail");
+        enc.encode_line(pels, width as u16).expect("VecWriter cannot fail");
     }
     let data = enc.finish().expect("VecWriter cannot fail").finish();
-    wrap_g4(&data, dpi)
+    wrap_g4(&data, (width, height), dpi)
 }
 
 /// Wraps G4 data in a little-endian TIFF: 12 IFD entries in tag order, then the X and Y
 /// resolution rationals, then the strip.
-fn wrap_g4(data: &[u8], dpi: u32) -> Vec<u8> {
+fn wrap_g4(data: &[u8], (width, height): (u32, u32), dpi: u32) -> Vec<u8> {
     const ENTRIES: u32 = 12;
     let rationals = 8 + 2 + 12 * ENTRIES + 4;
     let strip = rationals + 16;
     // (tag, type, value): type 3 SHORT, 4 LONG, 5 RATIONAL (value = offset).
     let entries: [(u16, u16, u32); ENTRIES as usize] = [
-        (256, 4, WIDTH),             // ImageWidth
-        (257, 4, HEIGHT),            // ImageLength
+        (256, 4, width),             // ImageWidth
+        (257, 4, height),            // ImageLength
         (258, 3, 1),                 // BitsPerSample
         (259, 3, 4),                 // Compression: CCITT T.6 (G4)
         (262, 3, 0),                 // PhotometricInterpretation: WhiteIsZero
         (273, 4, strip),             // StripOffsets
         (277, 3, 1),                 // SamplesPerPixel
-        (278, 4, HEIGHT),            // RowsPerStrip
+        (278, 4, height),            // RowsPerStrip
         (279, 4, data.len() as u32), // StripByteCounts
         (282, 5, rationals),         // XResolution
         (283, 5, rationals + 8),     // YResolution

@@ -11,7 +11,7 @@
 //! path: every symbol of every block, a run past the last coefficient refused, restart
 //! markers after exactly `Ri` MCUs and numbered in turn, and the overrun test per MCU.
 
-use super::{AC_ROW_STEP, Coverage, Frame, Scan};
+use super::{AC_ROW_STEP, Coverage, Frame, MIN_VARIANCE, Scan};
 use crate::inspect::jpeg_bits::{Bits, Huffman, Short};
 
 /// One component of the scan as the walk needs it.
@@ -129,7 +129,13 @@ fn mcu_blocks(
             // plain walk, and the walk is the JPEG path's whole time (issue #7).
             match (cov.ac.as_mut(), &cov.q[0]) {
                 (Some(stats), Some(q)) if by % AC_ROW_STEP == 0 => {
-                    stats.add(bits.sequential_ac_bands(u.ac, q)?);
+                    let (low, mid, energy) = bits.sequential_ac_bands(u.ac, q)?;
+                    stats.add((low, mid));
+                    // The block's pixel variance: the ink's darkness where it is thin.
+                    let variance = energy / 64;
+                    if let Some(v) = cov.variance.as_mut().filter(|_| variance >= MIN_VARIANCE) {
+                        v.push(((by * u.bw + bx) as u32, variance.min(u64::from(u32::MAX)) as u32));
+                    }
                 }
                 _ => bits.sequential_ac(u.ac)?,
             }

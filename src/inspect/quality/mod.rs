@@ -54,9 +54,13 @@ pub struct PageQuality {
     pub border_mm: Option<[f64; 4]>,
     /// Paper level (90th percentile grey, 0 black to 255 white) inside any border.
     pub paper: u8,
-    /// Paper level minus the ink level (the 1st percentile, or the median of the ink
-    /// samples where ink covers less than 1% of the page), the page's contrast.
-    pub contrast: u8,
+    /// How far the ink lies below its local paper, where it is darkest: the 90th percentile over
+    /// the blocks that hold ink of each block's darkest sample (a JPEG: estimated from
+    /// its mean and AC variance), so stroke width and ink coverage do not change it.
+    /// Absent where the page has too little ink to tell, or the decoder kept block
+    /// means only (issue #15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contrast: Option<u8>,
     /// Perceptual hash (256-bit DCT hash, hex) for near-duplicate pages.
     pub phash: String,
 }
@@ -80,7 +84,7 @@ pub fn measure(img: &ReducedImage, page: &PageFacts) -> Option<PageQuality> {
         sharpness: img.sharpness.and_then(blur::sharpness).map(round2),
         border_mm,
         paper: levels.paper,
-        contrast: exposure::contrast(levels, ink),
+        contrast: exposure::contrast(img, &map),
         phash: phash::hash(img),
     })
 }
