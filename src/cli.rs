@@ -72,9 +72,9 @@ pub struct CatalogueInspectArgs {
     /// The catalogue (or item list) file: CSV, XLSX, XLS or ODS.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Acceptance profile whose column mapping to apply.
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
+    /// `--profile`.
+    #[command(flatten)]
+    pub profile: ProfileArg,
     /// The sheet to read, in a workbook.
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -138,9 +138,9 @@ pub struct CheckArgs {
     /// (64 hex digits are otherwise taken as SHA-256, not SM3 or BLAKE3).
     #[arg(long, value_enum, value_name = "ALGORITHM")]
     pub manifest_algorithm: Option<crate::digest::Algorithm>,
-    /// Acceptance profile: a built-in name (see `vouch profiles`) or a TOML file.
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
+    /// `--profile`.
+    #[command(flatten)]
+    pub profile: ProfileArg,
     /// Digest algorithm of the accepted manifest written into the report folder
     /// (`accepted-manifest-<alg>.txt`, the reference for later readback tests); repeat
     /// for several [default: sha256].
@@ -158,7 +158,7 @@ pub struct CheckArgs {
     /// Write the report bundle (report.json) into this folder (outside the delivery).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// What to print on stdout.
+    /// What to print on stdout: the summary (verdict last) for people, or the whole report.json.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
     /// Worker threads for reading and decoding [default: all cores].
@@ -180,9 +180,9 @@ pub struct CheckArgs {
     /// Print only the verdict line; no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Who runs the check, for the report [default: $USER].
-    #[arg(long, value_name = "NAME")]
-    pub operator: Option<String>,
+    /// `--operator`.
+    #[command(flatten)]
+    pub operator: OperatorArg,
     /// Sign report.json with this secret key, minisign or SM2 PEM (needs --out). A password
     /// is read from VOUCH_KEY_PASSWORD or the terminal before the check starts.
     #[arg(long, value_name = "KEY", requires = "out")]
@@ -260,10 +260,10 @@ pub struct VerifyArgs {
 /// `vouch rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Show the severities this profile sets (built-in name or TOML file).
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
-    /// What to print.
+    /// `--profile`.
+    #[command(flatten)]
+    pub profile: ProfileArg,
+    /// What to print: the rule table for people, or the rules as JSON (id, severity, meaning).
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 }
@@ -295,7 +295,7 @@ pub struct ManifestArgs {
     /// coreutils-format manifest whose file name does not say.
     #[arg(long, short = 'a', value_enum, value_name = "ALGORITHM")]
     pub algorithm: Option<crate::digest::Algorithm>,
-    /// Format to write.
+    /// The manifest to write: sha256sum-style lines (coreutils) or BSD tag lines.
     #[arg(long, value_enum, default_value_t = crate::manifest::fixity::WriteFormat::Coreutils)]
     pub format: crate::manifest::fixity::WriteFormat,
     /// With --verify: the manifest's format [default: detected].
@@ -322,12 +322,12 @@ pub struct InspectArgs {
     /// Files to inspect (JPEG, TIFF, PNG, JPEG 2000, PDF, OFD), each fully decoded.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
-    /// What to print.
+    /// What to print: a line per file (and page) for people, or every fact as JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// Profile whose limits and JPEG resolution precedence apply.
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
+    /// `--profile`.
+    #[command(flatten)]
+    pub profile: ProfileArg,
 }
 
 #[cfg(test)]
@@ -388,10 +388,10 @@ pub struct AddArgs {
     /// Sign the ledger entry with this minisign secret key.
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
-    /// Who registers it [default: $USER].
-    #[arg(long, value_name = "NAME")]
-    pub operator: Option<String>,
-    /// What to print on stdout.
+    /// `--operator`.
+    #[command(flatten)]
+    pub operator: OperatorArg,
+    /// What to print on stdout: the registration for people, or the ledger entry as JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 }
@@ -413,12 +413,12 @@ pub struct DueArgs {
     /// Seed breaking ties in the proposed sample [default: from the date and the ledger].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Profile whose `[readback]` section applies (built-in name or TOML file).
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
-    /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = crate::cli::OutputFormat::Human)]
-    pub format: crate::cli::OutputFormat,
+    /// `--profile`.
+    #[command(flatten)]
+    pub profile: ProfileArg,
+    /// What to print on stdout: the due list and proposal for people, or the plan as JSON.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
 
 /// `vouch sample`.
@@ -452,19 +452,19 @@ pub struct SampleArgs {
     /// SHA-256 must equal the registered one.
     #[arg(long, value_name = "MANIFEST")]
     pub manifest: Option<PathBuf>,
-    /// Profile whose `[readback]` section applies (built-in name or TOML file).
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
+    /// `--profile`.
+    #[command(flatten)]
+    pub profile: ProfileArg,
     /// Write the report bundle (report.json, report.html, files.csv) into this folder.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Sign report.json and the ledger entry with this minisign secret key.
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
-    /// Who runs the test [default: $USER].
-    #[arg(long, value_name = "NAME")]
-    pub operator: Option<String>,
-    /// What to print on stdout.
+    /// `--operator`.
+    #[command(flatten)]
+    pub operator: OperatorArg,
+    /// What to print on stdout: the readback summary for people, or the readback report as JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
     /// Print only failures and the verdict; no progress bar.
@@ -517,13 +517,53 @@ pub struct ExportArgs {
     /// The ledger file.
     #[arg(value_name = "LEDGER")]
     pub ledger: PathBuf,
-    /// The format.
+    /// The register's format (a CSV spreadsheet, UTF-8 with BOM).
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     pub format: ExportFormat,
-    /// Profile whose test intervals give the next due dates.
-    #[arg(long, short = 'p', value_name = "NAME|FILE", default_value = "dat31")]
-    pub profile: String,
+    /// `--profile`.
+    #[command(flatten)]
+    pub profile: ProfileArg,
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--profile`, for every command that applies an acceptance profile.
+#[derive(Debug, Args)]
+pub struct ProfileArg {
+    /// The acceptance profile whose settings apply: a built-in name (`vouch profiles`
+    /// lists them) or a TOML file.
+    #[arg(
+        id = "profile",
+        long = "profile",
+        short = 'p',
+        value_name = "NAME|FILE",
+        default_value = "dat31"
+    )]
+    pub name: String,
+}
+
+/// `--operator`, for every command that records who ran it.
+#[derive(Debug, Args)]
+pub struct OperatorArg {
+    /// Who runs it, recorded in the report or ledger [default: $USER].
+    #[arg(id = "operator", long = "operator", value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+impl OperatorArg {
+    /// The name given, else the login name from the environment, else `unknown`.
+    pub fn or_default(&self) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            ["USER", "USERNAME", "LOGNAME"]
+                .iter()
+                .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+                .unwrap_or_else(|| "unknown".into())
+        })
+    }
+}
+
+/// Worker threads when `--jobs` is not given: one per available core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -5,7 +5,11 @@
 //! finding; only setup problems (profile, catalogue, manifest, arguments) return `Err`.
 
 pub mod journal;
+mod read_ahead;
 pub mod stream;
+mod worker;
+
+use worker::{Inspector, inspect_chunk};
 
 use crate::bundle::Attachment;
 use crate::catalogue::{self, Catalogue};
@@ -13,14 +17,12 @@ use crate::delivery::plan::{self, Plan, Planned};
 use crate::delivery::relpath::RelPath;
 use crate::delivery::walk;
 use crate::digest::Algorithm;
-use crate::inspect::facts::Inspection;
-use crate::inspect::{self, InspectOptions};
+use crate::inspect::{self};
 use crate::manifest::{self, Manifest};
 use crate::profile::Profile;
 use crate::report::thumbs;
 use crate::report::{self, RunInfo, model::Report, model::Verdict};
 use anyhow::Context as _;
-use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -136,7 +138,12 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         findings: judged.findings,
         tally: judged.tally,
         files: judged.files,
-        sample: (seed, judged.sample.0, judged.sample.1),
+        sample: report::Drawn {
+            seed: seed.0,
+            seed_source: seed.1,
+            population: judged.sample.0,
+            pages: judged.sample.1,
+        },
     };
     let mut report = report::build(&ctx, streamed, run);
     if missed > 0 || !listed {
@@ -295,7 +302,7 @@ fn inspect_all(
     if !bar.is_hidden() {
         count_for(&bar, root, top, &cfg.profile);
     }
-    let one = One { cfg, algorithms, journal, spool, bar: &bar };
+    let inspector = Inspector { cfg, algorithms, journal, spool, bar: &bar };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.jobs)
         .build()
@@ -319,7 +326,7 @@ fn inspect_all(
                 let Ok(more) = rx.recv() else { break };
                 chunk.extend(more);
             }
-            let facts = inspect_chunk(root, &chunk, &one, previous, &pool)?;
+            let facts = inspect_chunk(root, &chunk, &inspector, previous, &pool)?;
             for ((t, next), facts) in chunk.into_iter().zip(facts) {
                 match next {
                     Ok(planned) => stream.push(t, planned, facts)?,
@@ -363,39 +370,6 @@ fn walk_into(
     true
 }
 
-/// Inspects the regular files of one chunk in parallel: one slot per entry, `None` where
-/// it is not inspected (or the run was interrupted first).
-fn inspect_chunk(
-    root: &Path,
-    chunk: &[Walked],
-    one: &One,
-    previous: &journal::Previous,
-    pool: &rayon::ThreadPool,
-) -> anyhow::Result<Vec<Option<Inspection>>> {
-    let items: Vec<Option<&plan::Item>> = chunk
-        .iter()
-        .map(|(_, next)| next.as_ref().ok().map(|p| &p.item).filter(|i| i.is_inspected()))
-        .collect();
-    if let Some(readers) = one.cfg.io_threads {
-        return read_ahead(root, &items, one, previous, readers);
-    }
-    Ok(pool.install(|| {
-        items
-            .par_iter()
-            .map(|item| {
-                let item = (*item)?;
-                if crate::interrupt::requested() {
-                    return None;
-                }
-                if let Some(done) = one.previous(item, previous) {
-                    return Some(done);
-                }
-                Some(one.inspect(item, std::fs::read(root.join(item.rel.as_path()))))
-            })
-            .collect()
-    }))
-}
-
 /// Grows the progress bar's totals by every regular file below the delivery's top level
 /// and its bytes, from a thread of its own (a second, stat-only walk, mostly from the
 /// cache): the check itself never holds the whole listing.
@@ -416,212 +390,4 @@ fn count_for(bar: &crate::progress::Progress, root: &Path, top: &plan::Top, prof
             });
         }
     });
-}
-
-/// What inspecting one file needs, shared by every worker.
-struct One<'a> {
-    cfg: &'a Config,
-    algorithms: &'a BTreeSet<Algorithm>,
-    journal: Option<&'a journal::Writer>,
-    spool: Option<&'a thumbs::Spool>,
-    bar: &'a crate::progress::Progress,
-}
-
-impl One<'_> {
-    /// The journal's facts of an unchanged file, counted as done.
-    fn previous(&self, item: &plan::Item, previous: &journal::Previous) -> Option<Inspection> {
-        let mut done = previous.get(&item.rel, item.size, item.mtime_ns)?;
-        done.compact();
-        self.bar.done(item.size);
-        Some(done)
-    }
-
-    /// Inspects one file from the result of its one read (as [`inspect::inspect_file`]
-    /// does), journals the facts and counts it done. The bytes are dropped on return.
-    fn inspect(&self, item: &plan::Item, read: std::io::Result<Vec<u8>>) -> Inspection {
-        let cfg = self.cfg;
-        let opts = InspectOptions {
-            decode: item.is_page_file(),
-            algorithms: self.algorithms.iter().copied().collect(),
-            depth: cfg.depth,
-            reduced: cfg.depth == inspect::Depth::Full,
-            ..cfg.profile.inspect_options()
-        };
-        let mut facts = match read {
-            Ok(bytes) => inspect::inspect_bytes(&bytes, &opts),
-            Err(e) => read_failed(&e),
-        };
-        // Reduced page images become thumbnails, spooled before the journal records the
-        // file; never kept with the facts.
-        thumbs::spool(self.spool, &item.rel, &mut facts);
-        // Kept for the whole run: no spare capacity (decoders grow `pages` by push).
-        facts.pages.shrink_to_fit();
-        if let Some(j) = self.journal {
-            j.record(&item.rel, item.size, item.mtime_ns, &facts);
-        }
-        facts.compact();
-        self.bar.done(item.size);
-        facts
-    }
-}
-
-/// The facts of a file the operating system could not read (as `inspect_file` has them).
-fn read_failed(e: &std::io::Error) -> Inspection {
-    Inspection {
-        read_error: Some(e.to_string()),
-        read_error_kind: Some(match e.kind() {
-            std::io::ErrorKind::NotFound => crate::inspect::facts::ReadErrorKind::NotFound,
-            _ => crate::inspect::facts::ReadErrorKind::Other,
-        }),
-        ..Inspection::default()
-    }
-}
-
-/// `--io-threads`: `readers` threads read the files to inspect in inode order (one
-/// reader: strictly in that order, which keeps a hard disk's heads or an optical drive's
-/// laser moving forward instead of seeking between files) into a queue bounded by bytes,
-/// and the `--jobs` workers decode from it: read concurrency apart from decode
-/// concurrency, reading overlapped with decoding. Every file is still read once, whole.
-fn read_ahead(
-    root: &Path,
-    items: &[Option<&plan::Item>],
-    one: &One,
-    previous: &journal::Previous,
-    readers: usize,
-) -> anyhow::Result<Vec<Option<Inspection>>> {
-    let mut facts: Vec<Option<Inspection>> = (0..items.len()).map(|_| None).collect();
-    let mut order = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let Some(item) = item else { continue };
-        match one.previous(item, previous) {
-            Some(done) => facts[i] = Some(done),
-            None => order.push((i, *item)),
-        }
-    }
-    order.sort_by_key(|(_, item)| item.ino); // stable: equal inodes keep walk order
-    let largest = order.iter().map(|(_, item)| item.size).max().unwrap_or(0);
-    let queue = Queue::new(read_budget(one.cfg.jobs, largest), readers);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::scope(|s| {
-        for _ in 0..readers {
-            s.spawn(|| {
-                let _done = ReaderDone(&queue);
-                while !crate::interrupt::requested() {
-                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(&(i, item)) = order.get(k) else { break };
-                    queue.admit(item.size);
-                    queue.push(i, std::fs::read(root.join(item.rel.as_path())), item.size);
-                }
-            });
-        }
-        for _ in 0..one.cfg.jobs {
-            let tx = tx.clone();
-            let queue = &queue;
-            s.spawn(move || {
-                while let Some((i, read)) = queue.pop() {
-                    let len = read.as_ref().map_or(0, |b| b.len() as u64);
-                    let f = items[i].map(|item| one.inspect(item, read));
-                    queue.release(len);
-                    if let Some(f) = f {
-                        let _ = tx.send((i, f));
-                    }
-                }
-            });
-        }
-        drop(tx);
-        for (i, f) in rx {
-            facts[i] = Some(f);
-        }
-    });
-    Ok(facts)
-}
-
-/// Bytes read but not yet decoded, at most: the workers' own files (what the default
-/// path holds too: jobs × the largest file) or 64 MiB of read-ahead, whichever is more.
-/// A file larger than the whole budget is still read, alone.
-fn read_budget(jobs: usize, largest: u64) -> u64 {
-    (jobs as u64).saturating_mul(largest).max(64 << 20)
-}
-
-/// Files read and waiting for a worker, bounded by bytes held (waiting or decoding).
-struct Queue {
-    state: std::sync::Mutex<QueueState>,
-    changed: std::sync::Condvar,
-    budget: u64,
-}
-
-struct QueueState {
-    ready: std::collections::VecDeque<(usize, std::io::Result<Vec<u8>>)>,
-    held: u64,
-    readers_left: usize,
-}
-
-impl Queue {
-    fn new(budget: u64, readers: usize) -> Queue {
-        let ready = std::collections::VecDeque::new();
-        let state = QueueState { ready, held: 0, readers_left: readers };
-        Queue { state: std::sync::Mutex::new(state), changed: std::sync::Condvar::new(), budget }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn wait<'a>(
-        &self,
-        g: std::sync::MutexGuard<'a, QueueState>,
-    ) -> std::sync::MutexGuard<'a, QueueState> {
-        self.changed.wait(g).unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Waits until `size` more bytes fit (or nothing is held), and reserves them.
-    fn admit(&self, size: u64) {
-        let mut g = self.lock();
-        while g.held > 0 && g.held.saturating_add(size) > self.budget {
-            g = self.wait(g);
-        }
-        g.held = g.held.saturating_add(size);
-    }
-
-    /// Queues a file's read, `reserved` bytes having been admitted for it.
-    fn push(&self, i: usize, read: std::io::Result<Vec<u8>>, reserved: u64) {
-        let mut g = self.lock();
-        let len = read.as_ref().map_or(0, |b| b.len() as u64);
-        g.held = g.held.saturating_sub(reserved).saturating_add(len);
-        g.ready.push_back((i, read));
-        self.changed.notify_all();
-    }
-
-    /// The next file read, or `None` once every reader has stopped and all are taken.
-    fn pop(&self) -> Option<(usize, std::io::Result<Vec<u8>>)> {
-        let mut g = self.lock();
-        loop {
-            if let Some(next) = g.ready.pop_front() {
-                return Some(next);
-            }
-            if g.readers_left == 0 {
-                return None;
-            }
-            g = self.wait(g);
-        }
-    }
-
-    /// A worker is done with `len` bytes.
-    fn release(&self, len: u64) {
-        let mut g = self.lock();
-        g.held = g.held.saturating_sub(len);
-        self.changed.notify_all();
-    }
-}
-
-/// Counts a reader out when it stops, however it stops, so workers never wait forever.
-struct ReaderDone<'a>(&'a Queue);
-
-impl Drop for ReaderDone<'_> {
-    fn drop(&mut self) {
-        let mut g = self.0.lock();
-        g.readers_left = g.readers_left.saturating_sub(1);
-        self.0.changed.notify_all();
-    }
 }

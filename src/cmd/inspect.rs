@@ -26,7 +26,7 @@ struct Inspected {
 
 /// Inspects every file named and prints their facts; `Rejected` if any is damaged.
 pub fn run(args: &InspectArgs) -> anyhow::Result<(Vec<u8>, Code)> {
-    let profile = Profile::load(&args.profile)?;
+    let profile = Profile::load(&args.profile.name)?;
     // The reduced image is kept so the quality measures check judges are shown too.
     let opts = InspectOptions { decode: true, reduced: true, ..profile.inspect_options() };
     let files: Vec<Inspected> = args

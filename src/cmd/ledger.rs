@@ -25,7 +25,7 @@ fn verify(args: LedgerVerifyArgs) -> anyhow::Result<Code> {
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile)?;
+    let profile = Profile::load(&args.profile.name)?;
     let ledger = crate::ledger::Ledger::read(&args.ledger)?;
     let entries: Vec<_> = ledger.entries().collect();
     let bytes = match args.format {

@@ -2,7 +2,8 @@
 //! (fixity only), printing `path: OK` / `path: FAILED (why)` as sha256sum does.
 
 use crate::cli::ManifestArgs;
-use crate::cmd::{default_jobs, print};
+use crate::cli::default_jobs;
+use crate::cmd::print;
 use crate::delivery::relpath::RelPath;
 use crate::delivery::walk;
 use crate::digest::Algorithm;

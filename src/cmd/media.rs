@@ -24,7 +24,7 @@ fn add(args: AddArgs) -> anyhow::Result<Code> {
     }
     let pin = pin_manifest(&args.manifest, args.manifest_format)?;
     let key = args.sign_key.as_deref().map(crate::sign::load_secret_key).transpose()?;
-    let operator = args.operator.unwrap_or_else(crate::cmd::default_operator);
+    let operator = args.operator.or_default();
     let medium = Medium {
         id: args.id.clone(),
         media_type: args.media_type,

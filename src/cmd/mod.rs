@@ -66,7 +66,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
 }
 
 fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile)?;
+    let profile = Profile::load(&args.profile.name)?;
     let root = std::fs::canonicalize(&args.delivery).map_err(|e| {
         anyhow::anyhow!("delivery '{}' cannot be opened: {e}", args.delivery.display())
     })?;
@@ -171,10 +171,10 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
         journal: out.map(|dir| dir.join(crate::check::journal::FILE_NAME)),
         resume: args.resume,
         sample_seed: args.sample_seed,
-        jobs: args.jobs.map_or_else(default_jobs, |n| n.get()),
+        jobs: args.jobs.map_or_else(crate::cli::default_jobs, |n| n.get()),
         io_threads: args.io_threads.map(NonZeroUsize::get),
         depth: args.depth,
-        operator: args.operator.unwrap_or_else(default_operator),
+        operator: args.operator.or_default(),
         progress: !args.quiet && args.format == OutputFormat::Human,
     }
 }
@@ -199,7 +199,7 @@ fn write_bundle(
 }
 
 fn rules_command(args: RulesArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile)?;
+    let profile = Profile::load(&args.profile.name)?;
     let text = match args.format {
         OutputFormat::Json => {
             let rows: Vec<_> = RULES
@@ -261,7 +261,7 @@ fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
 }
 
 fn catalogue_inspect(args: CatalogueInspectArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile)?;
+    let profile = Profile::load(&args.profile.name)?;
     let what =
         if args.items { catalogue::inspect::As::Items } else { catalogue::inspect::As::Records };
     let text =
@@ -340,15 +340,4 @@ fn print_json(report: &crate::report::model::Report) -> anyhow::Result<()> {
         Err(e) if broken_pipe(&e) => Ok(()),
         other => other,
     }
-}
-
-pub(crate) fn default_jobs() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-pub(crate) fn default_operator() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "unknown".into())
 }

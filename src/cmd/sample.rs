@@ -70,7 +70,7 @@ pub fn command(args: SampleArgs) -> anyhow::Result<Code> {
 }
 
 fn prepare(args: &SampleArgs) -> anyhow::Result<Setup> {
-    let profile = Profile::load(&args.profile)?;
+    let profile = Profile::load(&args.profile.name)?;
     let rate = check_rate(args.rate, &profile)?;
     let ledger = Ledger::read(&args.ledger)?;
     let Some((line, registered)) = ledger.medium(&args.id) else {
@@ -113,7 +113,7 @@ fn prepare(args: &SampleArgs) -> anyhow::Result<Setup> {
         ledger: args.ledger.display().to_string(),
         ledger_line: line,
     };
-    let operator = args.operator.clone().unwrap_or_else(crate::cmd::default_operator);
+    let operator = args.operator.or_default();
     Ok(Setup {
         profile,
         ledger,

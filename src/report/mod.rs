@@ -46,8 +46,8 @@ pub struct Streamed {
     pub tally: tally::Tally,
     /// `files[]`.
     pub files: model::Files,
-    /// The sample: how it was seeded (seed, source), its population and the pages drawn.
-    pub sample: ((u64, String), u64, crate::report::spool::Spooled<SamplePage>),
+    /// The contact sheet's sample as drawn.
+    pub sample: Drawn,
 }
 
 /// Builds the report of a run.
@@ -59,7 +59,7 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
     }
     let records = record_rows(ctx, &findings, &tally.delivered);
     let pages = records.iter().filter_map(|r| r.pages_delivered).sum();
-    let ((seed, seed_source), population, drawn) = sample;
+    let Drawn { seed, seed_source, population, pages: drawn } = sample;
     Report {
         schema: model::SCHEMA,
         tool: Tool { name: "vouch".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -144,6 +144,18 @@ pub fn mark_not_checked(report: &mut Report, checked: &[bool]) {
 
 /// The status of a record an interrupted run did not inspect whole.
 pub const NOT_CHECKED: &str = "not-checked";
+
+/// The contact sheet's sample as the check drew it.
+pub struct Drawn {
+    /// The seed of the draw.
+    pub seed: u64,
+    /// How the seed was chosen.
+    pub seed_source: String,
+    /// Page files the draw chose from.
+    pub population: u64,
+    /// The pages drawn.
+    pub pages: crate::report::spool::Spooled<SamplePage>,
+}
 
 /// The seed of the contact-sheet draw and how it was chosen: as given (`--sample-seed`),
 /// else derived from the inputs' digests (see [`sample`]).

@@ -27,9 +27,16 @@ struct Listing<'a> {
     manifest: usize,
 }
 
-/// A bag's payload folder below the delivery root (`Err` when the delivery is not it),
-/// and the regular files and bytes delivered there so far.
-type Payload = (Result<std::path::PathBuf, ()>, u64, u64);
+/// A bag's payload as the delivery shows it so far.
+struct Payload {
+    /// The payload folder (`data/`) below the delivery root; `Err` when the delivery is
+    /// not inside the bag's payload.
+    folder: Result<std::path::PathBuf, ()>,
+    /// Regular files delivered there so far.
+    files: u64,
+    /// Their bytes.
+    bytes: u64,
+}
 
 /// The manifests, indexed once for the whole check, and what the delivery has shown of
 /// their entries so far. Grows with the manifests' entries, not with the delivery.
@@ -69,7 +76,10 @@ impl<'a> Index<'a> {
         for rel in listed.keys() {
             caseless.entry(nfc_key(rel).to_lowercase()).or_default().push(rel);
         }
-        let payload = manifests.iter().map(|m| payload_of(m, root).map(|p| (p, 0, 0))).collect();
+        let payload = manifests
+            .iter()
+            .map(|m| payload_of(m, root).map(|folder| Payload { folder, files: 0, bytes: 0 }))
+            .collect();
         let (seen, case_twin) = Default::default();
         let judging = manifests.iter().any(|m| !m.unresolved);
         let compared = vec![(0, 0); manifests.len()];
@@ -99,11 +109,11 @@ impl<'a> Index<'a> {
         for listed in twins {
             self.case_twin.entry(listed).or_insert_with(|| item.rel.clone());
         }
-        for (prefix, n, bytes) in self.payload.iter_mut().flatten() {
-            let inside = prefix.as_ref().is_ok_and(|p| item.rel.as_path().starts_with(p));
+        for p in self.payload.iter_mut().flatten() {
+            let inside = p.folder.as_ref().is_ok_and(|f| item.rel.as_path().starts_with(f));
             if item.kind == Kind::File && inside {
-                *n += 1;
-                *bytes = bytes.saturating_add(item.size);
+                p.files += 1;
+                p.bytes = p.bytes.saturating_add(item.size);
             }
         }
     }
@@ -245,15 +255,14 @@ fn payload_of(m: &Manifest, root: &std::path::Path) -> Option<Result<std::path::
 /// Checks a bag's Payload-Oxum (octets and file count of its `data/` folder) against
 /// the regular files delivered there.
 fn payload_oxum(out: &mut Out, m: &Manifest, payload: Option<&Payload>) {
-    let (Some((octets, files)), Some((prefix, n, bytes))) =
-        (m.bag.as_ref().and_then(|b| b.oxum), payload)
-    else {
+    let (Some((octets, files)), Some(p)) = (m.bag.as_ref().and_then(|b| b.oxum), payload) else {
         return;
     };
-    if prefix.is_err() {
+    let (n, bytes) = (p.files, p.bytes);
+    if p.folder.is_err() {
         let message = format!("{}: the delivery is not the bag's payload folder", m.path.display());
         out.emit("bag-oxum-mismatch", None, None, message);
-    } else if (*bytes, *n) != (octets, files) {
+    } else if (bytes, n) != (octets, files) {
         let message = format!(
             "bag-info.txt Payload-Oxum says {octets} bytes in {files} files, the payload holds \
              {bytes} bytes in {n} files"
