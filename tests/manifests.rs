@@ -120,14 +120,9 @@ fn bagit_payload_oxum_and_tag_manifests_are_checked_by_check() {
     let run = vouch(check_args(&payload, &g.catalogue, &manifest, &out));
     run.assert_code(EXIT_REJECTED);
     let report = run.json();
-    let rules: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
-    assert!(rules.contains(&"bag-oxum-mismatch"), "{rules:?}");
-    assert!(rules.contains(&"bag-tag-mismatch"), "{rules:?}");
+    let rules = crate::util::rules(&report);
+    assert!(rules.contains(&"bag-oxum-mismatch".to_string()), "{rules:?}");
+    assert!(rules.contains(&"bag-tag-mismatch".to_string()), "{rules:?}");
 }
 
 /// Bytes this vouch process read, from its `VOUCH_DEBUG_IO` line (Linux `rchar`).

@@ -120,7 +120,7 @@ fn a_bagit_bag_given_by_its_root() {
     std::fs::write(&page, bytes).unwrap();
     let run = check_in(dir.path(), "delivery", "catalogue.csv", None, &out);
     run.assert_code(EXIT_REJECTED);
-    let rules: Vec<String> = findings(&run.json()).into_iter().map(|f| f.rule).collect();
+    let rules = crate::util::rules(&run.json());
     assert!(rules.contains(&"hash-mismatch".to_string()), "{rules:?}");
 }
 
@@ -190,7 +190,7 @@ fn a_blake3_manifest_named_without_its_algorithm_gets_a_hint() {
     let out = dir.path().join("out");
     let l = list.display().to_string();
     let run = check_in(dir.path(), "delivery", "catalogue.csv", Some(&l), &out);
-    let rules: Vec<String> = findings(&run.json()).into_iter().map(|f| f.rule).collect();
+    let rules = crate::util::rules(&run.json());
     assert!(rules.contains(&"manifest-algorithm-doubtful".to_string()), "{rules:?}");
 }
 

@@ -65,6 +65,11 @@ pub fn findings(report: &Value) -> Vec<Expected> {
     list.iter().map(|f| serde_json::from_value(f.clone()).expect("finding shape")).collect()
 }
 
+/// The rule ids of a report's findings, in report order.
+pub fn rules(report: &Value) -> Vec<String> {
+    findings(report).into_iter().map(|f| f.rule).collect()
+}
+
 /// Runs vouch with `args` and a timeout; stdout and stderr go through files so a chatty
 /// run cannot block on a full pipe.
 pub fn vouch<I, S>(args: I) -> Run
