@@ -35,6 +35,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Check a report bundle's signatures and the digest of every file in it.
     Verify(VerifyArgs),
+    /// Compare two rounds' report bundles: what was fixed, what is new, what is still open.
+    Diff(DiffArgs),
     /// Look at a catalogue the way `check` reads it.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
@@ -124,6 +126,10 @@ pub struct CheckArgs {
     /// The sheet of the item list to read.
     #[arg(long, value_name = "NAME")]
     pub items_sheet: Option<String>,
+    /// The bundle folder of the previous round of this delivery (signed or not): every
+    /// finding is marked new or persisting, and the report lists what was fixed.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
     /// An integrity manifest (sha256sum/md5sum/..., BSD tag, BagIt, hashdeep); repeat for
     /// several. Paths in it are relative to its own folder (as `sha256sum -c` run there).
     #[arg(long, short = 'm', value_name = "FILE")]
@@ -566,4 +572,24 @@ impl OperatorArg {
 /// Worker threads when `--jobs` is not given: one per available core.
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `vouch diff`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Findings are matched by rule, record, path and page, not by message text, as
+`vouch check --previous` matches them. Exit status 0 (it is a listing, not a gate).
+Example:
+  vouch diff acceptance-round1/ acceptance-round2/")]
+pub struct DiffArgs {
+    /// The earlier round's bundle folder (or its report.json).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later round's bundle folder (or its report.json).
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// What to print: the round line and the fixed and new findings for people, or the
+    /// comparison as JSON.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }

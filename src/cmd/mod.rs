@@ -3,6 +3,7 @@
 //! Machine output goes to stdout, everything else to stderr. A closed stdout (a pipe to
 //! `head`) is not an error: the exit status still carries the verdict.
 
+pub mod diff;
 pub mod due;
 pub mod inspect;
 pub mod ledger;
@@ -23,7 +24,7 @@ use crate::finding::registry::RULES;
 use crate::inspect::Depth;
 use crate::output;
 use crate::profile::{BUILTIN, Profile};
-use crate::report::{human, json, model::Report, model::Verdict};
+use crate::report::{human, json, model::Report, model::Verdict, rounds};
 use anyhow::{Context, bail};
 use std::io::Write;
 use std::num::NonZeroUsize;
@@ -61,6 +62,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
         Command::Media(args) => media::command(args),
         Command::Ledger(args) => crate::cmd::ledger::command(args),
         Command::Due(args) => due::command(args),
+        Command::Diff(args) => diff::command(&args),
         Command::Sample(args) => sample::command(args),
     }
 }
@@ -80,9 +82,14 @@ fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
     // So is the signing key: its password is asked now, not after hours of reading.
     crate::sign::check_signer("--signature-name", args.signature_name.as_deref())?;
     let key = args.sign_key.as_deref().map(crate::sign::load_signing_key).transpose()?;
+    // So is the previous round's report.
+    let previous = args.previous.as_deref().map(rounds::read_previous).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
     let cfg = check_config(args, profile, out.as_deref());
     let check::Checked { mut report, mut accepted, journal, thumbs } = check::run(&cfg)?;
+    if let Some(previous) = previous {
+        rounds::apply(&mut report, previous);
+    }
     if cfg.depth == Depth::Quick {
         quick_never_accepts(&mut report, &mut accepted);
     }

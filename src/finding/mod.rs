@@ -48,6 +48,30 @@ pub struct Finding {
     /// quality rules); absent otherwise. Additive to schema 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// With `--previous`: whether the previous round's report had this finding (matched
+    /// by rule, record, path and page). Additive to schema 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Since>,
+}
+
+/// Whether a finding was in the previous round's report (issue #22).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Since {
+    /// Not in the previous round.
+    New,
+    /// In the previous round too: still open.
+    Persisting,
+}
+
+impl Since {
+    /// The lowercase name used in the report files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Since::New => "new",
+            Since::Persisting => "persisting",
+        }
+    }
 }
 
 impl Finding {

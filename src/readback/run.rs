@@ -92,7 +92,15 @@ fn push(
     let severity = p.severity(rule);
     if severity != Severity::Off {
         let path = Some(path.into());
-        out.push(Finding { rule: rule.into(), severity, record, path, message, page: None });
+        out.push(Finding {
+            rule: rule.into(),
+            severity,
+            record,
+            path,
+            message,
+            page: None,
+            since: None,
+        });
     }
 }
 

@@ -18,23 +18,37 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let mut w =
         ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(BOM.to_vec());
-    w.write_record(["rule", "severity", "record", "path", "message"])?;
+    let rounds = report.round.is_some();
+    let mut header = vec!["rule", "severity", "record", "path", "message"];
+    if rounds {
+        header.push("since");
+    }
+    w.write_record(&header)?;
     if let Some(why) = &report.incomplete {
         let message = format!(
             "{why}; this list holds only what was inspected: {} records not checked are not \
              in it, and nothing here says the rest of the delivery is sound",
             report.records.iter().filter(|r| r.status == super::NOT_CHECKED).count()
         );
-        w.write_record(["run-interrupted", "error", "", "", &cell(&message)])?;
+        let mut row = vec!["run-interrupted".to_string(), "error".into(), "".into(), "".into()];
+        row.push(cell(&message));
+        if rounds {
+            row.push(String::new());
+        }
+        w.write_record(&row)?;
     }
     for f in &report.findings {
-        w.write_record([
+        let mut row = vec![
             cell(&f.rule),
             cell(f.severity.as_str()),
             cell(f.record.as_deref().unwrap_or("")),
             cell(f.path.as_deref().unwrap_or("")),
             cell(&f.message),
-        ])?;
+        ];
+        if rounds {
+            row.push(f.since.map_or("", |s| s.as_str()).to_string());
+        }
+        w.write_record(&row)?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("rendering findings.csv: {e}"))
 }

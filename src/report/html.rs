@@ -170,6 +170,17 @@ fn header(s: &mut String, r: &Report) {
         r.verdict.shout(),
         escape(&verdict_reason(r))
     );
+    if let Some(round) = &r.round {
+        let zh = format!(
+            "第 {} 轮：已整改 {}，新增 {}，仍未整改 {}",
+            round.number,
+            round.fixed,
+            round.new,
+            round.new + round.persisting
+        );
+        let en = super::rounds::headline(round);
+        let _ = writeln!(s, "<p class=\"round\">{} · {}</p>", escape(&zh), escape(&en));
+    }
 }
 
 fn verdict_reason(r: &Report) -> String {

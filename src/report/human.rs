@@ -32,6 +32,9 @@ const NO_MANIFEST: &str = "hash-no-manifest";
 /// when none were written.
 pub fn render(report: &Report, quiet: bool, bundle: Option<&str>) -> String {
     let mut s = String::new();
+    if let Some(round) = &report.round {
+        let _ = writeln!(s, "{}", super::rounds::headline(round));
+    }
     let rules = rules_by_record(&report.findings);
     let groups = groups(&report.findings);
     if quiet {
@@ -265,6 +268,7 @@ mod tests {
             path: Some(path.into()),
             message: format!("{rule} here"),
             page: None,
+            since: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod markup;
 pub mod model;
+pub mod rounds;
 pub mod sample;
 pub mod spool;
 pub mod tally;
@@ -125,6 +126,8 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
             pages: drawn,
         },
         bundle: Vec::new(),
+        round: None,
+        fixed: None,
         findings,
         files,
     }

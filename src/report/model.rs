@@ -52,6 +52,13 @@ pub struct Report {
     /// SHA-256 of every other file of the report bundle (not report.json itself, not
     /// signatures), so the bundle stays checkable by this list alone.
     pub bundle: Vec<BundleFile>,
+    /// With `--previous` (issue #22): which round this is and how it compares with the
+    /// previous round's report (pinned by digest). Additive to schema 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round: Option<RoundInfo>,
+    /// With `--previous`: the previous round's findings that are gone, sorted as findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Vec<Finding>>,
     /// Every finding, sorted by path then rule.
     pub findings: Vec<Finding>,
     /// Technical facts of every inspected file, sorted by path.
@@ -206,4 +213,21 @@ pub struct BundleFile {
     pub sha256: String,
     /// Its size in bytes.
     pub bytes: u64,
+}
+
+/// `round` of report.json: this round against the previous one.
+#[derive(Clone, Debug, Serialize)]
+pub struct RoundInfo {
+    /// 1 + the previous report's round (a report without one was round 1).
+    pub number: u32,
+    /// The previous round's report.json, as given.
+    pub previous: String,
+    /// SHA-256 of the previous round's report.json.
+    pub previous_sha256: String,
+    /// Findings of the previous round that are gone.
+    pub fixed: u64,
+    /// Findings not in the previous round.
+    pub new: u64,
+    /// Findings in the previous round too.
+    pub persisting: u64,
 }

@@ -91,6 +91,7 @@ impl Out<'_> {
             path,
             message,
             page,
+            since: None,
         });
     }
 
