@@ -17,6 +17,7 @@ mod interrupt;
 mod io_threads;
 mod manifests;
 mod media;
+mod print;
 mod profiles;
 mod quality;
 mod report;

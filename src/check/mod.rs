@@ -146,6 +146,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         },
     };
     let mut report = report::build(&ctx, streamed, run);
+    report.volume = crate::delivery::volume::of(&root);
     if missed > 0 || !listed {
         // Fail closed: a run cut short vouches for nothing, and writes no accepted
         // manifest (a partial one would later pass for the reference). The journal

@@ -4,4 +4,5 @@
 
 pub mod plan;
 pub mod relpath;
+pub mod volume;
 pub mod walk;

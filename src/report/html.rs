@@ -151,6 +151,25 @@ pub fn render(report: &Report, contact: &ContactSheet) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// A path or file name for print: each `/`-separated part kept whole (never broken inside
+/// a name or a reference code), a line break allowed only after a `/`.
+fn path_html(path: &str) -> String {
+    let parts: Vec<String> =
+        path.split('/').map(|p| format!("<span class=\"seg\">{}</span>", escape(p))).collect();
+    format!("<span class=\"path\">{}</span>", parts.join("/<wbr>"))
+}
+
+/// The run's time as the reader's clock shows it (with the zone), then in UTC.
+fn local_time(utc: &str) -> String {
+    let local = utc.parse::<jiff::Timestamp>().ok().map(|t| {
+        t.to_zoned(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d %H:%M:%S %Z (%:z)").to_string()
+    });
+    match local {
+        Some(l) => format!("{l} · {utc}"),
+        None => utc.to_string(),
+    }
+}
+
 /// A bilingual label: Chinese first, English after in grey.
 fn label(zh: &str, en: &str) -> String {
     format!("{zh} <span class=\"en\">{en}</span>")
@@ -196,13 +215,19 @@ fn row(s: &mut String, key: &str, value: &str) {
 
 fn run_and_inputs(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>{}</h2>\n<table class=\"kv\">", label("检查信息", "The run"));
-    row(
-        s,
-        &label("移交载体", "Delivery"),
-        &format!("<span class=\"path\">{}</span>", escape(&r.delivery)),
-    );
+    row(s, &label("移交载体", "Delivery"), &path_html(&r.delivery));
+    if let Some(v) = &r.volume {
+        row(s, &label("载体位置", "Delivery on disk"), &path_html(&v.path));
+        let mut about = format!("{} · {}", v.mount, v.device);
+        for (what, value) in [("label", &v.label), ("uuid", &v.uuid)] {
+            if let Some(value) = value {
+                about += &format!(" · {what} {value}");
+            }
+        }
+        row(s, &label("卷", "Volume"), &escape(&about));
+    }
     row(s, &label("检查人", "Operator"), &escape(&r.operator));
-    row(s, &label("检查时间", "Time (UTC)"), &escape(&r.time));
+    row(s, &label("检查时间", "Time"), &escape(&local_time(&r.time)));
     let tool = format!("{} {}", r.tool.name, r.tool.version);
     row(s, &label("工具", "Tool"), &escape(&tool));
     row(s, &label("报告格式", "Report schema"), &r.schema.to_string());
@@ -231,8 +256,8 @@ fn run_and_inputs(s: &mut String, r: &Report) {
 fn input_row(s: &mut String, what: &str, file: &str, digest: &str) {
     let _ = writeln!(
         s,
-        "<tr><td>{what}</td><td class=\"path\">{}</td><td class=\"digest\">{}</td></tr>",
-        escape(file),
+        "<tr><td>{what}</td><td>{}</td><td class=\"digest\">{}</td></tr>",
+        path_html(file),
         escape(digest)
     );
 }
@@ -291,7 +316,7 @@ fn records(s: &mut String, r: &Report) {
         let status = escape(&row.status);
         let _ = writeln!(
             s,
-            "<tr><td class=\"path\">{}</td><td>{}</td><td class=\"num\">{}</td>\
+            "<tr><td class=\"code\">{}</td><td class=\"title\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{delivered}</td><td class=\"s-{status}\">{status}</td></tr>",
             escape(&row.id),
             escape(row.title.as_deref().unwrap_or("")),
@@ -301,41 +326,57 @@ fn records(s: &mut String, r: &Report) {
     s.push_str("</table>\n");
 }
 
+/// Findings shown per rule in report.html; the rest are in findings.csv (a printed
+/// report of a large delivery stays a few pages).
+const EXAMPLES_PER_RULE: usize = 8;
+
 fn findings(s: &mut String, r: &Report) {
-    let _ = writeln!(s, "<h2>{}</h2>", label("问题明细", "Findings by record"));
+    let _ = writeln!(s, "<h2>{}</h2>", label("问题明细（按规则）", "Findings by rule"));
     if r.findings.is_empty() {
         let _ = writeln!(s, "<p>{}</p>", label("未发现问题。", "No findings."));
         return;
     }
-    let grouped = super::group(r);
-    for (record, found) in &grouped.by_record {
-        let title = format!("{} <span class=\"en\">({})</span>", escape(record), found.len());
-        finding_table(s, &title, found);
+    let mut by_rule: BTreeMap<(crate::finding::Severity, &str), Vec<&Finding>> = BTreeMap::new();
+    for f in &r.findings {
+        by_rule.entry((f.severity, f.rule.as_str())).or_default().push(f);
     }
-    if !grouped.delivery.is_empty() {
-        let title = label("不属于任何案卷", "Delivery-level, no record");
-        finding_table(s, &title, &grouped.delivery);
+    for ((severity, rule), found) in &by_rule {
+        let sev = severity.as_str();
+        let _ = writeln!(
+            s,
+            "<h3><code>{}</code> <span class=\"s-{sev}\">{sev}</span> · {}</h3>",
+            escape(rule),
+            found.len()
+        );
+        finding_table(s, &found[..found.len().min(EXAMPLES_PER_RULE)]);
+        if found.len() > EXAMPLES_PER_RULE {
+            let more = found.len() - EXAMPLES_PER_RULE;
+            let _ = writeln!(
+                s,
+                "<p class=\"note\">{}</p>",
+                label(
+                    &format!("另有 {more} 条，见 findings.csv"),
+                    &format!("{more} more in findings.csv")
+                )
+            );
+        }
     }
 }
 
-fn finding_table(s: &mut String, title: &str, found: &[&Finding]) {
-    let _ = writeln!(s, "<h3>{title}</h3>");
+fn finding_table(s: &mut String, found: &[&Finding]) {
     let _ = writeln!(
         s,
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
-        label("级别", "Severity"),
-        label("规则", "Rule"),
+        "<table class=\"findings\"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
+        label("档号", "Record"),
         label("路径", "Path"),
         label("说明", "Message")
     );
     for f in found {
-        let sev = f.severity.as_str();
         let _ = writeln!(
             s,
-            "<tr><td class=\"s-{sev}\">{sev}</td><td><code>{}</code></td>\
-             <td class=\"path\">{}</td><td>{}</td></tr>",
-            escape(&f.rule),
-            escape(f.path.as_deref().unwrap_or("")),
+            "<tr><td class=\"code\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(f.record.as_deref().unwrap_or("")),
+            path_html(f.path.as_deref().unwrap_or("")),
             escape(&f.message)
         );
     }

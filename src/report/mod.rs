@@ -67,6 +67,7 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
         time: run.time,
         operator: run.operator,
         delivery: run.delivery,
+        volume: None,
         profile: ProfileRef {
             name: ctx.profile.name.clone(),
             origin: ctx.profile.origin.clone(),

@@ -23,6 +23,10 @@ pub struct Report {
     pub operator: String,
     /// The delivery root, as given on the command line.
     pub delivery: String,
+    /// The delivery root's absolute path and the volume it is on (issue #22), where the
+    /// platform says. Additive to schema 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<crate::delivery::volume::Volume>,
     /// The acceptance profile.
     pub profile: ProfileRef,
     /// The catalogue read.
