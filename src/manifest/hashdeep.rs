@@ -21,28 +21,28 @@ enum Column {
 }
 
 /// Parses the whole file into (line, result) pairs for its data lines.
-pub fn parse(bytes: &[u8]) -> Vec<(u64, Result<Parsed, String>)> {
+pub fn parse(bytes: &[u8]) -> impl Iterator<Item = (u64, Result<Parsed, String>)> + '_ {
     let mut columns: Option<Vec<Column>> = None;
     let mut invoked_from: Option<Vec<u8>> = None;
-    let mut out = Vec::new();
-    for (line, raw) in split_lines(bytes) {
+    split_lines(bytes).filter_map(move |(line, raw)| {
         if let Some(spec) = raw.strip_prefix(b"%%%% ") {
             if !spec.starts_with(b"HASHDEEP") {
                 columns = Some(parse_columns(spec));
             }
+            None
         } else if let Some(comment) = raw.strip_prefix(b"##") {
             if let Some(dir) = comment.trim_ascii().strip_prefix(b"Invoked from: ") {
                 invoked_from = Some(dir.trim_ascii().to_vec());
             }
+            None
         } else {
             let result = match &columns {
                 Some(cols) => parse_data(raw, cols, invoked_from.as_deref()),
                 None => Err("a data line before the `%%%% size,...,filename` column line".into()),
             };
-            out.push((line, result));
+            Some((line, result))
         }
-    }
-    out
+    })
 }
 
 fn parse_columns(spec: &[u8]) -> Vec<Column> {
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn reads_sizes_several_digests_and_relative_names() {
-        let lines = parse(FILE.as_bytes());
+        let lines: Vec<_> = parse(FILE.as_bytes()).collect();
         let (line, first) = &lines[0];
         let first = first.as_ref().unwrap();
         assert_eq!(*line, 6);

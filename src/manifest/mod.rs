@@ -164,8 +164,11 @@ impl Manifest {
         root: &Path,
         opts: Options,
     ) -> anyhow::Result<Manifest> {
-        let (format, lines) = parse_bytes(path, bytes, opts);
-        let placed = place(path, &lines, root, opts.base)?;
+        // Parsed lazily, twice: once for a sample of names to place the paths, once into
+        // entries. No vector of every parsed line is held (issue #17: memory per entry).
+        let format = opts.format.unwrap_or_else(|| detect(path, bytes));
+        let parse = || parse_lines(path, bytes, format, opts.algorithm);
+        let placed = place(path, &place::sample(bytes, parse()), root, opts.base)?;
         let mut m = Manifest {
             path: path.to_path_buf(),
             sha256: hex::encode(Sha256::digest(bytes)),
@@ -177,14 +180,16 @@ impl Manifest {
             note: placed.note,
             unresolved: placed.unresolved,
         };
-        for (line, parsed) in lines {
+        for (line, parsed) in parse() {
             match parsed.and_then(|p| Ok((locate(&p.name, &placed.dir, root)?, p))) {
-                Ok((rel, p)) => {
+                Ok((rel, mut p)) => {
+                    p.digests.shrink_to_fit();
                     m.entries.push(Entry { rel, digests: p.digests, size: p.size, line })
                 }
                 Err(problem) => m.bad_lines.push(BadLine { line, problem }),
             }
         }
+        m.entries.shrink_to_fit();
         if m.entries.is_empty() && !m.bad_lines.is_empty() {
             let first = &m.bad_lines[0];
             bail!(
@@ -250,25 +255,33 @@ pub type Lines = Vec<(u64, Result<Parsed, String>)>;
 /// under a delivery root (that is [`Manifest::from_bytes`]); `opts.base` is unused.
 pub fn parse_bytes(name: &Path, bytes: &[u8], opts: Options) -> (Format, Lines) {
     let format = opts.format.unwrap_or_else(|| detect(name, bytes));
-    (format, parse(name, bytes, format, opts.algorithm))
+    (format, parse_lines(name, bytes, format, opts.algorithm).collect())
 }
 
-fn parse(path: &Path, bytes: &[u8], format: Format, alg: Option<Algorithm>) -> Lines {
+/// One parsed data line at a time, in the manifest's order.
+type LineIter<'a> = Box<dyn Iterator<Item = (u64, Result<Parsed, String>)> + 'a>;
+
+fn parse_lines<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    format: Format,
+    alg: Option<Algorithm>,
+) -> LineIter<'a> {
     match format {
-        Format::Hashdeep => hashdeep::parse(bytes),
-        Format::Bsd => split_lines(bytes).map(|(n, l)| (n, bsd::parse_line(l))).collect(),
-        Format::Bagit => {
-            let Some(alg) = alg.or_else(|| bagit::algorithm_of(path)) else {
-                return vec![(
-                    1,
-                    Err("the file name names no algorithm (manifest-<alg>.txt)".into()),
-                )];
-            };
-            split_lines(bytes).map(|(n, l)| (n, bagit::parse_line(l, alg))).collect()
-        }
+        Format::Hashdeep => Box::new(hashdeep::parse(bytes)),
+        Format::Bsd => Box::new(split_lines(bytes).map(|(n, l)| (n, bsd::parse_line(l)))),
+        Format::Bagit => match alg.or_else(|| bagit::algorithm_of(path)) {
+            Some(alg) => {
+                Box::new(split_lines(bytes).map(move |(n, l)| (n, bagit::parse_line(l, alg))))
+            }
+            None => Box::new(std::iter::once((
+                1,
+                Err("the file name names no algorithm (manifest-<alg>.txt)".into()),
+            ))),
+        },
         Format::Coreutils => {
             let alg = alg.or_else(|| algorithm_in_name(path));
-            split_lines(bytes).map(|(n, l)| (n, coreutils::parse_line(l, alg))).collect()
+            Box::new(split_lines(bytes).map(move |(n, l)| (n, coreutils::parse_line(l, alg))))
         }
     }
 }

@@ -11,7 +11,7 @@
 //! one false integrity error per file. Only a sample of entries is looked up on disk, so
 //! the cost does not grow with the manifest.
 
-use super::{Base, Lines, locate, path_from_bytes};
+use super::{Base, Parsed, locate, path_from_bytes};
 use crate::delivery::relpath::RelPath;
 use anyhow::Context;
 use std::path::{Component, Path, PathBuf};
@@ -37,7 +37,7 @@ pub(super) struct Placed {
 /// Decides where the paths of the manifest at `path` land below `root` (canonical).
 pub(super) fn place(
     path: &Path,
-    lines: &Lines,
+    names: &[Vec<u8>],
     root: &Path,
     given: Option<&Path>,
 ) -> anyhow::Result<Placed> {
@@ -48,7 +48,7 @@ pub(super) fn place(
         return Ok(Placed { dir, base: Base::Given, note: None, unresolved: false });
     }
     let folder = folder_of(path)?;
-    let names = sample(lines);
+    let names: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
     let plain =
         |dir: PathBuf| Placed { dir, base: Base::ManifestFolder, note: None, unresolved: false };
     if names.is_empty() || hits(&names, &folder, root) > 0 {
@@ -89,12 +89,15 @@ fn folder_of(path: &Path) -> anyhow::Result<PathBuf> {
         .with_context(|| format!("resolving the folder of manifest '{}'", path.display()))
 }
 
-/// Up to [`SAMPLE`] listed names, spread evenly over the manifest's readable lines.
-fn sample(lines: &Lines) -> Vec<&[u8]> {
-    let names: Vec<&[u8]> =
-        lines.iter().filter_map(|(_, p)| p.as_ref().ok()).map(|p| p.name.as_slice()).collect();
-    let step = names.len().div_ceil(SAMPLE).max(1);
-    names.into_iter().step_by(step).collect()
+/// About [`SAMPLE`] listed names, spread evenly over the manifest's lines (spaced by its
+/// line count, so the parsed lines are never all held).
+pub(super) fn sample(
+    bytes: &[u8],
+    lines: impl Iterator<Item = (u64, Result<Parsed, String>)>,
+) -> Vec<Vec<u8>> {
+    let count = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    let step = count.div_ceil(SAMPLE).max(1);
+    lines.step_by(step).filter_map(|(_, p)| p.ok()).map(|p| p.name).take(SAMPLE).collect()
 }
 
 /// How many of `names`, resolved against `dir`, name an existing entry below `root`.
