@@ -117,7 +117,7 @@ pub fn add_months(date: Date, months: u32) -> Date {
 
 /// What is due on one date.
 #[derive(Debug, Serialize)]
-pub struct Plan {
+pub struct DueList {
     /// The date asked about.
     #[serde(serialize_with = "date")]
     pub on: Date,
@@ -148,7 +148,7 @@ pub struct TypePlan {
 }
 
 /// The plan for `on`.
-pub fn plan(states: &[State], on: Date, cfg: &Readback, seed: u64) -> Plan {
+pub fn plan(states: &[State], on: Date, cfg: &Readback, seed: u64) -> DueList {
     let mut types = Vec::new();
     for t in MediaType::ALL {
         let mut all: Vec<&State> = states.iter().filter(|s| s.media_type == t).collect();
@@ -170,7 +170,7 @@ pub fn plan(states: &[State], on: Date, cfg: &Readback, seed: u64) -> Plan {
     }
     let recovery =
         states.iter().filter(|s| s.last_result.as_deref() == Some("fail")).cloned().collect();
-    Plan { on, rate: cfg.rate, seed, types, recovery }
+    DueList { on, rate: cfg.rate, seed, types, recovery }
 }
 
 fn rank(seed: u64, id: &str) -> [u8; 32] {
@@ -192,7 +192,7 @@ pub fn default_seed(on: Date, ledger: &Ledger) -> u64 {
 }
 
 /// The plan for people.
-pub fn render_human(p: &Plan, profile: &str) -> String {
+pub fn render_human(p: &DueList, profile: &str) -> String {
     let mut s = format!(
         "due on {} (profile {profile}; sample at least {}% of each type)\n",
         p.on,
