@@ -58,13 +58,16 @@ pub(crate) struct Reducer {
     mins: Vec<u8>,
     /// Whether `mins` holds real samples (false once a plane or a reduced tile came in).
     exact: bool,
+    /// Blur evidence from the pixels of sampled block rows (issue #15).
+    edges: crate::inspect::quality::EdgeSampler,
 }
 
 impl Reducer {
     /// A reducer for a `width` × `height` page (either may be 0: an empty image).
     pub(crate) fn new(width: u32, height: u32) -> Reducer {
         let cells = width.div_ceil(SCALE) as usize * height.div_ceil(SCALE) as usize;
-        Reducer { width, height, sums: vec![0; cells], mins: vec![255; cells], exact: true }
+        let edges = crate::inspect::quality::EdgeSampler::new(width);
+        Reducer { width, height, sums: vec![0; cells], mins: vec![255; cells], exact: true, edges }
     }
 
     fn bw(&self) -> usize {
@@ -84,6 +87,8 @@ impl Reducer {
             return;
         }
         self.exact &= weight == 256;
+        let whole = weight == 256 && step <= 1 && x0 == 0;
+        self.edges.row(y, grey, whole);
         let (bw, row) = (self.bw(), (y / SCALE) as usize);
         let cells = &mut self.sums[row * bw..(row + 1) * bw];
         let mins = &mut self.mins[row * bw..(row + 1) * bw];
@@ -121,8 +126,9 @@ impl Reducer {
     /// Adds a reduced tile already at 1/8 scale (a JPEG chunk's DC image) whose top-left
     /// page pixel is (`x0`, `y0`): each of its pixels stands for an 8×8 square.
     pub(crate) fn add_reduced(&mut self, x0: u32, y0: u32, tile: &ReducedImage) {
-        // Block means only: the darkest samples are unknown.
+        // Block means only: the darkest samples and the edges are unknown.
         self.exact = false;
+        self.edges.disable();
         let w = tile.width as usize;
         let mut line = Vec::with_capacity(w * SCALE as usize);
         for (r, row) in tile.pixels.chunks(w.max(1)).enumerate() {
@@ -148,7 +154,8 @@ impl Reducer {
             }
         }
         let darkest = self.exact.then_some(self.mins);
-        ReducedImage { darkest, ..ReducedImage::new(bw, bh, pixels) }
+        let sharpness = self.edges.finish();
+        ReducedImage { darkest, sharpness, ..ReducedImage::new(bw, bh, pixels) }
     }
 }
 

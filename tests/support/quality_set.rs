@@ -307,6 +307,11 @@ pub fn held_out() -> Vec<Spec> {
             spec([Text, Hand, Table, Stamp, Photo][i], 200 + 100 * (i as u32 % 2), modes[i % 2]);
         out.push(Spec { blur, font_mm: [2.8, 4.5][i % 2], ..s });
     }
+    // Blur measured from pixels (issue #15 item 4): lossless greyscale TIFF pages.
+    for (i, blur) in [2.0, 2.5, 3.0].into_iter().enumerate() {
+        let s = spec([Text, Table, Hand][i], 200 + 100 * (i as u32 % 2), GreyTiff);
+        out.push(Spec { blur, ..s });
+    }
     let frames = [
         ([5.0, 0.0, 0.0, 0.0], GreyTiff),
         ([0.0, 0.0, 0.0, 7.0], G4Tiff),

@@ -12,6 +12,7 @@
 
 mod blur;
 mod border;
+mod edges;
 mod exposure;
 mod limits;
 mod paper;
@@ -19,6 +20,7 @@ mod phash;
 mod skew;
 
 pub use blur::{AcStats, EDGE_LOW, LOW_END, MID_END};
+pub use edges::EdgeSampler;
 pub use limits::{QualityLimits, QualityToml};
 pub use phash::hamming;
 
