@@ -534,6 +534,58 @@ fn colour_compression_resolution_and_ofd_pages_are_judged() {
     assert!(msg.contains("150×150 dpi") && msg.contains("200 dpi for bilevel pages"), "{msg}");
 }
 
+/// Issue #19: a feature vouch cannot decode is `format-unsupported` at that file, never
+/// `format-unreadable`, and a good page beside it gives nothing.
+#[test]
+fn unsupported_features_are_not_damage() {
+    use crate::support::generate::Expected;
+    use crate::util::{EXIT_REJECTED, assert_same_findings, findings};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("delivery/A-1");
+    std::fs::create_dir_all(&root).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    std::fs::copy(data.join("regressions/g3-1d-2page.tif"), root.join("001.tif")).unwrap();
+    let mut jpeg = std::fs::read(data.join("formats/baseline-grey-300dpi.jpg")).unwrap();
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 1] = 0xC9; // arithmetic coding
+    std::fs::write(root.join("002.jpg"), jpeg).unwrap();
+    std::fs::copy(data.join("formats/bigtiff-g4.tif"), root.join("003.tif")).unwrap();
+    let catalogue = dir.path().join("catalogue.csv");
+    std::fs::write(&catalogue, "档号,题名,页数\nA-1,甲,3\n").unwrap();
+    let delivery = dir.path().join("delivery");
+    let run = vouch([
+        "check".as_ref(),
+        delivery.as_os_str(),
+        "--catalogue".as_ref(),
+        catalogue.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let e = |rule: &str, path: &str| Expected {
+        rule: rule.into(),
+        record: Some("A-1".into()),
+        path: Some(path.into()),
+    };
+    let want = [
+        e("format-unsupported", "A-1/001.tif"),
+        e("format-unsupported", "A-1/002.jpg"),
+        Expected { rule: "hash-no-manifest".into(), record: None, path: None },
+    ];
+    let report = run.json();
+    assert_same_findings(&findings(&report), &want, &run.stderr);
+    run.assert_code(EXIT_REJECTED);
+    let list = report["findings"].as_array().unwrap();
+    for f in list.iter().filter(|f| f["rule"] == "format-unsupported") {
+        let msg = f["message"].as_str().unwrap();
+        assert!(!msg.contains("corrupt") && !msg.contains("truncated"), "{msg}");
+    }
+    let files = report["files"].as_array().unwrap();
+    let feature = |p: &str| files.iter().find(|f| f["path"] == p).unwrap()["unsupported"].clone();
+    assert_eq!(feature("A-1/001.tif"), "TIFF compression 3 (CCITT Group 3)");
+    assert_eq!(feature("A-1/002.jpg"), "JPEG arithmetic coding (SOF9)");
+    assert_eq!(feature("A-1/003.tif"), Value::Null);
+}
+
 /// A copy of a classic little-endian TIFF with every X/YResolution
 /// rational set to `dpi`/1 (both IFDs of the libtiff sample).
 fn retag_resolution(tiff: &[u8], dpi: u32) -> Vec<u8> {

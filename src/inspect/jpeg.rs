@@ -229,6 +229,25 @@ mod tests {
         assert_eq!(i.pages[0].dpi, None);
     }
 
+    /// Coding processes vouch does not decode are named and unsupported (issue #19).
+    #[test]
+    fn arithmetic_and_lossless_jpeg_are_unsupported_by_name() {
+        let base = jpeg(32, 32, false, (1, 300, 300));
+        let sof = base.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        for (marker, feature) in [
+            (0xC9, "JPEG arithmetic coding (SOF9)"),
+            (0xC3, "lossless JPEG (process 14, Huffman) (SOF3)"),
+        ] {
+            let mut bytes = base.clone();
+            bytes[sof + 1] = marker;
+            let i = inspect_bytes(&bytes, &decode());
+            assert_eq!(i.unsupported.as_deref(), Some(feature));
+            let err = i.decode_error.unwrap();
+            assert!(err.contains(feature) && !err.contains("corrupt"), "{err}");
+        }
+        assert_eq!(inspect_bytes(&base, &decode()).unsupported, None);
+    }
+
     #[test]
     fn exif_only_resolution_is_read() {
         let plain = without_app0(&jpeg(32, 32, false, (1, 72, 72)));

@@ -43,7 +43,7 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     };
     // `Encrypt` in the trailer, direct or by reference, is what makes a PDF encrypted.
     if doc.trailer.get(b"Encrypt").is_ok() {
-        return Decoded::failed("encrypted PDF: cannot be verified".into());
+        return Decoded::failed(super::unsupported("encryption (a password-protected PDF)"));
     }
     if let Err(why) = check_xref(&doc, bytes) {
         return Decoded::failed(why);
@@ -329,13 +329,13 @@ fn image(
         [b"CCITTFaxDecode"] => {
             let k = parm(b"K").unwrap_or(0);
             if k >= 0 {
-                return Err(format!("CCITT Group 3 (K = {k}) data cannot be verified"));
+                return Err(super::unsupported(&format!("CCITT Group 3 (K = {k})")));
             }
             let byte_align = parms
                 .and_then(|p| p.get(b"EncodedByteAlign").ok())
                 .and_then(|o| deref(doc, o).as_bool().ok());
             if byte_align == Some(true) {
-                return Err("CCITT G4 with EncodedByteAlign cannot be verified".into());
+                return Err(super::unsupported("CCITT G4 with EncodedByteAlign"));
             }
             let columns = parm(b"Columns").unwrap_or(1728);
             let rows = parm(b"Rows").unwrap_or(h);
@@ -375,7 +375,7 @@ fn image(
         }
         _ => {
             let names: Vec<String> = filters.iter().map(|f| format!("/{}", lossy(f))).collect();
-            return Err(format!("filter {} cannot be verified", names.join(" ")));
+            return Err(super::unsupported(&format!("the filter {}", names.join(" "))));
         }
     }
     Ok((facts, reduced))
@@ -518,7 +518,7 @@ fn stream_bytes(s: &Stream, what: &str, opts: &InspectOptions) -> Result<Vec<u8>
         Some(Object::Array(a)) if a.len() == 1 && a[0].as_name().ok() == Some(b"FlateDecode") => {
             inflate(&s.content, true, what, opts)
         }
-        Some(_) => Err(format!("{what} uses a filter that cannot be verified")),
+        Some(f) => Err(format!("{what} {}", super::unsupported(&format!("the filter {f:?}")))),
     }
 }
 
@@ -599,7 +599,7 @@ mod tests {
     #[test]
     fn encrypted_pdf_cannot_be_verified() {
         let i = inspect_bytes(&pdf(2, true), &decode());
-        assert_eq!(i.decode_error.as_deref(), Some("encrypted PDF: cannot be verified"));
+        assert_eq!(i.unsupported.as_deref(), Some("encryption (a password-protected PDF)"));
         assert_eq!(i.page_count, None);
     }
 

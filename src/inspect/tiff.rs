@@ -15,7 +15,7 @@
 //! ([`super::ccitt`]; the crate pads a strip that ends early with white rows); none, LZW,
 //! Deflate and PackBits chunks must decode to every byte of the whole chunk, edge tiles'
 //! padding included, as libtiff decodes them (the crate reads only rows inside the
-//! image). Other compressions go through the crate's `read_chunk`.
+//! image). Other compressions are `format-unsupported`, named (issue #19).
 
 use super::endian::Endian;
 use super::reduce::ReducedImage;
@@ -190,17 +190,32 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
         let reduced = own_chunks(decoder, bytes, compression, (width, height), opts)?;
         return Ok((page, reduced));
     }
-    // The decoder has already checked that the offsets list covers the page.
-    let (kind, chunks) = match decoder.get_chunk_type() {
-        ChunkType::Strip => ("strip", decoder.strip_count()),
-        ChunkType::Tile => ("tile", decoder.tile_count()),
+    // The crate decodes no compression beyond ours (its zstd and WebP are not built).
+    Err(super::unsupported(&compression_feature(compression)))
+}
+
+/// A TIFF compression vouch does not decode, as a person knows it.
+fn compression_feature(code: u32) -> String {
+    let name = match code {
+        2 => "CCITT Modified Huffman",
+        3 => "CCITT Group 3",
+        6 => "old-style JPEG",
+        34676 => "SGI LogLuv",
+        34677 => "SGI LogL",
+        34712 => "JPEG 2000",
+        34661 => "JBIG",
+        32809 => "ThunderScan",
+        34887 => "LERC",
+        34925 => "LZMA",
+        50000 => "Zstandard",
+        50001 => "WebP",
+        _ => "",
     };
-    for chunk in 0..chunks.map_err(|e| e.to_string())? {
-        // Each chunk's pixels are dropped at once: decoding is the check. Numbered from 0,
-        // as tiffinfo and tiffdump number them.
-        decoder.read_chunk(chunk).map_err(|e| format!("{kind} {chunk}: {e}"))?;
+    if name.is_empty() {
+        format!("TIFF compression {code}")
+    } else {
+        format!("TIFF compression {code} ({name})")
     }
-    Ok((page, None))
 }
 
 /// Decodes every chunk of a page from the raw bytes (compressions none, G4, LZW, JPEG,
@@ -382,15 +397,14 @@ fn compression_name(code: u32) -> String {
     }
 }
 
-/// X/YResolution in dpi. Unit 2 is inches, 3 centimetres. Unit 1 ("no absolute unit") or
-/// an absent unit gives no resolution, though TIFF 6.0 says an absent unit means inches:
-/// acceptance asks the file to state its resolution, so we fail closed and let
-/// `resolution-missing` say so.
+/// X/YResolution in dpi. Unit 2 is inches, 3 centimetres, and an absent unit is inches,
+/// the TIFF 6.0 default that libtiff and every reader apply (issue #19). Unit 1 ("no
+/// absolute unit") gives no resolution: `resolution-missing` says so.
 fn resolution<R: std::io::Read + std::io::Seek>(d: &mut Decoder<R>) -> Result<Option<Dpi>, String> {
     let factor = match tag_u32(d, Tag::ResolutionUnit)? {
-        Some(2) => 1.0,
+        Some(2) | None => 1.0,
         Some(3) => 2.54,
-        _ => return Ok(None),
+        Some(_) => return Ok(None),
     };
     let (x, y) = (tag_f64(d, Tag::XResolution)?, tag_f64(d, Tag::YResolution)?);
     Ok(x.zip(y).and_then(|(x, y)| dots_per_inch(x, y, factor)))
@@ -462,6 +476,32 @@ mod tests {
         // The encoder's default is ResolutionUnit 1 ("no absolute unit") at 1/1.
         let none = inspect_bytes(&tiff_rgb(1, Compression::Uncompressed, None), &decode());
         assert_eq!((none.decode_error, none.pages[0].dpi), (None, None));
+    }
+
+    /// TIFF 6.0: ResolutionUnit absent means inches (issue #19).
+    #[test]
+    fn an_absent_resolution_unit_is_inches() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Inch, 400)));
+        let entry = tag_value_pos(&bytes, 296) - 8;
+        bytes[entry..entry + 2].copy_from_slice(&300u16.to_le_bytes()); // ColorResponseUnit
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, Some(Dpi { x: 400.0, y: 400.0 }));
+    }
+
+    /// A compression vouch lacks is named and unsupported, never "truncated" (issue #19).
+    #[test]
+    fn compressions_vouch_lacks_are_unsupported_by_name() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Inch, 300)));
+        let at = tag_value_pos(&bytes, 259);
+        bytes[at..at + 2].copy_from_slice(&34676u16.to_le_bytes());
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.unsupported.as_deref(), Some("TIFF compression 34676 (SGI LogLuv)"));
+        let err = i.decode_error.unwrap();
+        assert!(!err.contains("corrupt") && !err.contains("truncated"), "{err}");
+        let g3 = inspect_bytes(&super::super::testutil::regression("g3-1d-2page.tif"), &decode());
+        assert_eq!(g3.unsupported.as_deref(), Some("TIFF compression 3 (CCITT Group 3)"));
+        assert_eq!(g3.page_count, Some(2));
     }
 
     #[test]
