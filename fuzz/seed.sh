@@ -34,6 +34,8 @@ pngs=$(find "$F" "$R" -type f -iname '*.png' 2>/dev/null || true)
     seed png '' $pngs
     seed jp2 '\000' $jp2s
     seed pdf '' $pdfs
+    # pdf_image: the first byte picks the filter chain (see the target), the rest is data.
+    for pick in '\000' '\001' '\002' '\003'; do seed pdf_image "$pick" "$F/README.md"; done
     seed ofd '\000' $ofds
 }
 # A structured OFD seed: the parts of the committed sample, joined by \0\377.

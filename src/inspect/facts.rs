@@ -237,6 +237,10 @@ pub struct Inspection {
     /// (`format-repaired`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repaired: Option<String>,
+    /// A PDF that is encrypted but opened with the empty user password: its cipher and
+    /// handler, for a person (issue #19). PDF/A forbids encryption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
     /// With `InspectOptions::reduced`: each decoded page at reduced scale, as (page
     /// number, image). Transient: the caller takes it for thumbnails and drops it; it is
     /// never serialized (journal, report), so memory and files stay small.
@@ -310,6 +314,9 @@ pub struct FileFacts {
     /// What was repaired to read a damaged structure whose pages all decoded (issue #19).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repaired: Option<String>,
+    /// A PDF's encryption, where it opened with the empty user password (issue #19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
 }
 
 impl FileFacts {
@@ -325,6 +332,7 @@ impl FileFacts {
             damage: inspection.read_error.clone().or_else(|| inspection.decode_error.clone()),
             unsupported: inspection.unsupported.clone(),
             repaired: inspection.repaired.clone(),
+            encryption: inspection.encryption.clone(),
         }
     }
 }

@@ -229,6 +229,24 @@ mod tests {
         assert_eq!(i.pages[0].dpi, None);
     }
 
+    /// JFIF unit 0 is an aspect ratio only: the EXIF resolution is used (issue #19).
+    #[test]
+    fn jfif_aspect_only_gives_way_to_exif() {
+        let base = jpeg(32, 32, false, (0, 1, 1));
+        let exif = [b"Exif\0\0".as_slice(), &exif_block(72, 72, None)].concat();
+        // APP1 right after the JFIF APP0, where writers put it.
+        let app0_end = 4 + usize::from(u16::from_be_bytes([base[4], base[5]]));
+        let app1 = with_segment(&base[..2], 0xE1, &exif);
+        let bytes = [&base[..app0_end], &app1[2..], &base[app0_end..]].concat();
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!(
+            (p.dpi, p.dpi_source.as_deref()),
+            (Some(Dpi { x: 72.0, y: 72.0 }), Some("exif"))
+        );
+    }
+
     /// Coding processes vouch does not decode are named and unsupported (issue #19).
     #[test]
     fn arithmetic_and_lossless_jpeg_are_unsupported_by_name() {

@@ -635,6 +635,20 @@ fn complete(f: &Frame, cov: &Coverage) -> Result<(), String> {
     Ok(())
 }
 
+/// The JPEG coding process a start-of-frame marker vouch does not decode names
+/// (ITU T.81 Table B.1), as a person knows it.
+fn coding_process(marker: u8) -> String {
+    let sof = marker - 0xC0;
+    let what = match marker {
+        0xC3 => "lossless JPEG (process 14, Huffman)",
+        0xC5..=0xC7 => "hierarchical JPEG (Huffman)",
+        0xC9 | 0xCA => "JPEG arithmetic coding",
+        0xCB => "lossless JPEG with arithmetic coding",
+        _ => "hierarchical JPEG with arithmetic coding",
+    };
+    format!("{what} (SOF{sof})")
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{fixture, jpeg};
@@ -717,18 +731,4 @@ mod tests {
             assert!(worst <= 6, "{name}: a block's mean is {worst} off its DC pixel");
         }
     }
-}
-
-/// The JPEG coding process a start-of-frame marker vouch does not decode names
-/// (ITU T.81 Table B.1), as a person knows it.
-fn coding_process(marker: u8) -> String {
-    let sof = marker - 0xC0;
-    let what = match marker {
-        0xC3 => "lossless JPEG (process 14, Huffman)",
-        0xC5..=0xC7 => "hierarchical JPEG (Huffman)",
-        0xC9 | 0xCA => "JPEG arithmetic coding",
-        0xCB => "lossless JPEG with arithmetic coding",
-        _ => "hierarchical JPEG with arithmetic coding",
-    };
-    format!("{what} (SOF{sof})")
 }

@@ -17,6 +17,7 @@ mod jpeg_bits;
 mod jpeg_scan;
 mod ofd;
 mod pdf;
+mod pdf_filters;
 mod pdf_scan;
 mod png;
 pub mod quality;
@@ -126,6 +127,8 @@ pub(crate) struct Decoded {
     pub(crate) error: Option<String>,
     /// What was repaired to read a damaged structure (kept only if nothing failed).
     pub(crate) repaired: Option<String>,
+    /// A PDF's encryption, where it opened with the empty user password.
+    pub(crate) encryption: Option<String>,
     /// With [`InspectOptions::reduced`]: (page number, page at reduced scale).
     pub(crate) reduced: Vec<(u32, ReducedImage)>,
 }
@@ -201,6 +204,7 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     inspection.unsupported =
         decoded.error.as_deref().and_then(unsupported_feature).map(str::to_string);
     inspection.repaired = decoded.repaired.filter(|_| decoded.error.is_none());
+    inspection.encryption = decoded.encryption;
     inspection.decode_error = decoded.error;
     inspection.reduced = decoded.reduced;
     if opts.quality {

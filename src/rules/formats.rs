@@ -14,8 +14,11 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
         };
         let Some(format) = facts.format else { continue };
         if let Some(err) = &facts.decode_error {
-            let rule =
-                if facts.unsupported.is_some() { "format-unsupported" } else { "format-unreadable" };
+            let rule = if facts.unsupported.is_some() {
+                "format-unsupported"
+            } else {
+                "format-unreadable"
+            };
             out.at(ctx, item, rule, err.clone());
         } else if let Some(what) = &facts.repaired {
             out.at(ctx, item, "format-repaired", what.clone());
