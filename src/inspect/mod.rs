@@ -11,6 +11,7 @@ mod endian;
 mod exif;
 pub mod facts;
 pub mod guard;
+mod jbig2;
 mod jp2;
 mod jpeg;
 mod jpeg_bits;
@@ -238,6 +239,9 @@ pub(crate) fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> De
         Format::Pdf => pdf::inspect(bytes, opts),
         Format::Jp2 => jp2::inspect(bytes, opts),
         Format::Ofd => ofd::inspect(bytes, opts),
+        // Decoded since issue #19 (OFD pages and PDF streams need it anyway); no profile
+        // allows it as a page file.
+        Format::Jbig2 => jbig2::inspect(bytes, opts),
         // Named but not decoded: the formats rule says whether it is allowed (it never
         // is), and no decoder's failure is passed off as damage.
         Format::Bmp
@@ -247,7 +251,6 @@ pub(crate) fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> De
         | Format::Avif
         | Format::Psd
         | Format::Djvu
-        | Format::Jbig2
         | Format::Jxl
         | Format::Jxr => Decoded::default(),
         Format::Unknown if opts.decode => Decoded::failed(format!(

@@ -21,7 +21,7 @@
 
 use super::pdf_filters::{self, Filter};
 use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, reduce_samples};
-use super::{Decoded, InspectOptions, ccitt, jp2, jpeg, over_pixel_limit, pdf_scan};
+use super::{Decoded, InspectOptions, ccitt, jbig2, jp2, jpeg, over_pixel_limit, pdf_scan};
 use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -382,6 +382,29 @@ fn image(
             facts.bits_per_sample = 1;
             facts.compression = "ccitt-g4".into();
         }
+        Some("JBIG2Decode") => {
+            let globals =
+                match codec_parms.copied().flatten().and_then(|p| p.get(b"JBIG2Globals").ok()) {
+                    Some(o) => {
+                        let g =
+                            deref(doc, o).as_stream().map_err(|e| format!("JBIG2Globals: {e}"))?;
+                        Some(stream_bytes(doc, g, "JBIG2Globals stream", opts)?)
+                    }
+                    None => None,
+                };
+            let source = jbig2::Source::Embedded { data: &data, globals: globals.as_deref() };
+            let page = jbig2::decode(source, opts, reducing)?;
+            if (page.width, page.height) != (width, height) {
+                return Err(format!(
+                    "the JBIG2 page is {} × {} but the XObject says {width} × {height}",
+                    page.width, page.height
+                ));
+            }
+            reduced = page.reduced;
+            facts.colour = ColourMode::Bilevel;
+            facts.bits_per_sample = 1;
+            facts.compression = "jbig2".into();
+        }
         Some(other) => return Err(super::unsupported(&format!("the filter /{other}"))),
         None => {
             // The predictor is the last byte filter's (Flate or LZW), left in the bytes.
@@ -711,8 +734,13 @@ mod tests {
     /// A one-page PDF whose page draws one image XObject (`dict` and `data`) over its
     /// 72 × 72 pt MediaBox.
     fn image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
+        image_pdf_with(dict, data, None)
+    }
+
+    /// [`image_pdf`] with a sixth object: a stream holding `globals` (`6 0 R`).
+    fn image_pdf_with(dict: &str, data: &[u8], globals: Option<&[u8]>) -> Vec<u8> {
         let content = b"q 72 0 0 72 0 0 cm /Im0 Do Q";
-        let objects: Vec<Vec<u8>> = vec![
+        let mut objects: Vec<Vec<u8>> = vec![
             b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents 4 0 R \
@@ -735,6 +763,11 @@ mod tests {
             ]
             .concat(),
         ];
+        if let Some(g) = globals {
+            let head = format!("<< /Length {} >>\nstream\n", g.len());
+            objects.push([head.as_bytes(), g, b"\nendstream"].concat());
+        }
+        let n = objects.len() + 1;
         let mut out = b"%PDF-1.4\n".to_vec();
         let mut offsets = Vec::new();
         for (i, body) in objects.iter().enumerate() {
@@ -744,12 +777,12 @@ mod tests {
             out.extend_from_slice(b"\nendobj\n");
         }
         let xref = out.len();
-        out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+        out.extend_from_slice(format!("xref\n0 {n}\n0000000000 65535 f \n").as_bytes());
         for off in offsets {
             out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
         }
         out.extend_from_slice(
-            format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+            format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
         );
         out
     }
@@ -805,6 +838,33 @@ mod tests {
         assert_eq!(ok.decode_error, None);
         let junk = inspect_bytes(&image_pdf(&dict, &[&jpeg[..], b"\nxyz"].concat()), &decode());
         assert!(junk.decode_error.is_some() && junk.unsupported.is_none());
+    }
+
+    /// JBIG2 images, with and without `/JBIG2Globals`, decode; a cut one is damage
+    /// (issue #19).
+    #[test]
+    fn jbig2_images_decode_with_and_without_globals() {
+        let mut px = vec![255u8; 64 * 32];
+        px[64 * 8..64 * 24].fill(0);
+        let dict = "/Width 64 /Height 32 /ImageMask true /Filter /JBIG2Decode";
+        let (data, _) = super::super::jbig2::tests::mmr_stream(&px, 64, false);
+        let opts = super::InspectOptions { reduced: true, ..decode() };
+        let i = inspect_bytes(&image_pdf(dict, &data), &opts);
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!((p.width, p.colour, p.compression.as_str()), (64, ColourMode::Bilevel, "jbig2"));
+        assert_eq!(i.reduced.len(), 1);
+        let (body, globals) = super::super::jbig2::tests::mmr_stream(&px, 64, true);
+        let with = format!("{dict} /DecodeParms << /JBIG2Globals 6 0 R >>");
+        let i = inspect_bytes(&image_pdf_with(&with, &body, Some(&globals)), &decode());
+        assert_eq!((i.decode_error, i.pages.len()), (None, 1));
+        // Without its globals the page information is missing: damage.
+        let i = inspect_bytes(&image_pdf(dict, &body), &decode());
+        assert!(i.decode_error.is_some() && i.unsupported.is_none());
+        let cut = inspect_bytes(&image_pdf(dict, &data[..data.len() - 12]), &decode());
+        assert!(cut.decode_error.unwrap().contains("JBIG2"));
+        let wrong = inspect_bytes(&image_pdf(&dict.replace("64", "65"), &data), &decode());
+        assert!(wrong.decode_error.unwrap().contains("XObject says 65"));
     }
 
     #[test]
