@@ -599,14 +599,18 @@ fn unsupported_features_are_not_damage() {
     let root = dir.path().join("delivery/A-1");
     std::fs::create_dir_all(&root).unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    std::fs::copy(data.join("regressions/g3-1d-2page.tif"), root.join("001.tif")).unwrap();
+    // A G4 page relabelled SGI LogLuv (34676), a compression vouch does not decode.
+    let g4 = std::fs::read(data.join("formats/g4-2page-300dpi.tif")).unwrap();
+    std::fs::write(root.join("001.tif"), retag_compression(&g4, 34676)).unwrap();
     let mut jpeg = std::fs::read(data.join("formats/baseline-grey-300dpi.jpg")).unwrap();
     let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
     jpeg[sof + 1] = 0xC9; // arithmetic coding
     std::fs::write(root.join("002.jpg"), jpeg).unwrap();
     std::fs::copy(data.join("formats/bigtiff-g4.tif"), root.join("003.tif")).unwrap();
+    // CCITT G3, decoded since issue #19: judged like any page, not unsupported.
+    std::fs::copy(data.join("regressions/g3-1d-2page.tif"), root.join("004.tif")).unwrap();
     let catalogue = dir.path().join("catalogue.csv");
-    std::fs::write(&catalogue, "档号,题名,页数\nA-1,甲,3\n").unwrap();
+    std::fs::write(&catalogue, "档号,题名,页数\nA-1,甲,4\n").unwrap();
     let delivery = dir.path().join("delivery");
     let run = vouch([
         "check".as_ref(),
@@ -624,6 +628,8 @@ fn unsupported_features_are_not_damage() {
     let want = [
         e("format-unsupported", "A-1/001.tif"),
         e("format-unsupported", "A-1/002.jpg"),
+        // Decoded now, and judged: the profile wants bilevel pages in G4.
+        e("compression-not-allowed", "A-1/004.tif"),
         Expected { rule: "hash-no-manifest".into(), record: None, path: None },
     ];
     let report = run.json();
@@ -636,9 +642,31 @@ fn unsupported_features_are_not_damage() {
     }
     let files = report["files"].as_array().unwrap();
     let feature = |p: &str| files.iter().find(|f| f["path"] == p).unwrap()["unsupported"].clone();
-    assert_eq!(feature("A-1/001.tif"), "TIFF compression 3 (CCITT Group 3)");
+    assert_eq!(feature("A-1/001.tif"), "TIFF compression 34676 (SGI LogLuv)");
     assert_eq!(feature("A-1/002.jpg"), "JPEG arithmetic coding (SOF9)");
     assert_eq!(feature("A-1/003.tif"), Value::Null);
+    assert_eq!(feature("A-1/004.tif"), Value::Null);
+}
+
+/// A copy of a classic little-endian TIFF with Compression (259) set to `code` in every
+/// directory (the data is left as it is).
+fn retag_compression(tiff: &[u8], code: u16) -> Vec<u8> {
+    let mut out = tiff.to_vec();
+    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
+    let u32_at =
+        |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let mut ifd = u32_at(tiff, 4);
+    while ifd != 0 {
+        let n = u16_at(tiff, ifd);
+        for i in 0..n {
+            let entry = ifd + 2 + 12 * i;
+            if u16_at(tiff, entry) == 259 {
+                out[entry + 8..entry + 10].copy_from_slice(&code.to_le_bytes());
+            }
+        }
+        ifd = u32_at(tiff, ifd + 2 + 12 * n);
+    }
+    out
 }
 
 /// A copy of a classic little-endian TIFF with every X/YResolution

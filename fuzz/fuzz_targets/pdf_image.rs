@@ -1,7 +1,8 @@
 //! A PDF image XObject's stream through every filter chain vouch decodes (issue #19):
 //! ASCIIHex, ASCII85, RunLength, LZW (both EarlyChange), Flate with predictors, chains
-//! of them, and the codecs after them. The first byte picks the dictionary, the rest is
-//! the stream, so the fuzzer works on the filters' data rather than on PDF syntax.
+//! of them, and the codecs after them (JBIG2, CCITT G3 1-D/2-D, byte-aligned G4). The
+//! first byte picks the dictionary, the rest is the stream, so the fuzzer works on the
+//! filters' data rather than on PDF syntax.
 #![no_main]
 
 const DICTS: &[&str] = &[
@@ -15,6 +16,10 @@ const DICTS: &[&str] = &[
     "/Filter [/RunLengthDecode /DCTDecode]",
     "/Filter [/ASCII85Decode /CCITTFaxDecode] /DecodeParms [null << /K -1 /Columns 16 >>]",
     "/Filter /JBIG2Decode",
+    "/Filter /CCITTFaxDecode /DecodeParms << /K 0 /Columns 16 /EndOfLine true >>",
+    "/Filter /CCITTFaxDecode /DecodeParms << /K 0 /Columns 16 /EncodedByteAlign true >>",
+    "/Filter /CCITTFaxDecode /DecodeParms << /K 2 /Columns 16 /EndOfBlock false >>",
+    "/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 16 /EncodedByteAlign true >>",
     "/Filter [/FlateDecode /JBIG2Decode]",
 ];
 

@@ -7,6 +7,7 @@
 //! pixel limit and the panic guard that turns a decoder bug into a finding.
 
 mod ccitt;
+mod ccitt_g3;
 mod endian;
 mod exif;
 pub mod facts;

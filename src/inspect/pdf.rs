@@ -21,7 +21,9 @@
 
 use super::pdf_filters::{self, Filter};
 use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, reduce_samples};
-use super::{Decoded, InspectOptions, ccitt, jbig2, jp2, jpeg, over_pixel_limit, pdf_scan};
+use super::{
+    Decoded, InspectOptions, ccitt, ccitt_g3, jbig2, jp2, jpeg, over_pixel_limit, pdf_scan,
+};
 use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -357,30 +359,32 @@ fn image(
         }
         Some("CCITTFaxDecode") => {
             let k = parm(b"K").unwrap_or(0);
-            if k >= 0 {
-                return Err(super::unsupported(&format!("CCITT Group 3 (K = {k})")));
-            }
-            let byte_align = codec_parms
-                .copied()
-                .flatten()
-                .and_then(|p| p.get(b"EncodedByteAlign").ok())
-                .and_then(|o| deref(doc, o).as_bool().ok());
-            if byte_align == Some(true) {
-                return Err(super::unsupported("CCITT G4 with EncodedByteAlign"));
-            }
+            let flag = |key: &[u8], default: bool| {
+                codec_parms
+                    .copied()
+                    .flatten()
+                    .and_then(|p| p.get(key).ok())
+                    .and_then(|o| deref(doc, o).as_bool().ok())
+                    .unwrap_or(default)
+            };
+            let g3 = ccitt_g3::G3 {
+                two_d: k > 0,
+                byte_aligned: flag(b"EncodedByteAlign", false),
+                end_of_block: flag(b"EndOfBlock", true),
+                group4: k < 0,
+                eols: flag(b"EndOfLine", false),
+            };
             let columns = parm(b"Columns").unwrap_or(1728);
             let rows = parm(b"Rows").unwrap_or(h);
             let (Ok(columns), Ok(rows)) = (u32::try_from(columns), u32::try_from(rows)) else {
                 return Err(format!("bad CCITT Columns/Rows {columns} × {rows}"));
             };
-            if reducing {
-                reduced = Some(g4_reduced(&data, columns, rows)?);
-            } else if opts.pixels() {
-                ccitt::check_g4(&data, columns, rows, false)?;
+            if opts.pixels() {
+                reduced = ccitt_image(&data, (columns, rows), g3, reducing)?;
             }
             facts.colour = ColourMode::Bilevel;
             facts.bits_per_sample = 1;
-            facts.compression = "ccitt-g4".into();
+            facts.compression = if k < 0 { "ccitt-g4" } else { "ccitt-g3" }.into();
         }
         Some("JBIG2Decode") => {
             let globals =
@@ -497,6 +501,34 @@ fn samples_format(space: &Space, bpc: i64) -> Option<PixelFormat> {
     let bits = u32::try_from(bpc).ok().filter(|b| matches!(b, 1 | 2 | 4 | 8 | 16))?;
     let samples = u32::try_from(space.channels).ok()?;
     Some(PixelFormat { bits, samples, colour, little_endian: false })
+}
+
+/// A CCITT image decoded in full: plain G4 by [`ccitt`], the rest (G3, byte-aligned G4)
+/// by [`ccitt_g3`]; with `reducing`, at 1/8 scale too.
+fn ccitt_image(
+    data: &[u8],
+    (columns, rows): (u32, u32),
+    g3: ccitt_g3::G3,
+    reducing: bool,
+) -> Result<Option<ReducedImage>, String> {
+    if g3.group4 && !g3.byte_aligned {
+        return if reducing {
+            g4_reduced(data, columns, rows).map(Some)
+        } else {
+            ccitt::check_g4(data, columns, rows, false).map(|()| None)
+        };
+    }
+    if !reducing {
+        return ccitt_g3::decode(data, (columns, rows), g3, None).map(|()| None);
+    }
+    let (mut reducer, mut grey) = (Reducer::new(columns, rows), Vec::new());
+    let mut line = |y: u32, bits: &[u8]| {
+        grey.clear();
+        grey.extend(bits.iter().map(|&b| if b == 1 { 0 } else { 255 }));
+        reducer.add_row(0, 1, y, &grey);
+    };
+    ccitt_g3::decode(data, (columns, rows), g3, Some(&mut line))?;
+    Ok(Some(reducer.finish()))
 }
 
 /// A CCITT G4 image decoded (as [`ccitt::check_g4`]) at 1/8 scale; black-coded runs are
@@ -865,6 +897,23 @@ mod tests {
         assert!(cut.decode_error.unwrap().contains("JBIG2"));
         let wrong = inspect_bytes(&image_pdf(&dict.replace("64", "65"), &data), &decode());
         assert!(wrong.decode_error.unwrap().contains("XObject says 65"));
+    }
+
+    /// CCITT Group 3 (K = 0) in a PDF: libtiff's G3 strip, decoded, and damage caught
+    /// (issue #19).
+    #[test]
+    fn ccitt_group_3_images_decode() {
+        let tiff = regression("g3-1d-2page.tif");
+        let strip = &tiff[8..8 + 2040]; // page 1: 200 × 120 (tiffdump)
+        let dict = "/Width 200 /Height 120 /ImageMask true /Filter /CCITTFaxDecode \
+                    /DecodeParms << /K 0 /Columns 200 /Rows 120 /EndOfLine true >>";
+        let i = inspect_bytes(&image_pdf(dict, strip), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].compression, "ccitt-g3");
+        let mut bad = strip.to_vec();
+        bad[1000..].fill(0xFF);
+        let i = inspect_bytes(&image_pdf(dict, &bad), &decode());
+        assert!(i.decode_error.unwrap().contains("CCITT G3"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::endian::Endian;
 use super::reduce::ReducedImage;
 use super::tiff_codecs::{deflate_len, expect_len, lzw_len, packbits_len};
 use super::tiff_reduce::{Layout, PageReduce};
-use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
+use super::{Decoded, InspectOptions, ccitt, ccitt_g3, dots_per_inch, jpeg, over_pixel_limit};
 use crate::inspect::facts::{ColourMode, Dpi, PageFacts};
 use std::collections::HashSet;
 use std::io::Cursor;
@@ -186,7 +186,7 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
         return Ok((page, None)); // --depth quick: tags only
     }
     let compression = tag_u32(decoder, Tag::Compression)?.unwrap_or(1);
-    if matches!(compression, 1 | 4 | 5 | 7 | 8 | 32946 | 32773) {
+    if matches!(compression, 1..=5 | 7 | 8 | 32946 | 32773) {
         let reduced = own_chunks(decoder, bytes, compression, (width, height), opts)?;
         return Ok((page, reduced));
     }
@@ -269,6 +269,7 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
         return Err(format!("the page needs {chunks} {kind}s but lists {}", offsets.len()));
     }
     let lsb_first = tag_u32(d, Tag::FillOrder)? == Some(2);
+    let g3 = g3_coding(d, compression)?;
     let tables = match d.find_tag(Tag::JPEGTables).map_err(|e| e.to_string())? {
         Some(v) => Some(v.into_u8_vec().map_err(|e| format!("JPEGTables: {e}"))?),
         None => None,
@@ -311,6 +312,21 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
                 Some(r) => r.g4_chunk(i, data, rows, lsb_first),
                 None => ccitt::check_g4(data, cw, rows, lsb_first),
             },
+            2 | 3 => {
+                let bits: Vec<u8>;
+                let data = if lsb_first {
+                    bits = data.iter().map(|b| b.reverse_bits()).collect();
+                    &bits[..]
+                } else {
+                    data
+                };
+                match reduce.as_mut() {
+                    Some(r) => r.fax_chunk(i, rows, |size, line| {
+                        ccitt_g3::decode(data, size, g3, Some(line))
+                    }),
+                    None => ccitt_g3::decode(data, (cw, rows), g3, None),
+                }
+            }
             5 => lzw_len(data, expected, k).and_then(|n| expect_len(n, expected)),
             7 => jpeg_chunk(tables.as_deref(), data, opts, reduce.as_mut().map(|r| (r, i))),
             8 | 32946 => deflate_len(data, expected, k).and_then(|n| expect_len(n, expected)),
@@ -322,6 +338,25 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
         }
     }
     Ok(reduce.map(PageReduce::finish))
+}
+
+/// How a CCITT G3 (3) or Modified Huffman (2) page is coded: T4Options bit 0 is 2-D,
+/// and Modified Huffman rows are byte-aligned; bit 1 (uncompressed mode) is unsupported.
+fn g3_coding<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+    compression: u32,
+) -> Result<ccitt_g3::G3, String> {
+    let t4 = if compression == 3 { tag_u32(d, Tag::Unknown(292))?.unwrap_or(0) } else { 0 };
+    if t4 & 2 != 0 {
+        return Err(super::unsupported("CCITT G3 uncompressed mode (T4Options bit 1)"));
+    }
+    Ok(ccitt_g3::G3 {
+        two_d: t4 & 1 != 0,
+        byte_aligned: compression == 2,
+        end_of_block: compression == 3,
+        group4: false,
+        eols: compression == 3,
+    })
 }
 
 /// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG;
@@ -387,6 +422,7 @@ fn colour(photometric: Option<u32>, bits: u16) -> ColourMode {
 fn compression_name(code: u32) -> String {
     match code {
         1 => "none".into(),
+        2 => "ccitt-mh".into(),
         3 => "ccitt-g3".into(),
         4 => "ccitt-g4".into(),
         5 => "lzw".into(),
@@ -499,9 +535,10 @@ mod tests {
         assert_eq!(i.unsupported.as_deref(), Some("TIFF compression 34676 (SGI LogLuv)"));
         let err = i.decode_error.unwrap();
         assert!(!err.contains("corrupt") && !err.contains("truncated"), "{err}");
-        let g3 = inspect_bytes(&super::super::testutil::regression("g3-1d-2page.tif"), &decode());
-        assert_eq!(g3.unsupported.as_deref(), Some("TIFF compression 3 (CCITT Group 3)"));
-        assert_eq!(g3.page_count, Some(2));
+        let at = tag_value_pos(&bytes, 259);
+        bytes[at..at + 2].copy_from_slice(&6u16.to_le_bytes());
+        let old_jpeg = inspect_bytes(&bytes, &decode());
+        assert_eq!(old_jpeg.unsupported.as_deref(), Some("TIFF compression 6 (old-style JPEG)"));
     }
 
     #[test]
