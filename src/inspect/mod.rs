@@ -23,6 +23,7 @@ mod pdf_filters;
 mod pdf_scan;
 mod png;
 pub mod quality;
+mod raster;
 pub(crate) mod reduce;
 mod sniff;
 mod tiff;

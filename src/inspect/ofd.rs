@@ -267,6 +267,12 @@ impl<'a> Package<'a> {
                 return jbig2_image(source, opts)
                     .map_err(|why| format!("image file '{file}': {why}"));
             }
+            if matches!(format, Format::Bmp | Format::Gif) {
+                let reduce = opts.reduced && opts.pixels();
+                return super::raster::decode(&bytes, format, opts, reduce)
+                    .map(Some)
+                    .map_err(|why| format!("image file '{file}': {why}"));
+            }
             if !matches!(format, Format::Jpeg | Format::Tiff | Format::Png | Format::Jp2) {
                 return Err(format!("image file '{file}' is not an image vouch can decode"));
             }
@@ -523,53 +529,65 @@ pub(crate) mod tests {
         super::super::testutil::fixture(name)
     }
 
-    /// The hand-assembled OFD with its second page's image a `.jb2` (an embedded JBIG2
-    /// stream, as OFD producers write them) instead of the G4 TIFF (issue #19).
-    #[test]
-    fn a_jbig2_page_image_is_decoded() {
+    /// The hand-assembled OFD (`ofd-src`) with its second page's image the file `name`
+    /// holding `image` (of format `format` in DocumentRes.xml), zipped by the `zip` crate.
+    fn ofd_with_page_2(name: &str, format: &str, image: &[u8]) -> Vec<u8> {
+        use std::io::Write;
         let src = format!("{}/testdata/formats/ofd-src", env!("CARGO_MANIFEST_DIR"));
         let read = |rel: &str| std::fs::read(format!("{src}/{rel}")).unwrap();
         let res = String::from_utf8(read("Doc_0/DocumentRes.xml")).unwrap();
-        let res = res.replace("Image_4.tif", "Image_4.jb2").replace("\"TIFF\"", "\"JB2\"");
-        let mut px = vec![255u8; 240 * 320];
-        px[240 * 100..240 * 200].fill(0);
-        let (jb2, _) = super::super::jbig2::tests::mmr_stream(&px, 240, false);
-        let jpeg = fixture("baseline-grey-300dpi.jpg");
+        let res = res.replace("Image_4.tif", name).replace("\"TIFF\"", &format!("\"{format}\""));
         let parts = [
             ("OFD.xml", read("OFD.xml")),
             ("Doc_0/Document.xml", read("Doc_0/Document.xml")),
             ("Doc_0/DocumentRes.xml", res.into_bytes()),
             ("Doc_0/Pages/Page_0/Content.xml", read("Doc_0/Pages/Page_0/Content.xml")),
             ("Doc_0/Pages/Page_1/Content.xml", read("Doc_0/Pages/Page_1/Content.xml")),
-            ("Doc_0/Res/Image_3.jpg", jpeg),
-            ("Doc_0/Res/Image_4.jb2", jb2.clone()),
+            ("Doc_0/Res/Image_3.jpg", fixture("baseline-grey-300dpi.jpg")),
+            (&format!("Doc_0/Res/{name}"), image.to_vec()),
         ];
-        let entries: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-        let zipped = |entries: &[(&str, &[u8])]| {
-            use std::io::Write;
-            let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-            let stored = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Stored);
-            for (name, data) in entries {
-                w.start_file(*name, stored).unwrap();
-                w.write_all(data).unwrap();
-            }
-            w.finish().unwrap().into_inner()
-        };
-        let d = inspect(&zipped(&entries), &InspectOptions { reduced: true, ..Default::default() });
-        assert_eq!(d.error, None);
-        let p = &d.pages[1];
-        assert_eq!(
-            (p.width, p.height, p.colour, p.compression.as_str()),
-            (240, 320, ColourMode::Bilevel, "jbig2")
-        );
-        assert!((p.dpi.unwrap().x - 300.0).abs() < 0.01);
-        assert_eq!(d.reduced.len(), 2);
-        // Cut short, it is damage naming the file.
-        let mut cut = entries.clone();
-        cut[6].1 = &jb2[..jb2.len() - 20];
-        let err = inspect(&zipped(&cut), &InspectOptions::default()).error.unwrap();
-        assert!(err.contains("Image_4.jb2") && err.contains("JBIG2"), "{err}");
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in &parts {
+            w.start_file(*name, stored).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// Page images as OFD producers write them (issue #19): an embedded JBIG2 stream
+    /// (`.jb2`), a BMP, a GIF; each decoded, bilevel or as its header says, at the drawn
+    /// size's resolution; cut short, damage naming the file.
+    #[test]
+    fn jbig2_bmp_and_gif_page_images_are_decoded() {
+        let mut px = vec![255u8; 240 * 320];
+        px[240 * 100..240 * 200].fill(0);
+        let (jb2, _) = super::super::jbig2::tests::mmr_stream(&px, 240, false);
+        let bmp = super::super::raster::tests::bmp(240, 320, 128);
+        let mut gif = Vec::new();
+        image::codecs::gif::GifEncoder::new(&mut gif)
+            .encode_frame(image::Frame::new(image::RgbaImage::new(240, 320)))
+            .unwrap();
+        let reduced = InspectOptions { reduced: true, ..Default::default() };
+        for (name, format, bytes, colour, compression) in [
+            ("Image_4.jb2", "JB2", &jb2, ColourMode::Bilevel, "jbig2"),
+            ("Image_4.bmp", "BMP", &bmp, ColourMode::Rgb, "bmp"),
+            ("Image_4.gif", "GIF", &gif, ColourMode::Palette, "gif"),
+        ] {
+            let d = inspect(&ofd_with_page_2(name, format, bytes), &reduced);
+            assert_eq!(d.error, None, "{name}");
+            let p = &d.pages[1];
+            assert_eq!(
+                (p.width, p.height, p.colour, p.compression.as_str()),
+                (240, 320, colour, compression)
+            );
+            assert!((p.dpi.unwrap().x - 300.0).abs() < 0.01, "{name}");
+            assert_eq!(d.reduced.len(), 2, "{name}");
+            let cut = ofd_with_page_2(name, format, &bytes[..bytes.len() - 20]);
+            let err = inspect(&cut, &InspectOptions::default()).error.unwrap();
+            assert!(err.contains(name), "{err}");
+        }
     }
 
     #[test]
