@@ -19,6 +19,7 @@ mod jpeg_bits;
 mod jpeg_scan;
 mod ofd;
 mod pdf;
+mod pdf_codecs;
 mod pdf_filters;
 mod pdf_scan;
 mod png;

@@ -20,10 +20,8 @@
 //! not decoded: scanning software does not use them for page images.
 
 use super::pdf_filters::{self, Filter};
-use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, reduce_samples};
-use super::{
-    Decoded, InspectOptions, ccitt, ccitt_g3, jbig2, jp2, jpeg, over_pixel_limit, pdf_scan,
-};
+use super::reduce::{Colour, PixelFormat, ReducedImage, reduce_samples};
+use super::{Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_scan};
 use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -305,13 +303,6 @@ fn image(
     let space = colour_space(doc, d.get(b"ColorSpace").ok(), mask);
     let (chain, parms) = filter_chain(doc, d)?;
     let codec_parms = parms.get(chain.iter().position(|f| !f.is_bytes()).unwrap_or(0));
-    let parm = |key: &[u8]| {
-        codec_parms
-            .copied()
-            .flatten()
-            .and_then(|p| p.get(key).ok())
-            .and_then(|o| deref(doc, o).as_i64().ok())
-    };
     let bits = u16::try_from(bpc).map_err(|_| format!("bad BitsPerComponent {bpc}"))?;
     let mut facts = PageFacts {
         page: 1,
@@ -341,7 +332,7 @@ fn image(
     let (data, codec) = pdf_filters::decode_bytes(&s.content, &chain, "the image stream", opts)?;
     match codec.first().map(|f| f.name.as_str()) {
         Some("DCTDecode") => {
-            let data = trim_after_eoi(&data);
+            let data = pdf_codecs::trim_after_eoi(&data);
             let j = if reducing {
                 let (j, r) = jpeg::decode_reduced(data, opts)?;
                 reduced = Some(r);
@@ -358,83 +349,42 @@ fn image(
             check_size(&facts, width, height)?;
         }
         Some("CCITTFaxDecode") => {
-            let k = parm(b"K").unwrap_or(0);
-            let flag = |key: &[u8], default: bool| {
-                codec_parms
-                    .copied()
-                    .flatten()
-                    .and_then(|p| p.get(key).ok())
-                    .and_then(|o| deref(doc, o).as_bool().ok())
-                    .unwrap_or(default)
-            };
-            let g3 = ccitt_g3::G3 {
-                two_d: k > 0,
-                byte_aligned: flag(b"EncodedByteAlign", false),
-                end_of_block: flag(b"EndOfBlock", true),
-                group4: k < 0,
-                eols: flag(b"EndOfLine", false),
-            };
-            let columns = parm(b"Columns").unwrap_or(1728);
-            let rows = parm(b"Rows").unwrap_or(h);
-            let (Ok(columns), Ok(rows)) = (u32::try_from(columns), u32::try_from(rows)) else {
-                return Err(format!("bad CCITT Columns/Rows {columns} × {rows}"));
-            };
-            if opts.pixels() {
-                reduced = ccitt_image(&data, (columns, rows), g3, reducing)?;
-            }
-            facts.colour = ColourMode::Bilevel;
-            facts.bits_per_sample = 1;
-            facts.compression = if k < 0 { "ccitt-g4" } else { "ccitt-g3" }.into();
+            let codec = pdf_codecs::Codec { doc, parms: codec_parms.copied().flatten(), opts };
+            reduced = pdf_codecs::ccitt(&codec, &data, h, &mut facts, reducing)?;
         }
         Some("JBIG2Decode") => {
-            let globals =
-                match codec_parms.copied().flatten().and_then(|p| p.get(b"JBIG2Globals").ok()) {
-                    Some(o) => {
-                        let g =
-                            deref(doc, o).as_stream().map_err(|e| format!("JBIG2Globals: {e}"))?;
-                        Some(stream_bytes(doc, g, "JBIG2Globals stream", opts)?)
-                    }
-                    None => None,
-                };
-            let source = jbig2::Source::Embedded { data: &data, globals: globals.as_deref() };
-            let page = jbig2::decode(source, opts, reducing)?;
-            if (page.width, page.height) != (width, height) {
-                return Err(format!(
-                    "the JBIG2 page is {} × {} but the XObject says {width} × {height}",
-                    page.width, page.height
-                ));
-            }
-            reduced = page.reduced;
-            facts.colour = ColourMode::Bilevel;
-            facts.bits_per_sample = 1;
-            facts.compression = "jbig2".into();
+            let codec = pdf_codecs::Codec { doc, parms: codec_parms.copied().flatten(), opts };
+            reduced = pdf_codecs::jbig2(&codec, &data, &mut facts, reducing)?;
         }
         Some(other) => return Err(super::unsupported(&format!("the filter /{other}"))),
         None => {
-            // The predictor is the last byte filter's (Flate or LZW), left in the bytes.
-            let last = chain.len().checked_sub(1);
-            let pparm = |key: &[u8]| {
-                last.and_then(|i| parms.get(i).copied().flatten())
-                    .and_then(|p| p.get(key).ok())
-                    .and_then(|o| deref(doc, o).as_i64().ok())
-            };
-            let predictor = pparm(b"Predictor").unwrap_or(1);
-            let colors = pparm(b"Colors").unwrap_or(1);
-            let pbits = pparm(b"BitsPerComponent").unwrap_or(8);
-            let columns = pparm(b"Columns").unwrap_or(1);
-            check_samples(
-                &data,
-                width,
-                height,
-                space.channels * bpc,
-                predictor,
-                colors * pbits * columns,
-            )?;
             facts.compression = compression_of(&chain).into();
-            reduced = format.map(|f| reduce_samples(&data, (width, height), &f, predictor >= 10));
+            let last = chain.len().checked_sub(1).and_then(|i| parms.get(i).copied().flatten());
+            reduced = samples(doc, &data, last, &facts, (&space, bpc), format)?;
         }
     }
     Ok((facts, reduced))
+}
+
+/// Raw samples after the byte filters: enough for every row, valid PNG predictor tags;
+/// the predictor is the last byte filter's (`parms`: Flate or LZW), left in the bytes.
+fn samples(
+    doc: &Document,
+    data: &[u8],
+    parms: Option<&Dictionary>,
+    facts: &PageFacts,
+    (space, bpc): (&Space, i64),
+    format: Option<PixelFormat>,
+) -> Result<Option<ReducedImage>, String> {
+    let parm =
+        |key: &[u8]| parms.and_then(|p| p.get(key).ok()).and_then(|o| deref(doc, o).as_i64().ok());
+    let predictor = parm(b"Predictor").unwrap_or(1);
+    let row_bits = parm(b"Colors").unwrap_or(1)
+        * parm(b"BitsPerComponent").unwrap_or(8)
+        * parm(b"Columns").unwrap_or(1);
+    let (width, height) = (facts.width, facts.height);
+    check_samples(data, width, height, space.channels * bpc, predictor, row_bits)?;
+    Ok(format.map(|f| reduce_samples(data, (width, height), &f, predictor >= 10)))
 }
 
 /// The stream's filters, with each one's parameters (`DecodeParms`, a dictionary or an
@@ -480,16 +430,6 @@ fn compression_of(chain: &[Filter]) -> &'static str {
     chain.iter().rev().find_map(Filter::compression).unwrap_or("none")
 }
 
-/// A DCT stream without the white space some writers leave after its end-of-image marker
-/// (`FF D9 0A`): libjpeg stops at the marker, and so do the references (issue #19).
-fn trim_after_eoi(data: &[u8]) -> &[u8] {
-    let end = data
-        .iter()
-        .rposition(|b| !matches!(b, b'\n' | b'\r' | b' ' | b'\t' | 0x0C))
-        .map_or(0, |i| i + 1);
-    if data[..end].ends_with(&[0xFF, 0xD9]) { &data[..end] } else { data }
-}
-
 /// How raw samples of this colour space turn grey, if vouch knows.
 fn samples_format(space: &Space, bpc: i64) -> Option<PixelFormat> {
     let colour = match space.colour {
@@ -501,47 +441,6 @@ fn samples_format(space: &Space, bpc: i64) -> Option<PixelFormat> {
     let bits = u32::try_from(bpc).ok().filter(|b| matches!(b, 1 | 2 | 4 | 8 | 16))?;
     let samples = u32::try_from(space.channels).ok()?;
     Some(PixelFormat { bits, samples, colour, little_endian: false })
-}
-
-/// A CCITT image decoded in full: plain G4 by [`ccitt`], the rest (G3, byte-aligned G4)
-/// by [`ccitt_g3`]; with `reducing`, at 1/8 scale too.
-fn ccitt_image(
-    data: &[u8],
-    (columns, rows): (u32, u32),
-    g3: ccitt_g3::G3,
-    reducing: bool,
-) -> Result<Option<ReducedImage>, String> {
-    if g3.group4 && !g3.byte_aligned {
-        return if reducing {
-            g4_reduced(data, columns, rows).map(Some)
-        } else {
-            ccitt::check_g4(data, columns, rows, false).map(|()| None)
-        };
-    }
-    if !reducing {
-        return ccitt_g3::decode(data, (columns, rows), g3, None).map(|()| None);
-    }
-    let (mut reducer, mut grey) = (Reducer::new(columns, rows), Vec::new());
-    let mut line = |y: u32, bits: &[u8]| {
-        grey.clear();
-        grey.extend(bits.iter().map(|&b| if b == 1 { 0 } else { 255 }));
-        reducer.add_row(0, 1, y, &grey);
-    };
-    ccitt_g3::decode(data, (columns, rows), g3, Some(&mut line))?;
-    Ok(Some(reducer.finish()))
-}
-
-/// A CCITT G4 image decoded (as [`ccitt::check_g4`]) at 1/8 scale; black-coded runs are
-/// black ink (BlackIs1 only changes how the filter writes them).
-fn g4_reduced(data: &[u8], columns: u32, rows: u32) -> Result<ReducedImage, String> {
-    let (mut reducer, mut grey) = (Reducer::new(columns, rows), Vec::new());
-    let mut line = |y: u32, bits: &[u8]| {
-        grey.clear();
-        grey.extend(bits.iter().map(|&b| if b == 1 { 0 } else { 255 }));
-        reducer.add_row(0, 1, y, &grey);
-    };
-    ccitt::decode_g4(data, (columns, rows), false, Some(&mut line))?;
-    Ok(reducer.finish())
 }
 
 /// The codestream's size must be the XObject's.
@@ -648,7 +547,7 @@ fn page_content(
 }
 
 /// A content or form stream's bytes, through its byte filters within the limit.
-fn stream_bytes(
+pub(super) fn stream_bytes(
     doc: &Document,
     s: &Stream,
     what: &str,
@@ -675,7 +574,7 @@ fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<
     None
 }
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+pub(super) fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
 }
 
