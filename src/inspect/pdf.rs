@@ -27,8 +27,11 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::{BTreeMap, HashSet};
 
-/// Forms nested deeper than this are refused (a loop or a bomb, not a scanned page).
-const MAX_FORM_DEPTH: usize = 8;
+/// Forms nested deeper than this are refused. Each form is walked once whatever its
+/// depth (`seen`), so the work is bounded by the document's objects; the depth only
+/// bounds recursion on a worker's 2 MiB stack. Producers nest forms more than 8 deep
+/// (issue #19: files the references read were refused at 8).
+const MAX_FORM_DEPTH: usize = 64;
 
 /// PDF facts: the page count, and every page's images decoded if asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
@@ -209,7 +212,10 @@ fn walk(
     opts: &InspectOptions,
 ) -> Result<(), String> {
     if depth > MAX_FORM_DEPTH {
-        return Err(format!("forms nested more than {MAX_FORM_DEPTH} deep"));
+        return Err(format!(
+            "forms nested more than {MAX_FORM_DEPTH} deep: the page was not decoded (a \
+             limit of vouch's, not damage)"
+        ));
     }
     let xobjects = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o));
     let mut names: BTreeMap<Vec<u8>, ObjectId> = BTreeMap::new();
@@ -666,6 +672,86 @@ mod tests {
     /// 72 × 72 pt MediaBox.
     fn image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
         image_pdf_with(dict, data, None)
+    }
+
+    /// A PDF of `objects` (object n is `objects[n - 1]`, 1 the catalog), offsets right.
+    fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+        let n = objects.len() + 1;
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {n}\n0000000000 65535 f \n").as_bytes());
+        for off in offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        }
+        let trailer = format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        out.extend_from_slice(trailer.as_bytes());
+        out
+    }
+
+    /// A page whose image sits at the bottom of `depth` nested forms (each drawing the
+    /// next), on a worker-sized stack.
+    fn nested_forms(depth: usize) -> super::super::facts::Inspection {
+        let stream = |dict: &str, body: &[u8]| {
+            [
+                format!("<< {dict} /Length {} >>\nstream\n", body.len()).as_bytes(),
+                body,
+                b"\nendstream",
+            ]
+            .concat()
+        };
+        let form = |i: usize| 4 + i; // object number of form i (0-based)
+        let image = form(depth);
+        let mut objects = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents {} 0 R \
+                 /Resources << /XObject << /F {} 0 R >> >> >>",
+                image + 1,
+                form(0)
+            )
+            .into_bytes(),
+        ];
+        for i in 0..depth {
+            let next = if i + 1 == depth {
+                format!("/Im {image} 0 R")
+            } else {
+                format!("/F {} 0 R", form(i + 1))
+            };
+            let draw: &[u8] =
+                if i + 1 == depth { b"q 72 0 0 72 0 0 cm /Im Do Q" } else { b"/F Do" };
+            let dict = format!(
+                "/Type /XObject /Subtype /Form /BBox [0 0 72 72] /Resources << /XObject << {next} >> >>"
+            );
+            objects.push(stream(&dict, draw));
+        }
+        objects.push(stream(&format!("/Type /XObject /Subtype /Image {GREY}"), &[128; 128]));
+        objects.push(stream("", b"/F Do"));
+        let bytes = pdf_of(&objects);
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || inspect_bytes(&bytes, &decode()))
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn forms_nest_deep_but_not_without_bound() {
+        for depth in [1, 12, 64] {
+            let i = nested_forms(depth);
+            assert_eq!((i.decode_error.as_deref(), i.pages.len()), (None, 1), "{depth}");
+            assert!((i.pages[0].dpi.unwrap().x - 16.0).abs() < 0.01, "{depth}");
+        }
+        let err = nested_forms(66).decode_error.unwrap();
+        assert!(err.contains("nested more than 64 deep"), "{err}");
     }
 
     /// [`image_pdf`] with a sixth object: a stream holding `globals` (`6 0 R`).

@@ -186,12 +186,35 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
         return Ok((page, None)); // --depth quick: tags only
     }
     let compression = tag_u32(decoder, Tag::Compression)?.unwrap_or(1);
+    if compression != 7 {
+        subsampling_unsupported(decoder)?;
+    }
     if matches!(compression, 1..=5 | 7 | 8 | 32946 | 32773) {
         let reduced = own_chunks(decoder, bytes, compression, (width, height), opts)?;
         return Ok((page, reduced));
     }
     // The crate decodes no compression beyond ours (its zstd and WebP are not built).
     Err(super::unsupported(&compression_feature(compression)))
+}
+
+/// YCbCr samples stored subsampled outside JPEG (YCbCrSubsampling other than 1 × 1 with
+/// PhotometricInterpretation 6): their chunks are laid out in blocks vouch's decoders do
+/// not read, so the page is unsupported by name, never "truncated" (issue #19).
+fn subsampling_unsupported<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+) -> Result<(), String> {
+    if tag_u32(d, Tag::PhotometricInterpretation)? != Some(6) {
+        return Ok(());
+    }
+    let sub = match d.find_tag(Tag::Unknown(530)).map_err(|e| e.to_string())? {
+        Some(v) => v.into_u16_vec().map_err(|e| format!("YCbCrSubsampling: {e}"))?,
+        None => vec![2, 2], // the TIFF 6.0 default
+    };
+    match sub[..] {
+        [1, 1] => Ok(()),
+        [h, v, ..] => Err(super::unsupported(&format!("TIFF YCbCr subsampling {h}×{v}"))),
+        _ => Err(super::unsupported("TIFF YCbCr subsampling")),
+    }
 }
 
 /// A TIFF compression vouch does not decode, as a person knows it.
@@ -539,6 +562,12 @@ mod tests {
         bytes[at..at + 2].copy_from_slice(&6u16.to_le_bytes());
         let old_jpeg = inspect_bytes(&bytes, &decode());
         assert_eq!(old_jpeg.unsupported.as_deref(), Some("TIFF compression 6 (old-style JPEG)"));
+        // Uncompressed YCbCr, subsampled by TIFF 6.0's default 2 × 2 (no tag 530).
+        let mut ycc = tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Inch, 300)));
+        let at = tag_value_pos(&ycc, 262);
+        ycc[at..at + 2].copy_from_slice(&6u16.to_le_bytes());
+        let i = inspect_bytes(&ycc, &decode());
+        assert_eq!(i.unsupported.as_deref(), Some("TIFF YCbCr subsampling 2×2"));
     }
 
     #[test]
