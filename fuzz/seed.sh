@@ -21,19 +21,26 @@ F=$top/testdata/formats
 S=$top/testdata/sample/delivery
 R=$top/testdata/fuzz
 jpegs=$(find "$F" "$S" "$R" -type f \( -iname '*.jpg' -o -iname '*.jpeg' \) 2>/dev/null || true)
-tiffs=$(find "$F" "$S" "$R" -type f \( -iname '*.tif' -o -iname '*.tiff' \) 2>/dev/null || true)
+G=$top/testdata/regressions
+tiffs=$(find "$F" "$S" "$R" "$G" -type f \( -iname '*.tif' -o -iname '*.tiff' \) 2>/dev/null || true)
 pdfs=$(find "$F" "$S" "$R" -type f -iname '*.pdf' 2>/dev/null || true)
 jp2s=$(find "$F" "$R" -type f -iname '*.jp2' 2>/dev/null || true)
 ofds=$(find "$F" "$R" -type f -iname '*.ofd' 2>/dev/null || true)
 pngs=$(find "$F" "$R" -type f -iname '*.png' 2>/dev/null || true)
 # shellcheck disable=SC2086
 {
-    seed inspect '' $jpegs $tiffs $pdfs $jp2s $ofds $pngs
+    seed inspect '' $jpegs $tiffs $pdfs $jp2s $ofds $pngs "$F/jbig2-mmr-96x48.jb2"
     seed jpeg '' $jpegs
     seed tiff '\000' $tiffs
     seed png '' $pngs
     seed jp2 '\000' $jp2s
     seed pdf '' $pdfs
+    # pdf_image: the first byte picks the filter chain (see the target), the rest is data.
+    for pick in '\000' '\001' '\002' '\003'; do seed pdf_image "$pick" "$F/README.md"; done
+    # JBIG2Decode (pick 9): the committed JBIG2 file's segments without its 13-byte header.
+    jb2=$(mktemp)
+    tail -c +14 "$F/jbig2-mmr-96x48.jb2" >"$jb2" && seed pdf_image '\011' "$jb2"
+    rm -f "$jb2"
     seed ofd '\000' $ofds
 }
 # A structured OFD seed: the parts of the committed sample, joined by \0\377.

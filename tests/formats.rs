@@ -2,12 +2,14 @@
 //! with the tools an archive's technicians already trust.
 //!
 //! The corpus is every committed sample of `testdata/formats/` (made by libjpeg via
-//! ImageMagick, libtiff, OpenJPEG, img2pdf, Info-ZIP), each also truncated at several
+//! ImageMagick, libtiff, OpenJPEG, img2pdf, Info-ZIP, and a JBIG2 file vouch's own test
+//! writes: no JBIG2 encoder is packaged), each also truncated at several
 //! points, truncated and closed with a JPEG end-of-image marker, and with single bits
 //! flipped at deterministic places. `vouch inspect --format json` judges them all in one
 //! run (no crash, no hang: the run has a timeout and must not panic); the references are
 //! `jpeginfo -c` (JPEG), `tiffinfo -D` (TIFF, reading every strip), `qpdf --check` (PDF),
-//! `opj_decompress` (JPEG 2000), `unzip -t` (OFD, the package's CRCs) for decodability,
+//! `opj_decompress` (JPEG 2000), `unzip -t` (OFD, the package's CRCs), `jbig2dec` (JBIG2,
+//! issue #19) for decodability,
 //! and `exiftool` (JFIF, EXIF, TIFF and JP2 `resc` fields) and `pdfimages -list`
 //! (effective ppi of PDF images) for resolution.
 //!
@@ -24,11 +26,19 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const INSTALL: &str = "apt-get install -y jpeginfo libtiff-tools qpdf libimage-exiftool-perl \
-                       libopenjp2-tools poppler-utils unzip";
+                       libopenjp2-tools poppler-utils unzip jbig2dec";
 
 /// The tools the suite needs; a missing one is a failure naming the install command.
-const TOOLS: [&str; 7] =
-    ["jpeginfo", "tiffinfo", "qpdf", "exiftool", "opj_decompress", "pdfimages", "unzip"];
+const TOOLS: [&str; 8] = [
+    "jpeginfo",
+    "tiffinfo",
+    "qpdf",
+    "exiftool",
+    "opj_decompress",
+    "pdfimages",
+    "unzip",
+    "jbig2dec",
+];
 
 /// How a corpus file was made from its sample.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -58,6 +68,8 @@ enum Kind {
     Flip,
     /// The cut that removes only the file's very last meaningful byte.
     LastByte,
+    /// Any other cut.
+    Cut,
 }
 
 /// Disagreement categories accepted, each with its reason; matched on (format, kind of
@@ -120,6 +132,30 @@ const ACCEPTED: &[Accepted] = &[
                  without its 'extraneous bytes' warning; e.g. a stuffed FF 00 turned into \
                  DF 00), or a flipped bit in a table libjpeg tolerates",
     },
+    Accepted {
+        format: "jbig2",
+        kind: Kind::Cut,
+        vouch_ok: false,
+        reason: "jbig2dec decodes a JBIG2 file cut short without a word (exit 0, no \
+                 message): MMR data that stops early leaves the rest of the region white; \
+                 vouch requires every segment whole and every row decoded, failing closed",
+    },
+    Accepted {
+        format: "jbig2",
+        kind: Kind::LastByte,
+        vouch_ok: false,
+        reason: "cut inside the closing end-of-page segment: jbig2dec has the page's rows \
+                 and ignores the cut header; vouch refuses a segment header cut short (the \
+                 file is truncated), failing closed",
+    },
+    Accepted {
+        format: "jbig2",
+        kind: Kind::Flip,
+        vouch_ok: false,
+        reason: "a flipped bit in MMR data or in a segment's data length: jbig2dec renders \
+                 what it can and exits 0 without a message; vouch refuses data that no \
+                 longer decodes to the region's rows or runs past the end of the file",
+    },
 ];
 
 fn tool_path(name: &str) -> PathBuf {
@@ -145,6 +181,7 @@ fn samples() -> Vec<(String, &'static str, Vec<u8>)> {
             "jp2" => "jp2",
             "pdf" => "pdf",
             "ofd" => "ofd",
+            "jb2" => "jbig2",
             _ => continue,
         };
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
@@ -170,7 +207,12 @@ fn flips(len: usize, seed: usize) -> Vec<(usize, u8)> {
 
 fn corpus(dir: &Path) -> Vec<Case> {
     let mut cases = Vec::new();
-    for (i, (name, format, bytes)) in samples().into_iter().enumerate() {
+    // Flip seeds number the samples as they were before JBIG2 joined (issue #19), so every
+    // older sample keeps its flips; JBIG2 samples get their own seeds.
+    let mut older = 0..;
+    let mut newer = 1000..;
+    for (name, format, bytes) in samples() {
+        let i = if format == "jbig2" { newer.next() } else { older.next() }.unwrap();
         let len = bytes.len();
         let mut damages = vec![Damage::None];
         for frac in [10, 35, 60, 85, 98] {
@@ -236,6 +278,18 @@ fn reference(case: &Case, scratch: &Path) -> (bool, String) {
             (o.status.success() && !text.contains("ERROR"), text)
         }
         "ofd" => run("unzip", &["-tqq"], f),
+        "jbig2" => {
+            let out = scratch.join("out.pbm");
+            let o = Command::new(tool_path("jbig2dec"))
+                .args(["-t", "pbm", "-o"])
+                .arg(&out)
+                .arg(f)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&o.stdout).into_owned()
+                + &String::from_utf8_lossy(&o.stderr);
+            (o.status.success() && !text.contains("FATAL") && !text.contains("error"), text)
+        }
         _ => unreachable!(),
     }
 }
@@ -378,6 +432,7 @@ fn vouch_agrees_with_the_reference_tools() {
             let kind = match case.damage {
                 Damage::Flip(..) => Some(Kind::Flip),
                 Damage::Cut(n) if n + 8 >= case.size => Some(Kind::LastByte),
+                Damage::Cut(_) => Some(Kind::Cut),
                 _ => None,
             };
             let why = ACCEPTED.iter().find(|a| {
@@ -532,6 +587,86 @@ fn colour_compression_resolution_and_ofd_pages_are_judged() {
         .unwrap()
         .to_string();
     assert!(msg.contains("150×150 dpi") && msg.contains("200 dpi for bilevel pages"), "{msg}");
+}
+
+/// Issue #19: a feature vouch cannot decode is `format-unsupported` at that file, never
+/// `format-unreadable`, and a good page beside it gives nothing.
+#[test]
+fn unsupported_features_are_not_damage() {
+    use crate::support::generate::Expected;
+    use crate::util::{EXIT_REJECTED, assert_same_findings, findings};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("delivery/A-1");
+    std::fs::create_dir_all(&root).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    // A G4 page relabelled SGI LogLuv (34676), a compression vouch does not decode.
+    let g4 = std::fs::read(data.join("formats/g4-2page-300dpi.tif")).unwrap();
+    std::fs::write(root.join("001.tif"), retag_compression(&g4, 34676)).unwrap();
+    let mut jpeg = std::fs::read(data.join("formats/baseline-grey-300dpi.jpg")).unwrap();
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 1] = 0xC9; // arithmetic coding
+    std::fs::write(root.join("002.jpg"), jpeg).unwrap();
+    std::fs::copy(data.join("formats/bigtiff-g4.tif"), root.join("003.tif")).unwrap();
+    // CCITT G3, decoded since issue #19: judged like any page, not unsupported.
+    std::fs::copy(data.join("regressions/g3-1d-2page.tif"), root.join("004.tif")).unwrap();
+    let catalogue = dir.path().join("catalogue.csv");
+    std::fs::write(&catalogue, "档号,题名,页数\nA-1,甲,4\n").unwrap();
+    let delivery = dir.path().join("delivery");
+    let run = vouch([
+        "check".as_ref(),
+        delivery.as_os_str(),
+        "--catalogue".as_ref(),
+        catalogue.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let e = |rule: &str, path: &str| Expected {
+        rule: rule.into(),
+        record: Some("A-1".into()),
+        path: Some(path.into()),
+    };
+    let want = [
+        e("format-unsupported", "A-1/001.tif"),
+        e("format-unsupported", "A-1/002.jpg"),
+        // Decoded now, and judged: the profile wants bilevel pages in G4.
+        e("compression-not-allowed", "A-1/004.tif"),
+        Expected { rule: "hash-no-manifest".into(), record: None, path: None },
+    ];
+    let report = run.json();
+    assert_same_findings(&findings(&report), &want, &run.stderr);
+    run.assert_code(EXIT_REJECTED);
+    let list = report["findings"].as_array().unwrap();
+    for f in list.iter().filter(|f| f["rule"] == "format-unsupported") {
+        let msg = f["message"].as_str().unwrap();
+        assert!(!msg.contains("corrupt") && !msg.contains("truncated"), "{msg}");
+    }
+    let files = report["files"].as_array().unwrap();
+    let feature = |p: &str| files.iter().find(|f| f["path"] == p).unwrap()["unsupported"].clone();
+    assert_eq!(feature("A-1/001.tif"), "TIFF compression 34676 (SGI LogLuv)");
+    assert_eq!(feature("A-1/002.jpg"), "JPEG arithmetic coding (SOF9)");
+    assert_eq!(feature("A-1/003.tif"), Value::Null);
+    assert_eq!(feature("A-1/004.tif"), Value::Null);
+}
+
+/// A copy of a classic little-endian TIFF with Compression (259) set to `code` in every
+/// directory (the data is left as it is).
+fn retag_compression(tiff: &[u8], code: u16) -> Vec<u8> {
+    let mut out = tiff.to_vec();
+    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
+    let u32_at =
+        |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let mut ifd = u32_at(tiff, 4);
+    while ifd != 0 {
+        let n = u16_at(tiff, ifd);
+        for i in 0..n {
+            let entry = ifd + 2 + 12 * i;
+            if u16_at(tiff, entry) == 259 {
+                out[entry + 8..entry + 10].copy_from_slice(&code.to_le_bytes());
+            }
+        }
+        ifd = u32_at(tiff, ifd + 2 + 12 * n);
+    }
+    out
 }
 
 /// A copy of a classic little-endian TIFF with every X/YResolution

@@ -116,3 +116,39 @@ pub fn zip_of(entries: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
     }
     w.finish().expect("zip finish").into_inner()
 }
+
+/// A one-page PDF whose page draws one image XObject (`dict` entries and stream `data`),
+/// cross-reference offsets right, so a target reaches the image's filters and codec.
+pub fn image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
+    let content: &[u8] = b"q 72 0 0 72 0 0 cm /Im0 Do Q";
+    let stream = |d: &str, body: &[u8]| {
+        [format!("<< {d} /Length {} >>\nstream\n", body.len()).as_bytes(), body, b"\nendstream"]
+            .concat()
+    };
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents 4 0 R \
+          /Resources << /XObject << /Im0 5 0 R >> >> >>"
+            .to_vec(),
+        stream("", content),
+        stream(&format!("/Type /XObject /Subtype /Image {dict}"), data),
+    ];
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}

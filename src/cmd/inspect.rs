@@ -60,7 +60,8 @@ fn extension_note(path: &std::path::Path, format: Option<Format>) -> Option<Stri
 }
 
 /// `path: JPEG 240×320 grey 8-bit jpeg 300×300 dpi (jfif)`, one line per page of a
-/// multi-page file, `FAILED (why)` for damage, then the quality measures check judges
+/// multi-page file, `FAILED (why)` for damage (`UNSUPPORTED (why)` for a feature vouch
+/// lacks, `REPAIRED (what)` for a structure read after repair), then the quality measures check judges
 /// and any note.
 fn human(i: &Inspected) -> String {
     let f = &i.facts;
@@ -73,7 +74,10 @@ fn human(i: &Inspected) -> String {
         s += &format!(", {n} page{}", if n == 1 { "" } else { "s" });
     }
     if let Some(why) = &f.damage {
-        s += &format!(": FAILED ({})", crate::output::terminal(why));
+        let verdict = if f.unsupported.is_some() { "UNSUPPORTED" } else { "FAILED" };
+        s += &format!(": {verdict} ({})", crate::output::terminal(why));
+    } else if let Some(what) = &f.repaired {
+        s += &format!(": REPAIRED ({})", crate::output::terminal(what));
     }
     s.push('\n');
     for p in &f.page_facts {

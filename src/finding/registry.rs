@@ -151,6 +151,20 @@ pub const RULES: &[RuleInfo] = &[
         "the file cannot be fully decoded: truncated, corrupt, zero pages",
         QUALITY,
     ),
+    rule(
+        "format-unsupported",
+        Error,
+        "the file uses a feature vouch cannot decode (named: JPEG arithmetic coding, a TIFF \
+         compression, a PDF filter, a password): it may be sound but cannot be verified",
+        QUALITY,
+    ),
+    rule(
+        "format-repaired",
+        Warning,
+        "the file's structure is damaged but every page decodes after the repair readers \
+         make (a PDF cross-reference table rebuilt by scanning): says what was repaired",
+        QUALITY,
+    ),
     rule("format-not-allowed", Error, "the format is not allowed by the profile", QUALITY),
     rule(
         "format-extension-mismatch",

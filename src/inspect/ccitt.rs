@@ -77,7 +77,7 @@ fn more_rows<R: Iterator<Item = Result<u8, ()>>>(
 
 /// One row from its colour changes (starting white, as `fax::decoder::pels` reads
 /// them): run by run, not pixel by pixel.
-fn runs_to_row(changes: &[u16], width: usize, row: &mut Vec<u8>) {
+pub(crate) fn runs_to_row(changes: &[u16], width: usize, row: &mut Vec<u8>) {
     row.clear();
     let mut black = false;
     for &at in changes {

@@ -16,8 +16,9 @@ const TYPE_SHORT: u16 = 3;
 const TYPE_RATIONAL: u16 = 5;
 
 /// Resolution recorded in IFD0 of `tiff` (the bytes after `Exif\0\0`). `None` when the
-/// structure is unreadable, a tag is missing, or the unit is absent or "no unit" (1):
-/// a number without a unit is not a resolution anyone can check.
+/// structure is unreadable, a tag is missing, or the unit is "no unit" (1): a number
+/// without a unit is not a resolution anyone can check. An absent unit is inches, the
+/// default EXIF (2.32, 4.6.5) and TIFF 6.0 give it, as exiftool reads it (issue #19).
 pub(crate) fn resolution(tiff: &[u8]) -> Option<Dpi> {
     let e = Endian::from_tiff_header(tiff)?;
     if e.u16(tiff, 2)? != 42 {
@@ -36,7 +37,7 @@ pub(crate) fn resolution(tiff: &[u8]) -> Option<Dpi> {
             _ => {}
         }
     }
-    let factor = match unit? {
+    let factor = match unit.unwrap_or(2) {
         2 => 1.0,
         3 => 2.54,
         _ => return None,
@@ -89,8 +90,8 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn no_unit_or_zero_gives_none() {
-        assert_eq!(resolution(&exif_block(300, 300, None)), None);
+    fn an_absent_unit_is_inches_and_no_unit_or_zero_gives_none() {
+        assert_eq!(resolution(&exif_block(300, 300, None)), Some(Dpi { x: 300.0, y: 300.0 }));
         assert_eq!(resolution(&exif_block(300, 300, Some(1))), None);
         assert_eq!(resolution(&exif_block(0, 300, Some(2))), None);
     }

@@ -227,6 +227,20 @@ pub struct Inspection {
     /// The file was read but could not be fully decoded: truncated, corrupt, zero pages,
     /// a limit exceeded, or a decoder panic. Says what and where, for a person.
     pub decode_error: Option<String>,
+    /// With `decode_error`, when the reason is a feature vouch cannot decode rather than
+    /// damage (issue #19): the feature, named ("JPEG arithmetic coding"). The file may be
+    /// sound; it cannot be verified (`format-unsupported`, not `format-unreadable`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsupported: Option<String>,
+    /// Without `decode_error`: the file's structure was damaged, but every page decoded
+    /// after the repair a reader makes (issue #19); says what was repaired, for a person
+    /// (`format-repaired`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<String>,
+    /// A PDF that is encrypted but opened with the empty user password: its cipher and
+    /// handler, for a person (issue #19). PDF/A forbids encryption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
     /// With `InspectOptions::reduced`: each decoded page at reduced scale, as (page
     /// number, image). Transient: the caller takes it for thumbnails and drops it; it is
     /// never serialized (journal, report), so memory and files stay small.
@@ -293,6 +307,16 @@ pub struct FileFacts {
     pub page_facts: Vec<PageFacts>,
     /// Why the file could not be read or fully decoded; `null` when it decoded completely.
     pub damage: Option<String>,
+    /// With `damage`, when the reason is a feature vouch cannot decode, not damage: the
+    /// feature (issue #19). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsupported: Option<String>,
+    /// What was repaired to read a damaged structure whose pages all decoded (issue #19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<String>,
+    /// A PDF's encryption, where it opened with the empty user password (issue #19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
 }
 
 impl FileFacts {
@@ -306,6 +330,9 @@ impl FileFacts {
             pages: inspection.page_count,
             page_facts: inspection.pages.clone(),
             damage: inspection.read_error.clone().or_else(|| inspection.decode_error.clone()),
+            unsupported: inspection.unsupported.clone(),
+            repaired: inspection.repaired.clone(),
+            encryption: inspection.encryption.clone(),
         }
     }
 }

@@ -46,6 +46,9 @@ struct Header {
     display: Option<Dpi>,
     icc: bool,
     palette: bool,
+    /// The first `colr` box's enumerated colour space (method 1): 16 sRGB, 17 grey, 18
+    /// sYCC, 12 CMYK...
+    enumerated: Option<u32>,
 }
 
 /// Decodes one JPEG 2000 file or codestream (also a PDF JPXDecode stream) as page 1,
@@ -63,8 +66,10 @@ fn decode(
     header: &Header,
     opts: &InspectOptions,
 ) -> Result<(PageFacts, Option<ReducedImage>), String> {
-    let corrupt =
-        |e: &dyn std::fmt::Display| format!("JPEG 2000 image data is corrupt or truncated: {e}");
+    let corrupt = |e: &hayro_jpeg2000::DecodeError| match unsupported_marker(bytes, e) {
+        Some(feature) => super::unsupported(&feature),
+        None => format!("JPEG 2000 image data is corrupt or truncated: {e}"),
+    };
     let settings =
         DecodeSettings { strict: true, resolve_palette_indices: false, ..Default::default() };
     let image = Image::new(bytes, &settings).map_err(|e| corrupt(&e))?;
@@ -80,11 +85,15 @@ fn decode(
         let pixels = image.decode().map_err(|e| corrupt(&e))?;
         if opts.reduced {
             let n = u32::from(channels) + u32::from(image.has_alpha());
-            reduced = Some(reduce(&pixels, (width, height), n, image.color_space()));
+            let rgb = matches!(header.enumerated, Some(16 | 18));
+            reduced = Some(reduce(&pixels, (width, height), n, image.color_space(), rgb));
         }
     }
+    // The JP2 header's word first (issue #19): an sRGB image with a fourth, undefined
+    // channel is RGB plus alpha as OpenJPEG reads it, not the CMYK the decoder guesses.
     let colour = match (header.palette, channels) {
         (true, _) => ColourMode::Palette,
+        (false, 3 | 4) if matches!(header.enumerated, Some(16 | 18)) => ColourMode::Rgb,
         (false, 1) if bits == 1 => ColourMode::Bilevel,
         (false, 1) => ColourMode::Grey,
         (false, 3) => ColourMode::Rgb,
@@ -112,9 +121,16 @@ fn decode(
 }
 
 /// The decoder's 8-bit interleaved pixels at 1/8 scale, row by row (alpha ignored).
-fn reduce(pixels: &[u8], (w, h): (u32, u32), samples: u32, space: &ColorSpace) -> ReducedImage {
+fn reduce(
+    pixels: &[u8],
+    (w, h): (u32, u32),
+    samples: u32,
+    space: &ColorSpace,
+    rgb: bool,
+) -> ReducedImage {
     let colour = match space.num_channels() {
         3 => Colour::Rgb,
+        4 if rgb => Colour::Rgb,
         4 if matches!(space, ColorSpace::CMYK) => Colour::Cmyk,
         _ => Colour::Grey { white_is_zero: false },
     };
@@ -127,6 +143,32 @@ fn reduce(pixels: &[u8], (w, h): (u32, u32), samples: u32, space: &ColorSpace) -
         reducer.add_row(0, 1, y as u32, &grey);
     }
     reducer.finish()
+}
+
+/// The feature a codestream uses that the decoder refused as an "unsupported marker",
+/// where the marker is one ISO 15444 defines beyond Part 1 (HTJ2K's CAP, Part 2's
+/// extensions); `None` for any other error, or a marker no part defines (damage).
+fn unsupported_marker(bytes: &[u8], e: &hayro_jpeg2000::DecodeError) -> Option<String> {
+    use hayro_jpeg2000::{DecodeError, MarkerError};
+    if !matches!(e, DecodeError::Marker(MarkerError::Unsupported)) {
+        return None;
+    }
+    let soc = bytes.windows(4).position(|w| w == [0xFF, 0x4F, 0xFF, 0x51])?;
+    let mut at = soc + 2;
+    // Main-header marker segments, each `FF xx` and a length, up to the first tile.
+    while let [0xFF, m, l1, l0, ..] = *bytes.get(at..)? {
+        let feature = match m {
+            0x50 | 0x59 => "HTJ2K (JPEG 2000 Part 15, High-Throughput)",
+            0x70..=0x79 => "JPEG 2000 Part 2 extensions",
+            0x90 => return None,
+            _ => {
+                at += 2 + usize::from(u16::from_be_bytes([l1, l0]));
+                continue;
+            }
+        };
+        return Some(format!("{feature} (marker FF{m:02X})"));
+    }
+    None
 }
 
 const SIGNATURE: &[u8] = &[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A];
@@ -156,7 +198,13 @@ fn header(bytes: &[u8]) -> Result<Header, String> {
                 }
                 for (kind, body) in inner {
                     match &kind {
-                        b"colr" => header.icc |= body.first() == Some(&2),
+                        b"colr" => {
+                            header.icc |= body.first() == Some(&2);
+                            if let [1, _, _, a, b, c, d, ..] = *body {
+                                let cs = u32::from_be_bytes([a, b, c, d]);
+                                header.enumerated.get_or_insert(cs);
+                            }
+                        }
                         b"pclr" => header.palette = true,
                         b"res " => {
                             for (kind, body) in boxes(body)? {
@@ -248,8 +296,41 @@ fn resolution(body: &[u8]) -> Option<Dpi> {
 #[cfg(test)]
 mod tests {
     use super::super::inspect_bytes;
-    use super::super::testutil::{decode, fixture};
+    use super::super::testutil::{decode, fixture, regression};
     use crate::inspect::facts::{ColourMode, Format};
+
+    /// The fixture's raw codestream with `segment` inserted after its SIZ marker segment.
+    fn with_main_header_segment(segment: &[u8]) -> Vec<u8> {
+        let jp2 = fixture("grey-300dpi.jp2");
+        let soc = jp2.windows(4).position(|w| w == [0xFF, 0x4F, 0xFF, 0x51]).unwrap();
+        let cs = &jp2[soc..];
+        let siz_end = 4 + usize::from(u16::from_be_bytes([cs[4], cs[5]]));
+        [&cs[..siz_end], segment, &cs[siz_end..]].concat()
+    }
+
+    /// HTJ2K's CAP marker names Part 15; a marker no part defines stays damage (issue #19).
+    #[test]
+    fn htj2k_is_unsupported_and_an_unknown_marker_is_damage() {
+        let plain = inspect_bytes(&with_main_header_segment(&[]), &decode());
+        assert_eq!(plain.decode_error, None);
+        let cap = [0xFF, 0x50, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00];
+        let ht = inspect_bytes(&with_main_header_segment(&cap), &decode());
+        let feature = "HTJ2K (JPEG 2000 Part 15, High-Throughput) (marker FF50)";
+        assert_eq!(ht.unsupported.as_deref(), Some(feature));
+        let junk = [0xFF, 0x6A, 0x00, 0x04, 0x00, 0x00];
+        let bad = inspect_bytes(&with_main_header_segment(&junk), &decode());
+        assert_eq!(bad.unsupported, None);
+        assert!(bad.decode_error.unwrap().contains("corrupt"));
+    }
+
+    /// sRGB with a fourth channel and no channel definitions is RGB plus alpha, as
+    /// OpenJPEG reads it, not CMYK (issue #19).
+    #[test]
+    fn srgb_with_a_fourth_channel_is_rgb() {
+        let i = inspect_bytes(&regression("jp2-srgb-4-channels-no-cdef.jp2"), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].colour, ColourMode::Rgb);
+    }
 
     #[test]
     fn openjpeg_sample_decodes_with_capture_resolution() {

@@ -229,6 +229,43 @@ mod tests {
         assert_eq!(i.pages[0].dpi, None);
     }
 
+    /// JFIF unit 0 is an aspect ratio only: the EXIF resolution is used (issue #19).
+    #[test]
+    fn jfif_aspect_only_gives_way_to_exif() {
+        let base = jpeg(32, 32, false, (0, 1, 1));
+        let exif = [b"Exif\0\0".as_slice(), &exif_block(72, 72, None)].concat();
+        // APP1 right after the JFIF APP0, where writers put it.
+        let app0_end = 4 + usize::from(u16::from_be_bytes([base[4], base[5]]));
+        let app1 = with_segment(&base[..2], 0xE1, &exif);
+        let bytes = [&base[..app0_end], &app1[2..], &base[app0_end..]].concat();
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!(
+            (p.dpi, p.dpi_source.as_deref()),
+            (Some(Dpi { x: 72.0, y: 72.0 }), Some("exif"))
+        );
+    }
+
+    /// Coding processes vouch does not decode are named and unsupported (issue #19).
+    #[test]
+    fn arithmetic_and_lossless_jpeg_are_unsupported_by_name() {
+        let base = jpeg(32, 32, false, (1, 300, 300));
+        let sof = base.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        for (marker, feature) in [
+            (0xC9, "JPEG arithmetic coding (SOF9)"),
+            (0xC3, "lossless JPEG (process 14, Huffman) (SOF3)"),
+        ] {
+            let mut bytes = base.clone();
+            bytes[sof + 1] = marker;
+            let i = inspect_bytes(&bytes, &decode());
+            assert_eq!(i.unsupported.as_deref(), Some(feature));
+            let err = i.decode_error.unwrap();
+            assert!(err.contains(feature) && !err.contains("corrupt"), "{err}");
+        }
+        assert_eq!(inspect_bytes(&base, &decode()).unsupported, None);
+    }
+
     #[test]
     fn exif_only_resolution_is_read() {
         let plain = without_app0(&jpeg(32, 32, false, (1, 72, 72)));

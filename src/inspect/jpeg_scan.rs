@@ -164,11 +164,7 @@ pub(crate) fn verify_with(
                 frame = Some(f);
             }
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
-                return Err(format!(
-                    "JPEG coding process SOF{} (lossless, hierarchical or arithmetic) \
-                     cannot be verified",
-                    marker - 0xC0
-                ));
+                return Err(super::unsupported(&coding_process(marker)));
             }
             0xDA => {
                 let (Some(f), Some(c)) = (&frame, &mut cov) else {
@@ -637,6 +633,20 @@ fn complete(f: &Frame, cov: &Coverage) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The JPEG coding process a start-of-frame marker vouch does not decode names
+/// (ITU T.81 Table B.1), as a person knows it.
+fn coding_process(marker: u8) -> String {
+    let sof = marker - 0xC0;
+    let what = match marker {
+        0xC3 => "lossless JPEG (process 14, Huffman)",
+        0xC5..=0xC7 => "hierarchical JPEG (Huffman)",
+        0xC9 | 0xCA => "JPEG arithmetic coding",
+        0xCB => "lossless JPEG with arithmetic coding",
+        _ => "hierarchical JPEG with arithmetic coding",
+    };
+    format!("{what} (SOF{sof})")
 }
 
 #[cfg(test)]

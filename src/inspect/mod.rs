@@ -7,19 +7,24 @@
 //! pixel limit and the panic guard that turns a decoder bug into a finding.
 
 mod ccitt;
+mod ccitt_g3;
 mod endian;
 mod exif;
 pub mod facts;
 pub mod guard;
+mod jbig2;
 mod jp2;
 mod jpeg;
 mod jpeg_bits;
 mod jpeg_scan;
 mod ofd;
 mod pdf;
+mod pdf_codecs;
+mod pdf_filters;
 mod pdf_scan;
 mod png;
 pub mod quality;
+mod raster;
 pub(crate) mod reduce;
 mod sniff;
 mod tiff;
@@ -124,6 +129,10 @@ pub(crate) struct Decoded {
     pub(crate) pages: Vec<PageFacts>,
     /// Why the file could not be fully decoded, for a person.
     pub(crate) error: Option<String>,
+    /// What was repaired to read a damaged structure (kept only if nothing failed).
+    pub(crate) repaired: Option<String>,
+    /// A PDF's encryption, where it opened with the empty user password.
+    pub(crate) encryption: Option<String>,
     /// With [`InspectOptions::reduced`]: (page number, page at reduced scale).
     pub(crate) reduced: Vec<(u32, ReducedImage)>,
 }
@@ -133,6 +142,27 @@ impl Decoded {
     pub(crate) fn failed(error: String) -> Decoded {
         Decoded { error: Some(error), ..Decoded::default() }
     }
+}
+
+/// What ends the sentence of every "feature not supported" error (issue #19). Decoders
+/// pass errors up as `String`s that callers prefix with where they happened ("PDF page 2
+/// of 5: image /Im0 (7 0 R): "); this ending is what tells a feature vouch lacks from
+/// damage, however deep it was found. Build it with [`unsupported`] only.
+const UNSUPPORTED: &str = ", which vouch cannot decode: the file cannot be verified";
+
+/// The error for a `feature` vouch does not decode (named as a person knows it: "JPEG
+/// arithmetic coding", "TIFF compression 34676 (LogLuv)"). Never worded as damage: the
+/// file may be perfectly good.
+pub(crate) fn unsupported(feature: &str) -> String {
+    format!("uses {feature}{UNSUPPORTED}")
+}
+
+/// The feature an error made by [`unsupported`] names, wherever it was prefixed; `None`
+/// for any other error (damage, a limit).
+pub(crate) fn unsupported_feature(error: &str) -> Option<&str> {
+    let head = error.strip_suffix(UNSUPPORTED)?;
+    let at = head.rfind("uses ")?;
+    Some(&head[at + "uses ".len()..])
 }
 
 /// Reads `path` once and inspects its bytes. Never panics; problems are recorded in the
@@ -175,6 +205,10 @@ pub fn inspect_bytes(bytes: &[u8], opts: &InspectOptions) -> Inspection {
     inspection.format = Some(format);
     inspection.page_count = decoded.page_count;
     inspection.pages = decoded.pages;
+    inspection.unsupported =
+        decoded.error.as_deref().and_then(unsupported_feature).map(str::to_string);
+    inspection.repaired = decoded.repaired.filter(|_| decoded.error.is_none());
+    inspection.encryption = decoded.encryption;
     inspection.decode_error = decoded.error;
     inspection.reduced = decoded.reduced;
     if opts.quality {
@@ -208,6 +242,9 @@ pub(crate) fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> De
         Format::Pdf => pdf::inspect(bytes, opts),
         Format::Jp2 => jp2::inspect(bytes, opts),
         Format::Ofd => ofd::inspect(bytes, opts),
+        // Decoded since issue #19 (OFD pages and PDF streams need it anyway); no profile
+        // allows it as a page file.
+        Format::Jbig2 => jbig2::inspect(bytes, opts),
         // Named but not decoded: the formats rule says whether it is allowed (it never
         // is), and no decoder's failure is passed off as damage.
         Format::Bmp
@@ -217,7 +254,6 @@ pub(crate) fn examine(format: Format, bytes: &[u8], opts: &InspectOptions) -> De
         | Format::Avif
         | Format::Psd
         | Format::Djvu
-        | Format::Jbig2
         | Format::Jxl
         | Format::Jxr => Decoded::default(),
         Format::Unknown if opts.decode => Decoded::failed(format!(
@@ -361,6 +397,16 @@ mod tests {
             Inspection { read_error: None, read_error_kind: None, ..i },
             Inspection::default()
         );
+    }
+
+    /// An unsupported feature is found however deep the error was prefixed; damage never.
+    #[test]
+    fn unsupported_features_are_told_from_damage() {
+        let e = format!("PDF page 2 of 5: image /Im0 (7 0 R): {}", unsupported("the filter /X"));
+        assert_eq!(unsupported_feature(&e), Some("the filter /X"));
+        assert_eq!(unsupported_feature("strip 0 lies past the end of the file: truncated"), None);
+        let i = inspect_bytes(b"GARBAGE bytes", &decode());
+        assert_eq!(i.unsupported, None);
     }
 
     #[test]

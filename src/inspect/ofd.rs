@@ -14,8 +14,8 @@
 
 use super::endian::Endian::Little;
 use super::reduce::ReducedImage;
-use super::{Decoded, InspectOptions, examine, sniff, xml};
-use crate::inspect::facts::{Format, PageFacts};
+use super::{Decoded, InspectOptions, examine, jbig2, sniff, xml};
+use crate::inspect::facts::{ColourMode, Format, PageFacts};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -263,6 +263,16 @@ impl<'a> Package<'a> {
             let bytes =
                 bytes.ok_or_else(|| format!("image file '{file}' (resource {id}) is missing"))?;
             let format = sniff::sniff(&bytes);
+            if let Some(source) = jbig2_source(file, format, &bytes) {
+                return jbig2_image(source, opts)
+                    .map_err(|why| format!("image file '{file}': {why}"));
+            }
+            if matches!(format, Format::Bmp | Format::Gif) {
+                let reduce = opts.reduced && opts.pixels();
+                return super::raster::decode(&bytes, format, opts, reduce)
+                    .map(Some)
+                    .map_err(|why| format!("image file '{file}': {why}"));
+            }
             if !matches!(format, Format::Jpeg | Format::Tiff | Format::Png | Format::Jp2) {
                 return Err(format!("image file '{file}' is not an image vouch can decode"));
             }
@@ -439,6 +449,37 @@ fn first_local_name(bytes: &[u8]) -> Option<&[u8]> {
     bytes.get(30..30 + len)
 }
 
+/// A JBIG2 image file of an OFD page (issue #19): a stand-alone JBIG2 file (by its
+/// header), or, named `.jb2`/`.jbig2`, an embedded stream of segments without a header.
+fn jbig2_source<'a>(file: &str, format: Format, bytes: &'a [u8]) -> Option<jbig2::Source<'a>> {
+    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match format {
+        Format::Jbig2 => Some(jbig2::Source::File(bytes)),
+        Format::Unknown if matches!(ext.as_deref(), Some("jb2" | "jbig2")) => {
+            Some(jbig2::Source::Embedded { data: bytes, globals: None })
+        }
+        _ => None,
+    }
+}
+
+/// A JBIG2 image decoded as an OFD page image: bilevel, its resolution the page's business.
+fn jbig2_image(source: jbig2::Source<'_>, opts: &InspectOptions) -> Result<Option<Image>, String> {
+    let page = jbig2::decode(source, opts, opts.reduced && opts.pixels())?;
+    let facts = PageFacts {
+        page: 1,
+        width: page.width,
+        height: page.height,
+        dpi: None,
+        dpi_source: None,
+        colour: ColourMode::Bilevel,
+        bits_per_sample: 1,
+        compression: "jbig2".into(),
+        icc: false,
+        quality: None,
+    };
+    Ok(Some((facts, page.reduced)))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -486,6 +527,67 @@ pub(crate) mod tests {
 
     fn fixture(name: &str) -> Vec<u8> {
         super::super::testutil::fixture(name)
+    }
+
+    /// The hand-assembled OFD (`ofd-src`) with its second page's image the file `name`
+    /// holding `image` (of format `format` in DocumentRes.xml), zipped by the `zip` crate.
+    fn ofd_with_page_2(name: &str, format: &str, image: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let src = format!("{}/testdata/formats/ofd-src", env!("CARGO_MANIFEST_DIR"));
+        let read = |rel: &str| std::fs::read(format!("{src}/{rel}")).unwrap();
+        let res = String::from_utf8(read("Doc_0/DocumentRes.xml")).unwrap();
+        let res = res.replace("Image_4.tif", name).replace("\"TIFF\"", &format!("\"{format}\""));
+        let parts = [
+            ("OFD.xml", read("OFD.xml")),
+            ("Doc_0/Document.xml", read("Doc_0/Document.xml")),
+            ("Doc_0/DocumentRes.xml", res.into_bytes()),
+            ("Doc_0/Pages/Page_0/Content.xml", read("Doc_0/Pages/Page_0/Content.xml")),
+            ("Doc_0/Pages/Page_1/Content.xml", read("Doc_0/Pages/Page_1/Content.xml")),
+            ("Doc_0/Res/Image_3.jpg", fixture("baseline-grey-300dpi.jpg")),
+            (&format!("Doc_0/Res/{name}"), image.to_vec()),
+        ];
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in &parts {
+            w.start_file(*name, stored).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// Page images as OFD producers write them (issue #19): an embedded JBIG2 stream
+    /// (`.jb2`), a BMP, a GIF; each decoded, bilevel or as its header says, at the drawn
+    /// size's resolution; cut short, damage naming the file.
+    #[test]
+    fn jbig2_bmp_and_gif_page_images_are_decoded() {
+        let mut px = vec![255u8; 240 * 320];
+        px[240 * 100..240 * 200].fill(0);
+        let (jb2, _) = super::super::jbig2::tests::mmr_stream(&px, 240, false);
+        let bmp = super::super::raster::tests::bmp(240, 320, 128);
+        let mut gif = Vec::new();
+        image::codecs::gif::GifEncoder::new(&mut gif)
+            .encode_frame(image::Frame::new(image::RgbaImage::new(240, 320)))
+            .unwrap();
+        let reduced = InspectOptions { reduced: true, ..Default::default() };
+        for (name, format, bytes, colour, compression) in [
+            ("Image_4.jb2", "JB2", &jb2, ColourMode::Bilevel, "jbig2"),
+            ("Image_4.bmp", "BMP", &bmp, ColourMode::Rgb, "bmp"),
+            ("Image_4.gif", "GIF", &gif, ColourMode::Palette, "gif"),
+        ] {
+            let d = inspect(&ofd_with_page_2(name, format, bytes), &reduced);
+            assert_eq!(d.error, None, "{name}");
+            let p = &d.pages[1];
+            assert_eq!(
+                (p.width, p.height, p.colour, p.compression.as_str()),
+                (240, 320, colour, compression)
+            );
+            assert!((p.dpi.unwrap().x - 300.0).abs() < 0.01, "{name}");
+            assert_eq!(d.reduced.len(), 2, "{name}");
+            let cut = ofd_with_page_2(name, format, &bytes[..bytes.len() - 20]);
+            let err = inspect(&cut, &InspectOptions::default()).error.unwrap();
+            assert!(err.contains(name), "{err}");
+        }
     }
 
     #[test]

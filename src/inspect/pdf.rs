@@ -4,8 +4,9 @@
 //! The page tree is the PDF's own statement of how many pages it holds, which is what
 //! `page-count-mismatch` compares with the catalogue. Parsing also proves the cross
 //! reference table and trailer are intact, which is where a truncated transfer shows.
-//! Encrypted PDFs are refused: their content cannot be verified without the password,
-//! and archival PDF (PDF/A) forbids encryption anyway.
+//! An encrypted PDF that opens with the empty user password is decrypted and verified, its
+//! encryption reported as a fact (PDF/A forbids encryption: a profile may too); one that
+//! needs a password is `format-unsupported` (issue #19).
 //!
 //! Images (issue #3): every image XObject in a page's resources (and in the resources of
 //! the forms it uses) is decoded through the same path as a file of its kind: DCTDecode
@@ -18,15 +19,19 @@
 //! of its largest image; a page without any image has no facts. Inline images (`BI`) are
 //! not decoded: scanning software does not use them for page images.
 
-use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer, reduce_samples};
-use super::{Decoded, InspectOptions, ccitt, inflate, jp2, jpeg, over_pixel_limit, pdf_scan};
+use super::pdf_filters::{self, Filter};
+use super::reduce::{Colour, PixelFormat, ReducedImage, reduce_samples};
+use super::{Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_scan};
 use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::{BTreeMap, HashSet};
 
-/// Forms nested deeper than this are refused (a loop or a bomb, not a scanned page).
-const MAX_FORM_DEPTH: usize = 8;
+/// Forms nested deeper than this are refused. Each form is walked once whatever its
+/// depth (`seen`), so the work is bounded by the document's objects; the depth only
+/// bounds recursion on a worker's 2 MiB stack. Producers nest forms more than 8 deep
+/// (issue #19: files the references read were refused at 8).
+const MAX_FORM_DEPTH: usize = 64;
 
 /// PDF facts: the page count, and every page's images decoded if asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
@@ -42,15 +47,20 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         }
     };
     // `Encrypt` in the trailer, direct or by reference, is what makes a PDF encrypted.
-    if doc.trailer.get(b"Encrypt").is_ok() {
-        return Decoded::failed("encrypted PDF: cannot be verified".into());
-    }
+    // `lopdf` decrypts on loading when the empty user password opens it (issue #19).
+    let encryption = match doc.trailer.get(b"Encrypt") {
+        Ok(_) if doc.encryption_state.is_none() => {
+            return Decoded::failed(super::unsupported("encryption that needs a password"));
+        }
+        Ok(dict) => Some(encryption(&doc, dict)),
+        Err(_) => None,
+    };
     if let Err(why) = check_xref(&doc, bytes) {
         return Decoded::failed(why);
     }
     let page_ids = doc.get_pages();
     let pages = u32::try_from(page_ids.len()).unwrap_or(u32::MAX);
-    let mut decoded = Decoded { page_count: Some(pages), ..Decoded::default() };
+    let mut decoded = Decoded { page_count: Some(pages), encryption, ..Decoded::default() };
     if pages == 0 {
         decoded.error = Some("PDF has no pages: its page tree is empty or unreadable".into());
         return decoded;
@@ -72,6 +82,26 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         }
     }
     decoded
+}
+
+/// The encryption a PDF opened with the empty user password uses, for a person.
+fn encryption(doc: &Document, dict: &Object) -> String {
+    let Some(d) = deref_dict(doc, dict) else { return "encrypted, empty user password".into() };
+    let int = |k: &[u8]| d.get(k).ok().and_then(|o| deref(doc, o).as_i64().ok());
+    let cfm = d
+        .get(b"CF")
+        .ok()
+        .and_then(|o| deref_dict(doc, o))
+        .and_then(|cf| cf.get(b"StdCF").ok())
+        .and_then(|o| deref_dict(doc, o))
+        .and_then(|f| f.get(b"CFM").ok())
+        .and_then(|o| o.as_name().ok());
+    let cipher = match (int(b"V"), cfm) {
+        (_, Some(b"AESV3")) | (Some(5), _) => "AES-256".to_string(),
+        (_, Some(b"AESV2")) => "AES-128".to_string(),
+        _ => format!("RC4 {}-bit", int(b"Length").unwrap_or(40)),
+    };
+    format!("{cipher}, standard security handler R{}, empty user password", int(b"R").unwrap_or(0))
 }
 
 /// Every in-use cross-reference entry must point at its object's `N G obj` header.
@@ -182,7 +212,10 @@ fn walk(
     opts: &InspectOptions,
 ) -> Result<(), String> {
     if depth > MAX_FORM_DEPTH {
-        return Err(format!("forms nested more than {MAX_FORM_DEPTH} deep"));
+        return Err(format!(
+            "forms nested more than {MAX_FORM_DEPTH} deep: the page was not decoded (a \
+             limit of vouch's, not damage)"
+        ));
     }
     let xobjects = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o));
     let mut names: BTreeMap<Vec<u8>, ObjectId> = BTreeMap::new();
@@ -238,7 +271,7 @@ fn walk(
                         Some(&[a, b, c, d, e, f]) => [a, b, c, d, e, f],
                         _ => IDENTITY,
                     };
-                    let body = stream_bytes(form, "form", opts)?;
+                    let body = stream_bytes(doc, form, "form", opts)?;
                     let form_res =
                         form.dict.get(b"Resources").ok().and_then(|o| deref_dict(doc, o));
                     let form_res = form_res.unwrap_or(res);
@@ -274,21 +307,8 @@ fn image(
     let mask = d.get(b"ImageMask").ok().and_then(|o| deref(doc, o).as_bool().ok()) == Some(true);
     let bpc = if mask { 1 } else { int(b"BitsPerComponent").unwrap_or(8) };
     let space = colour_space(doc, d.get(b"ColorSpace").ok(), mask);
-    let filters: Vec<Vec<u8>> = match d.get(b"Filter").ok().map(|o| deref(doc, o)) {
-        None => Vec::new(),
-        Some(Object::Name(n)) => vec![n.clone()],
-        Some(Object::Array(a)) => {
-            a.iter().filter_map(|o| deref(doc, o).as_name().ok().map(<[u8]>::to_vec)).collect()
-        }
-        Some(_) => return Err("bad /Filter".into()),
-    };
-    let parms = match d.get(b"DecodeParms").ok().map(|o| deref(doc, o)) {
-        Some(Object::Array(a)) => a.first().and_then(|o| deref_dict(doc, o)),
-        Some(o) => o.as_dict().ok(),
-        None => None,
-    };
-    let parm =
-        |key: &[u8]| parms.and_then(|p| p.get(key).ok()).and_then(|o| deref(doc, o).as_i64().ok());
+    let (chain, parms) = filter_chain(doc, d)?;
+    let codec_parms = parms.get(chain.iter().position(|f| !f.is_bytes()).unwrap_or(0));
     let bits = u16::try_from(bpc).map_err(|_| format!("bad BitsPerComponent {bpc}"))?;
     let mut facts = PageFacts {
         page: 1,
@@ -309,76 +329,111 @@ fn image(
     let reducing = opts.reduced && opts.pixels();
     let mut reduced = None;
     let format = reducing.then(|| samples_format(&space, bpc)).flatten();
-    match filters.iter().map(Vec::as_slice).collect::<Vec<_>>()[..] {
-        [b"DCTDecode"] => {
+    let bytes_only = chain.iter().all(Filter::is_bytes);
+    if bytes_only && !opts.pixels() {
+        // --depth quick: what the samples are stored as, without decoding them.
+        facts.compression = compression_of(&chain).into();
+        return Ok((facts, None));
+    }
+    let (data, codec) = pdf_filters::decode_bytes(&s.content, &chain, "the image stream", opts)?;
+    match codec.first().map(|f| f.name.as_str()) {
+        Some("DCTDecode") => {
+            let data = pdf_codecs::trim_after_eoi(&data);
             let j = if reducing {
-                let (j, r) = jpeg::decode_reduced(&s.content, opts)?;
+                let (j, r) = jpeg::decode_reduced(data, opts)?;
                 reduced = Some(r);
                 j
             } else {
-                jpeg::decode(&s.content, opts)?
+                jpeg::decode(data, opts)?
             };
             facts = PageFacts { icc: j.icc || space.icc, ..j };
             check_size(&facts, width, height)?;
         }
-        [b"JPXDecode"] => {
-            let (j, r) = jp2::decode_stream(&s.content, opts)?;
+        Some("JPXDecode") => {
+            let (j, r) = jp2::decode_stream(&data, opts)?;
             (facts, reduced) = (PageFacts { icc: j.icc || space.icc, ..j }, r);
             check_size(&facts, width, height)?;
         }
-        [b"CCITTFaxDecode"] => {
-            let k = parm(b"K").unwrap_or(0);
-            if k >= 0 {
-                return Err(format!("CCITT Group 3 (K = {k}) data cannot be verified"));
-            }
-            let byte_align = parms
-                .and_then(|p| p.get(b"EncodedByteAlign").ok())
-                .and_then(|o| deref(doc, o).as_bool().ok());
-            if byte_align == Some(true) {
-                return Err("CCITT G4 with EncodedByteAlign cannot be verified".into());
-            }
-            let columns = parm(b"Columns").unwrap_or(1728);
-            let rows = parm(b"Rows").unwrap_or(h);
-            let (Ok(columns), Ok(rows)) = (u32::try_from(columns), u32::try_from(rows)) else {
-                return Err(format!("bad CCITT Columns/Rows {columns} × {rows}"));
-            };
-            if reducing {
-                reduced = Some(g4_reduced(&s.content, columns, rows)?);
-            } else if opts.pixels() {
-                ccitt::check_g4(&s.content, columns, rows, false)?;
-            }
-            facts.colour = ColourMode::Bilevel;
-            facts.bits_per_sample = 1;
-            facts.compression = "ccitt-g4".into();
+        Some("CCITTFaxDecode") => {
+            let codec = pdf_codecs::Codec { doc, parms: codec_parms.copied().flatten(), opts };
+            reduced = pdf_codecs::ccitt(&codec, &data, h, &mut facts, reducing)?;
         }
-        [b"FlateDecode"] if !opts.pixels() => facts.compression = "deflate".into(),
-        [b"FlateDecode"] => {
-            let data = inflate(&s.content, true, "the image stream", opts)?;
-            let predictor = parm(b"Predictor").unwrap_or(1);
-            let colors = parm(b"Colors").unwrap_or(1);
-            let pbits = parm(b"BitsPerComponent").unwrap_or(8);
-            let columns = parm(b"Columns").unwrap_or(1);
-            check_samples(
-                &data,
-                width,
-                height,
-                space.channels * bpc,
-                predictor,
-                colors * pbits * columns,
-            )?;
-            facts.compression = "deflate".into();
-            reduced = format.map(|f| reduce_samples(&data, (width, height), &f, predictor >= 10));
+        Some("JBIG2Decode") => {
+            let codec = pdf_codecs::Codec { doc, parms: codec_parms.copied().flatten(), opts };
+            reduced = pdf_codecs::jbig2(&codec, &data, &mut facts, reducing)?;
         }
-        [] => {
-            check_samples(&s.content, width, height, space.channels * bpc, 1, 0)?;
-            reduced = format.map(|f| reduce_samples(&s.content, (width, height), &f, false));
-        }
-        _ => {
-            let names: Vec<String> = filters.iter().map(|f| format!("/{}", lossy(f))).collect();
-            return Err(format!("filter {} cannot be verified", names.join(" ")));
+        Some(other) => return Err(super::unsupported(&format!("the filter /{other}"))),
+        None => {
+            facts.compression = compression_of(&chain).into();
+            let last = chain.len().checked_sub(1).and_then(|i| parms.get(i).copied().flatten());
+            reduced = samples(doc, &data, last, &facts, (&space, bpc), format)?;
         }
     }
     Ok((facts, reduced))
+}
+
+/// Raw samples after the byte filters: enough for every row, valid PNG predictor tags;
+/// the predictor is the last byte filter's (`parms`: Flate or LZW), left in the bytes.
+fn samples(
+    doc: &Document,
+    data: &[u8],
+    parms: Option<&Dictionary>,
+    facts: &PageFacts,
+    (space, bpc): (&Space, i64),
+    format: Option<PixelFormat>,
+) -> Result<Option<ReducedImage>, String> {
+    let parm =
+        |key: &[u8]| parms.and_then(|p| p.get(key).ok()).and_then(|o| deref(doc, o).as_i64().ok());
+    let predictor = parm(b"Predictor").unwrap_or(1);
+    let row_bits = parm(b"Colors").unwrap_or(1)
+        * parm(b"BitsPerComponent").unwrap_or(8)
+        * parm(b"Columns").unwrap_or(1);
+    let (width, height) = (facts.width, facts.height);
+    check_samples(data, width, height, space.channels * bpc, predictor, row_bits)?;
+    Ok(format.map(|f| reduce_samples(data, (width, height), &f, predictor >= 10)))
+}
+
+/// The stream's filters, with each one's parameters (`DecodeParms`, a dictionary or an
+/// array matching `Filter`; `None` where absent).
+fn filter_chain<'a>(
+    doc: &'a Document,
+    d: &'a Dictionary,
+) -> Result<(Vec<Filter>, Vec<Option<&'a Dictionary>>), String> {
+    let names: Vec<Vec<u8>> = match d.get(b"Filter").ok().map(|o| deref(doc, o)) {
+        None => Vec::new(),
+        Some(Object::Name(n)) => vec![n.clone()],
+        Some(Object::Array(a)) => {
+            a.iter().filter_map(|o| deref(doc, o).as_name().ok().map(<[u8]>::to_vec)).collect()
+        }
+        Some(_) => return Err("bad /Filter".into()),
+    };
+    let parms: Vec<Option<&Dictionary>> = match d.get(b"DecodeParms").ok().map(|o| deref(doc, o)) {
+        Some(Object::Array(a)) => {
+            (0..names.len()).map(|i| a.get(i).and_then(|o| deref_dict(doc, o))).collect()
+        }
+        Some(o) => vec![o.as_dict().ok(); names.len()],
+        None => vec![None; names.len()],
+    };
+    let chain = names
+        .iter()
+        .zip(&parms)
+        .map(|(n, p)| {
+            let int =
+                |k: &[u8]| p.and_then(|p| p.get(k).ok()).and_then(|o| deref(doc, o).as_i64().ok());
+            Filter {
+                predictor: int(b"Predictor").unwrap_or(1),
+                early_change: int(b"EarlyChange").unwrap_or(1),
+                ..Filter::named(n)
+            }
+        })
+        .collect();
+    Ok((chain, parms))
+}
+
+/// The compression a chain of byte filters stores samples with: its last compressing
+/// filter's, `none` for plain or only ASCII-encoded samples.
+fn compression_of(chain: &[Filter]) -> &'static str {
+    chain.iter().rev().find_map(Filter::compression).unwrap_or("none")
 }
 
 /// How raw samples of this colour space turn grey, if vouch knows.
@@ -392,19 +447,6 @@ fn samples_format(space: &Space, bpc: i64) -> Option<PixelFormat> {
     let bits = u32::try_from(bpc).ok().filter(|b| matches!(b, 1 | 2 | 4 | 8 | 16))?;
     let samples = u32::try_from(space.channels).ok()?;
     Some(PixelFormat { bits, samples, colour, little_endian: false })
-}
-
-/// A CCITT G4 image decoded (as [`ccitt::check_g4`]) at 1/8 scale; black-coded runs are
-/// black ink (BlackIs1 only changes how the filter writes them).
-fn g4_reduced(data: &[u8], columns: u32, rows: u32) -> Result<ReducedImage, String> {
-    let (mut reducer, mut grey) = (Reducer::new(columns, rows), Vec::new());
-    let mut line = |y: u32, bits: &[u8]| {
-        grey.clear();
-        grey.extend(bits.iter().map(|&b| if b == 1 { 0 } else { 255 }));
-        reducer.add_row(0, 1, y, &grey);
-    };
-    ccitt::decode_g4(data, (columns, rows), false, Some(&mut line))?;
-    Ok(reducer.finish())
 }
 
 /// The codestream's size must be the XObject's.
@@ -504,22 +546,26 @@ fn page_content(
     let mut out = Vec::new();
     for obj in streams {
         let s = obj.as_stream().map_err(|e| format!("content stream: {e}"))?;
-        out.extend(stream_bytes(s, "content stream", opts)?);
+        out.extend(stream_bytes(doc, s, "content stream", opts)?);
         out.push(b'\n');
     }
     Ok(out)
 }
 
-/// A content or form stream's bytes: unfiltered, or FlateDecode within the limit.
-fn stream_bytes(s: &Stream, what: &str, opts: &InspectOptions) -> Result<Vec<u8>, String> {
-    match s.dict.get(b"Filter").ok() {
-        None => Ok(s.content.clone()),
-        Some(Object::Name(n)) if n == b"FlateDecode" => inflate(&s.content, true, what, opts),
-        Some(Object::Array(a)) if a.len() == 1 && a[0].as_name().ok() == Some(b"FlateDecode") => {
-            inflate(&s.content, true, what, opts)
-        }
-        Some(_) => Err(format!("{what} uses a filter that cannot be verified")),
+/// A content or form stream's bytes, through its byte filters within the limit.
+pub(super) fn stream_bytes(
+    doc: &Document,
+    s: &Stream,
+    what: &str,
+    opts: &InspectOptions,
+) -> Result<Vec<u8>, String> {
+    let (chain, _) = filter_chain(doc, &s.dict).map_err(|e| format!("{what}: {e}"))?;
+    let (data, codec) = pdf_filters::decode_bytes(&s.content, &chain, what, opts)?;
+    if let Some(f) = codec.first() {
+        let feature = format!("the filter /{} on a {what}", f.name);
+        return Err(super::unsupported(&feature));
     }
+    Ok(data.into_owned())
 }
 
 /// A page attribute, from the page or the nearest ancestor that has it.
@@ -534,7 +580,7 @@ fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<
     None
 }
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+pub(super) fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
 }
 
@@ -565,7 +611,7 @@ fn lossy(name: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::inspect_bytes;
-    use super::super::testutil::{decode, fixture, no_decode, pdf};
+    use super::super::testutil::{decode, fixture, no_decode, pattern, pdf, regression};
     use crate::inspect::facts::{ColourMode, Format};
 
     #[test]
@@ -597,10 +643,268 @@ mod tests {
     }
 
     #[test]
-    fn encrypted_pdf_cannot_be_verified() {
-        let i = inspect_bytes(&pdf(2, true), &decode());
-        assert_eq!(i.decode_error.as_deref(), Some("encrypted PDF: cannot be verified"));
-        assert_eq!(i.page_count, None);
+    fn a_pdf_needing_a_password_is_unsupported() {
+        for bytes in [pdf(2, true), regression("pdf-encrypted-user-password.pdf")] {
+            let i = inspect_bytes(&bytes, &decode());
+            assert_eq!(i.unsupported.as_deref(), Some("encryption that needs a password"));
+            assert_eq!((i.page_count, i.encryption), (None, None));
+        }
+    }
+
+    /// qpdf's encryption with the empty user password (RC4 128, AES-256): decrypted,
+    /// verified, and the encryption reported (issue #19).
+    #[test]
+    fn a_pdf_opening_with_the_empty_password_is_decrypted_and_verified() {
+        for (name, cipher) in [
+            ("pdf-encrypted-rc4-empty-password.pdf", "RC4 128-bit"),
+            ("pdf-encrypted-aes256-empty-password.pdf", "AES-256"),
+        ] {
+            let i = inspect_bytes(&regression(name), &decode());
+            assert_eq!(i.decode_error, None, "{name}");
+            assert_eq!((i.pages.len(), i.pages[0].compression.as_str()), (1, "ccitt-g4"));
+            let e = i.encryption.unwrap();
+            assert!(e.starts_with(cipher) && e.ends_with("empty user password"), "{e}");
+        }
+        assert_eq!(inspect_bytes(&fixture("img2pdf-g4-300dpi.pdf"), &decode()).encryption, None);
+    }
+
+    /// A one-page PDF whose page draws one image XObject (`dict` and `data`) over its
+    /// 72 × 72 pt MediaBox.
+    fn image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
+        image_pdf_with(dict, data, None)
+    }
+
+    /// A PDF of `objects` (object n is `objects[n - 1]`, 1 the catalog), offsets right.
+    fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+        let n = objects.len() + 1;
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {n}\n0000000000 65535 f \n").as_bytes());
+        for off in offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        }
+        let trailer = format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        out.extend_from_slice(trailer.as_bytes());
+        out
+    }
+
+    /// A page whose image sits at the bottom of `depth` nested forms (each drawing the
+    /// next), on a worker-sized stack.
+    fn nested_forms(depth: usize) -> super::super::facts::Inspection {
+        let stream = |dict: &str, body: &[u8]| {
+            [
+                format!("<< {dict} /Length {} >>\nstream\n", body.len()).as_bytes(),
+                body,
+                b"\nendstream",
+            ]
+            .concat()
+        };
+        let form = |i: usize| 4 + i; // object number of form i (0-based)
+        let image = form(depth);
+        let mut objects = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents {} 0 R \
+                 /Resources << /XObject << /F {} 0 R >> >> >>",
+                image + 1,
+                form(0)
+            )
+            .into_bytes(),
+        ];
+        for i in 0..depth {
+            let next = if i + 1 == depth {
+                format!("/Im {image} 0 R")
+            } else {
+                format!("/F {} 0 R", form(i + 1))
+            };
+            let draw: &[u8] =
+                if i + 1 == depth { b"q 72 0 0 72 0 0 cm /Im Do Q" } else { b"/F Do" };
+            let dict = format!(
+                "/Type /XObject /Subtype /Form /BBox [0 0 72 72] /Resources << /XObject << {next} >> >>"
+            );
+            objects.push(stream(&dict, draw));
+        }
+        objects.push(stream(&format!("/Type /XObject /Subtype /Image {GREY}"), &[128; 128]));
+        objects.push(stream("", b"/F Do"));
+        let bytes = pdf_of(&objects);
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || inspect_bytes(&bytes, &decode()))
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn forms_nest_deep_but_not_without_bound() {
+        for depth in [1, 12, 64] {
+            let i = nested_forms(depth);
+            assert_eq!((i.decode_error.as_deref(), i.pages.len()), (None, 1), "{depth}");
+            assert!((i.pages[0].dpi.unwrap().x - 16.0).abs() < 0.01, "{depth}");
+        }
+        let err = nested_forms(66).decode_error.unwrap();
+        assert!(err.contains("nested more than 64 deep"), "{err}");
+    }
+
+    /// [`image_pdf`] with a sixth object: a stream holding `globals` (`6 0 R`).
+    fn image_pdf_with(dict: &str, data: &[u8], globals: Option<&[u8]>) -> Vec<u8> {
+        let content = b"q 72 0 0 72 0 0 cm /Im0 Do Q";
+        let mut objects: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents 4 0 R \
+              /Resources << /XObject << /Im0 5 0 R >> >> >>"
+                .to_vec(),
+            [
+                format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+                content,
+                b"\nendstream",
+            ]
+            .concat(),
+            [
+                format!(
+                    "<< /Type /XObject /Subtype /Image {dict} /Length {} >>\nstream\n",
+                    data.len()
+                )
+                .as_bytes(),
+                data,
+                b"\nendstream",
+            ]
+            .concat(),
+        ];
+        if let Some(g) = globals {
+            let head = format!("<< /Length {} >>\nstream\n", g.len());
+            objects.push([head.as_bytes(), g, b"\nendstream"].concat());
+        }
+        let n = objects.len() + 1;
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {n}\n0000000000 65535 f \n").as_bytes());
+        for off in offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    const GREY: &str = "/Width 16 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8";
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn hex(data: &[u8]) -> Vec<u8> {
+        let mut s: String = data.iter().map(|b| format!("{b:02X}")).collect();
+        s.push('>');
+        s.into_bytes()
+    }
+
+    /// Every standard byte filter and a chain of them, as producers write them (issue #19).
+    #[test]
+    fn standard_filters_and_chains_decode() {
+        let samples = pattern(16 * 8);
+        let mut lzw = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
+        let literal: Vec<u8> =
+            samples.chunks(128).flat_map(|c| [&[c.len() as u8 - 1][..], c].concat()).collect();
+        let cases: [(&str, Vec<u8>, &str); 4] = [
+            ("/Filter [/ASCIIHexDecode /FlateDecode]", hex(&zlib(&samples)), "deflate"),
+            ("/Filter /LZWDecode", lzw.encode(&samples).unwrap(), "lzw"),
+            ("/Filter /RunLengthDecode", [&literal[..], &[128]].concat(), "runlength"),
+            ("/Filter /AHx", hex(&samples), "none"),
+        ];
+        for (filter, data, compression) in cases {
+            let bytes = image_pdf(&format!("{GREY} {filter}"), &data);
+            let i = inspect_bytes(&bytes, &decode());
+            assert_eq!(i.decode_error, None, "{filter}");
+            let p = &i.pages[0];
+            assert_eq!((p.width, p.height, p.compression.as_str()), (16, 8, compression));
+            // Cut short, the samples are too few: damage, not unsupported.
+            let cut = image_pdf(&format!("{GREY} {filter}"), &data[..data.len() / 3]);
+            let i = inspect_bytes(&cut, &decode());
+            assert!(i.decode_error.is_some() && i.unsupported.is_none(), "{filter}");
+        }
+    }
+
+    /// A DCT stream with a newline after its end-of-image marker is whole, as libjpeg
+    /// reads it; other bytes there are still refused (issue #19).
+    #[test]
+    fn white_space_after_a_dct_end_of_image_is_accepted() {
+        let jpeg = super::super::testutil::jpeg(16, 8, true, (1, 72, 72));
+        let dict = format!("{GREY} /Filter /DCTDecode");
+        let ok = inspect_bytes(&image_pdf(&dict, &[&jpeg[..], b"\n\r\n"].concat()), &decode());
+        assert_eq!(ok.decode_error, None);
+        let junk = inspect_bytes(&image_pdf(&dict, &[&jpeg[..], b"\nxyz"].concat()), &decode());
+        assert!(junk.decode_error.is_some() && junk.unsupported.is_none());
+    }
+
+    /// JBIG2 images, with and without `/JBIG2Globals`, decode; a cut one is damage
+    /// (issue #19).
+    #[test]
+    fn jbig2_images_decode_with_and_without_globals() {
+        let mut px = vec![255u8; 64 * 32];
+        px[64 * 8..64 * 24].fill(0);
+        let dict = "/Width 64 /Height 32 /ImageMask true /Filter /JBIG2Decode";
+        let (data, _) = super::super::jbig2::tests::mmr_stream(&px, 64, false);
+        let opts = super::InspectOptions { reduced: true, ..decode() };
+        let i = inspect_bytes(&image_pdf(dict, &data), &opts);
+        assert_eq!(i.decode_error, None);
+        let p = &i.pages[0];
+        assert_eq!((p.width, p.colour, p.compression.as_str()), (64, ColourMode::Bilevel, "jbig2"));
+        assert_eq!(i.reduced.len(), 1);
+        let (body, globals) = super::super::jbig2::tests::mmr_stream(&px, 64, true);
+        let with = format!("{dict} /DecodeParms << /JBIG2Globals 6 0 R >>");
+        let i = inspect_bytes(&image_pdf_with(&with, &body, Some(&globals)), &decode());
+        assert_eq!((i.decode_error, i.pages.len()), (None, 1));
+        // Without its globals the page information is missing: damage.
+        let i = inspect_bytes(&image_pdf(dict, &body), &decode());
+        assert!(i.decode_error.is_some() && i.unsupported.is_none());
+        let cut = inspect_bytes(&image_pdf(dict, &data[..data.len() - 12]), &decode());
+        assert!(cut.decode_error.unwrap().contains("JBIG2"));
+        let wrong = inspect_bytes(&image_pdf(&dict.replace("64", "65"), &data), &decode());
+        assert!(wrong.decode_error.unwrap().contains("XObject says 65"));
+    }
+
+    /// CCITT Group 3 (K = 0) in a PDF: libtiff's G3 strip, decoded, and damage caught
+    /// (issue #19).
+    #[test]
+    fn ccitt_group_3_images_decode() {
+        let tiff = regression("g3-1d-2page.tif");
+        let strip = &tiff[8..8 + 2040]; // page 1: 200 × 120 (tiffdump)
+        let dict = "/Width 200 /Height 120 /ImageMask true /Filter /CCITTFaxDecode \
+                    /DecodeParms << /K 0 /Columns 200 /Rows 120 /EndOfLine true >>";
+        let i = inspect_bytes(&image_pdf(dict, strip), &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].compression, "ccitt-g3");
+        let mut bad = strip.to_vec();
+        bad[1000..].fill(0xFF);
+        let i = inspect_bytes(&image_pdf(dict, &bad), &decode());
+        assert!(i.decode_error.unwrap().contains("CCITT G3"));
+    }
+
+    #[test]
+    fn a_filter_vouch_lacks_is_unsupported_by_name() {
+        let i = inspect_bytes(&image_pdf(&format!("{GREY} /Filter /Crypt"), b"x"), &decode());
+        assert_eq!(i.unsupported.as_deref(), Some("the filter /Crypt"));
     }
 
     /// (file, pages, colour, compression, dpi) of the img2pdf samples.

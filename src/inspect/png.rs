@@ -13,7 +13,7 @@ use std::io::Cursor;
 
 /// PNG facts: one page, decoded if asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
-    let mut decoded = Decoded { page_count: Some(1), ..Decoded::default() };
+    let mut decoded = Decoded { page_count: Some(frames(bytes)), ..Decoded::default() };
     if opts.decode {
         match decode(bytes, opts) {
             Ok((page, reduced)) => {
@@ -54,8 +54,34 @@ fn decode(
             r.row(row.data());
         }
     }
+    // An animated PNG's other frames (issue #19): each decoded row by row too. The
+    // default image is the first frame when an fcTL comes before the IDAT.
+    if let Some(ac) = reader.info().animation_control {
+        let more = ac.num_frames.saturating_sub(u32::from(reader.info().frame_control.is_some()));
+        for n in 0..more {
+            let frame = |e: png::DecodingError| format!("APNG frame {}: {e}", n + 2);
+            reader.next_frame_info().map_err(frame)?;
+            while reader.next_row().map_err(frame)?.is_some() {}
+        }
+    }
     reader.finish().map_err(|e| e.to_string())?;
     Ok((page, reducer.map(|r| r.reducer.finish())))
+}
+
+/// Pages of a PNG: an animated PNG's frames (its `acTL` before the image data), else 1.
+fn frames(bytes: &[u8]) -> u32 {
+    let mut at = 8;
+    while let Some(head) = bytes.get(at..at + 12) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        match &head[4..8] {
+            b"IDAT" => break,
+            b"acTL" => {
+                return u32::from_be_bytes([head[8], head[9], head[10], head[11]]).max(1);
+            }
+            _ => at = at.saturating_add(12).saturating_add(len),
+        }
+    }
+    1
 }
 
 /// Feeds decoded rows to a [`Reducer`], following the Adam7 passes of an interlaced image
@@ -303,6 +329,29 @@ mod tests {
         }
         let plain = inspect_bytes(&square_png(ColorType::Rgb, BitDepth::Eight), &decode());
         assert!(plain.reduced.is_empty(), "only when asked");
+    }
+
+    /// An animated PNG counts a page per frame, and every frame is decoded (issue #19).
+    #[test]
+    fn apng_frames_are_pages() {
+        let mut out = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut out, 8, 4);
+            enc.set_color(ColorType::Grayscale);
+            enc.set_animated(3, 0).unwrap();
+            let mut w = enc.write_header().unwrap();
+            for f in 0..3u8 {
+                w.write_image_data(&[f * 40; 32]).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let i = inspect_bytes(&out, &decode());
+        assert_eq!((i.page_count, i.decode_error, i.pages.len()), (Some(3), None, 1));
+        // The last frame's data cut: damage in a frame past the first is caught.
+        let last = out.windows(4).rposition(|w| w == b"fdAT").unwrap();
+        let mut cut = out.clone();
+        cut[last + 12] ^= 0xFF;
+        assert!(inspect_bytes(&cut, &decode()).decode_error.is_some());
     }
 
     #[test]

@@ -271,7 +271,6 @@ impl PixelFormat {
 }
 
 /// A whole grey image of `width` × `height` (row-major, 8-bit) at 1/8 scale.
-#[cfg(test)]
 pub(crate) fn reduce_grey(width: u32, height: u32, grey: &[u8]) -> ReducedImage {
     let mut r = Reducer::new(width, height);
     for (y, row) in grey.chunks(width.max(1) as usize).take(height as usize).enumerate() {

@@ -21,7 +21,16 @@ pub(crate) fn no_decode() -> InspectOptions {
 
 /// A committed fixture from `testdata/formats/`.
 pub(crate) fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/testdata/formats/{name}", env!("CARGO_MANIFEST_DIR"));
+    read_testdata("formats", name)
+}
+
+/// A committed regression file of `testdata/regressions/`.
+pub(crate) fn regression(name: &str) -> Vec<u8> {
+    read_testdata("regressions", name)
+}
+
+fn read_testdata(dir: &str, name: &str) -> Vec<u8> {
+    let path = format!("{}/testdata/{dir}/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -15,13 +15,13 @@
 //! ([`super::ccitt`]; the crate pads a strip that ends early with white rows); none, LZW,
 //! Deflate and PackBits chunks must decode to every byte of the whole chunk, edge tiles'
 //! padding included, as libtiff decodes them (the crate reads only rows inside the
-//! image). Other compressions go through the crate's `read_chunk`.
+//! image). Other compressions are `format-unsupported`, named (issue #19).
 
 use super::endian::Endian;
 use super::reduce::ReducedImage;
 use super::tiff_codecs::{deflate_len, expect_len, lzw_len, packbits_len};
 use super::tiff_reduce::{Layout, PageReduce};
-use super::{Decoded, InspectOptions, ccitt, dots_per_inch, jpeg, over_pixel_limit};
+use super::{Decoded, InspectOptions, ccitt, ccitt_g3, dots_per_inch, jpeg, over_pixel_limit};
 use crate::inspect::facts::{ColourMode, Dpi, PageFacts};
 use std::collections::HashSet;
 use std::io::Cursor;
@@ -186,21 +186,59 @@ fn decode_page<R: std::io::Read + std::io::Seek>(
         return Ok((page, None)); // --depth quick: tags only
     }
     let compression = tag_u32(decoder, Tag::Compression)?.unwrap_or(1);
-    if matches!(compression, 1 | 4 | 5 | 7 | 8 | 32946 | 32773) {
+    if compression != 7 {
+        subsampling_unsupported(decoder)?;
+    }
+    if matches!(compression, 1..=5 | 7 | 8 | 32946 | 32773) {
         let reduced = own_chunks(decoder, bytes, compression, (width, height), opts)?;
         return Ok((page, reduced));
     }
-    // The decoder has already checked that the offsets list covers the page.
-    let (kind, chunks) = match decoder.get_chunk_type() {
-        ChunkType::Strip => ("strip", decoder.strip_count()),
-        ChunkType::Tile => ("tile", decoder.tile_count()),
-    };
-    for chunk in 0..chunks.map_err(|e| e.to_string())? {
-        // Each chunk's pixels are dropped at once: decoding is the check. Numbered from 0,
-        // as tiffinfo and tiffdump number them.
-        decoder.read_chunk(chunk).map_err(|e| format!("{kind} {chunk}: {e}"))?;
+    // The crate decodes no compression beyond ours (its zstd and WebP are not built).
+    Err(super::unsupported(&compression_feature(compression)))
+}
+
+/// YCbCr samples stored subsampled outside JPEG (YCbCrSubsampling other than 1 × 1 with
+/// PhotometricInterpretation 6): their chunks are laid out in blocks vouch's decoders do
+/// not read, so the page is unsupported by name, never "truncated" (issue #19).
+fn subsampling_unsupported<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+) -> Result<(), String> {
+    if tag_u32(d, Tag::PhotometricInterpretation)? != Some(6) {
+        return Ok(());
     }
-    Ok((page, None))
+    let sub = match d.find_tag(Tag::Unknown(530)).map_err(|e| e.to_string())? {
+        Some(v) => v.into_u16_vec().map_err(|e| format!("YCbCrSubsampling: {e}"))?,
+        None => vec![2, 2], // the TIFF 6.0 default
+    };
+    match sub[..] {
+        [1, 1] => Ok(()),
+        [h, v, ..] => Err(super::unsupported(&format!("TIFF YCbCr subsampling {h}×{v}"))),
+        _ => Err(super::unsupported("TIFF YCbCr subsampling")),
+    }
+}
+
+/// A TIFF compression vouch does not decode, as a person knows it.
+fn compression_feature(code: u32) -> String {
+    let name = match code {
+        2 => "CCITT Modified Huffman",
+        3 => "CCITT Group 3",
+        6 => "old-style JPEG",
+        34676 => "SGI LogLuv",
+        34677 => "SGI LogL",
+        34712 => "JPEG 2000",
+        34661 => "JBIG",
+        32809 => "ThunderScan",
+        34887 => "LERC",
+        34925 => "LZMA",
+        50000 => "Zstandard",
+        50001 => "WebP",
+        _ => "",
+    };
+    if name.is_empty() {
+        format!("TIFF compression {code}")
+    } else {
+        format!("TIFF compression {code} ({name})")
+    }
 }
 
 /// Decodes every chunk of a page from the raw bytes (compressions none, G4, LZW, JPEG,
@@ -254,6 +292,7 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
         return Err(format!("the page needs {chunks} {kind}s but lists {}", offsets.len()));
     }
     let lsb_first = tag_u32(d, Tag::FillOrder)? == Some(2);
+    let g3 = g3_coding(d, compression)?;
     let tables = match d.find_tag(Tag::JPEGTables).map_err(|e| e.to_string())? {
         Some(v) => Some(v.into_u8_vec().map_err(|e| format!("JPEGTables: {e}"))?),
         None => None,
@@ -296,6 +335,21 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
                 Some(r) => r.g4_chunk(i, data, rows, lsb_first),
                 None => ccitt::check_g4(data, cw, rows, lsb_first),
             },
+            2 | 3 => {
+                let bits: Vec<u8>;
+                let data = if lsb_first {
+                    bits = data.iter().map(|b| b.reverse_bits()).collect();
+                    &bits[..]
+                } else {
+                    data
+                };
+                match reduce.as_mut() {
+                    Some(r) => r.fax_chunk(i, rows, |size, line| {
+                        ccitt_g3::decode(data, size, g3, Some(line))
+                    }),
+                    None => ccitt_g3::decode(data, (cw, rows), g3, None),
+                }
+            }
             5 => lzw_len(data, expected, k).and_then(|n| expect_len(n, expected)),
             7 => jpeg_chunk(tables.as_deref(), data, opts, reduce.as_mut().map(|r| (r, i))),
             8 | 32946 => deflate_len(data, expected, k).and_then(|n| expect_len(n, expected)),
@@ -307,6 +361,25 @@ fn own_chunks<R: std::io::Read + std::io::Seek>(
         }
     }
     Ok(reduce.map(PageReduce::finish))
+}
+
+/// How a CCITT G3 (3) or Modified Huffman (2) page is coded: T4Options bit 0 is 2-D,
+/// and Modified Huffman rows are byte-aligned; bit 1 (uncompressed mode) is unsupported.
+fn g3_coding<R: std::io::Read + std::io::Seek>(
+    d: &mut Decoder<R>,
+    compression: u32,
+) -> Result<ccitt_g3::G3, String> {
+    let t4 = if compression == 3 { tag_u32(d, Tag::Unknown(292))?.unwrap_or(0) } else { 0 };
+    if t4 & 2 != 0 {
+        return Err(super::unsupported("CCITT G3 uncompressed mode (T4Options bit 1)"));
+    }
+    Ok(ccitt_g3::G3 {
+        two_d: t4 & 1 != 0,
+        byte_aligned: compression == 2,
+        end_of_block: compression == 3,
+        group4: false,
+        eols: compression == 3,
+    })
 }
 
 /// A JPEG-in-TIFF chunk, with the page's shared tables spliced in, decoded as a JPEG;
@@ -372,6 +445,7 @@ fn colour(photometric: Option<u32>, bits: u16) -> ColourMode {
 fn compression_name(code: u32) -> String {
     match code {
         1 => "none".into(),
+        2 => "ccitt-mh".into(),
         3 => "ccitt-g3".into(),
         4 => "ccitt-g4".into(),
         5 => "lzw".into(),
@@ -382,15 +456,14 @@ fn compression_name(code: u32) -> String {
     }
 }
 
-/// X/YResolution in dpi. Unit 2 is inches, 3 centimetres. Unit 1 ("no absolute unit") or
-/// an absent unit gives no resolution, though TIFF 6.0 says an absent unit means inches:
-/// acceptance asks the file to state its resolution, so we fail closed and let
-/// `resolution-missing` say so.
+/// X/YResolution in dpi. Unit 2 is inches, 3 centimetres, and an absent unit is inches,
+/// the TIFF 6.0 default that libtiff and every reader apply (issue #19). Unit 1 ("no
+/// absolute unit") gives no resolution: `resolution-missing` says so.
 fn resolution<R: std::io::Read + std::io::Seek>(d: &mut Decoder<R>) -> Result<Option<Dpi>, String> {
     let factor = match tag_u32(d, Tag::ResolutionUnit)? {
-        Some(2) => 1.0,
+        Some(2) | None => 1.0,
         Some(3) => 2.54,
-        _ => return Ok(None),
+        Some(_) => return Ok(None),
     };
     let (x, y) = (tag_f64(d, Tag::XResolution)?, tag_f64(d, Tag::YResolution)?);
     Ok(x.zip(y).and_then(|(x, y)| dots_per_inch(x, y, factor)))
@@ -462,6 +535,39 @@ mod tests {
         // The encoder's default is ResolutionUnit 1 ("no absolute unit") at 1/1.
         let none = inspect_bytes(&tiff_rgb(1, Compression::Uncompressed, None), &decode());
         assert_eq!((none.decode_error, none.pages[0].dpi), (None, None));
+    }
+
+    /// TIFF 6.0: ResolutionUnit absent means inches (issue #19).
+    #[test]
+    fn an_absent_resolution_unit_is_inches() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Inch, 400)));
+        let entry = tag_value_pos(&bytes, 296) - 8;
+        bytes[entry..entry + 2].copy_from_slice(&300u16.to_le_bytes()); // ColorResponseUnit
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.decode_error, None);
+        assert_eq!(i.pages[0].dpi, Some(Dpi { x: 400.0, y: 400.0 }));
+    }
+
+    /// A compression vouch lacks is named and unsupported, never "truncated" (issue #19).
+    #[test]
+    fn compressions_vouch_lacks_are_unsupported_by_name() {
+        let mut bytes = tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Inch, 300)));
+        let at = tag_value_pos(&bytes, 259);
+        bytes[at..at + 2].copy_from_slice(&34676u16.to_le_bytes());
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!(i.unsupported.as_deref(), Some("TIFF compression 34676 (SGI LogLuv)"));
+        let err = i.decode_error.unwrap();
+        assert!(!err.contains("corrupt") && !err.contains("truncated"), "{err}");
+        let at = tag_value_pos(&bytes, 259);
+        bytes[at..at + 2].copy_from_slice(&6u16.to_le_bytes());
+        let old_jpeg = inspect_bytes(&bytes, &decode());
+        assert_eq!(old_jpeg.unsupported.as_deref(), Some("TIFF compression 6 (old-style JPEG)"));
+        // Uncompressed YCbCr, subsampled by TIFF 6.0's default 2 × 2 (no tag 530).
+        let mut ycc = tiff_rgb(1, Compression::Uncompressed, Some((ResolutionUnit::Inch, 300)));
+        let at = tag_value_pos(&ycc, 262);
+        ycc[at..at + 2].copy_from_slice(&6u16.to_le_bytes());
+        let i = inspect_bytes(&ycc, &decode());
+        assert_eq!(i.unsupported.as_deref(), Some("TIFF YCbCr subsampling 2×2"));
     }
 
     #[test]

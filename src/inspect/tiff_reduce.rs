@@ -124,6 +124,18 @@ impl PageReduce {
         rows: u32,
         lsb_first: bool,
     ) -> Result<(), String> {
+        self.fax_chunk(i, rows, |size, line| {
+            super::ccitt::decode_g4(data, size, lsb_first, Some(line))
+        })
+    }
+
+    /// Adds CCITT chunk `i` (`rows` rows), decoded by `decode` into a line sink.
+    pub(crate) fn fax_chunk(
+        &mut self,
+        i: usize,
+        rows: u32,
+        decode: impl FnOnce((u32, u32), super::ccitt::LineSink<'_>) -> Result<(), String>,
+    ) -> Result<(), String> {
         let (_, x0, y0) = self.origin(i);
         let ink = match self.format.colour {
             Colour::Grey { white_is_zero: true } => 0,
@@ -136,7 +148,7 @@ impl PageReduce {
             grey.extend(bits.iter().map(|&b| if b == 1 { ink } else { paper }));
             reducer.add_row(x0, 1, y0 + y, grey);
         };
-        super::ccitt::decode_g4(data, (self.layout.chunk.0, rows), lsb_first, Some(&mut line))
+        decode((self.layout.chunk.0, rows), &mut line)
     }
 
     /// Adds JPEG chunk `i`'s DC image.

@@ -1,5 +1,6 @@
 //! Format rules: does every page file decode completely, in an allowed format that its
-//! extension admits, at the contract's resolution? (format-unreadable, format-not-allowed,
+//! extension admits, at the contract's resolution? (format-unreadable, format-unsupported,
+//! format-repaired, format-not-allowed,
 //! format-extension-mismatch, resolution-low, resolution-missing)
 
 use super::{Context, Out};
@@ -13,7 +14,14 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
         };
         let Some(format) = facts.format else { continue };
         if let Some(err) = &facts.decode_error {
-            out.at(ctx, item, "format-unreadable", err.clone());
+            let rule = if facts.unsupported.is_some() {
+                "format-unsupported"
+            } else {
+                "format-unreadable"
+            };
+            out.at(ctx, item, rule, err.clone());
+        } else if let Some(what) = &facts.repaired {
+            out.at(ctx, item, "format-repaired", what.clone());
         }
         if format == Format::Unknown {
             continue;
