@@ -125,6 +125,7 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
             pages: drawn,
         },
         bundle: Vec::new(),
+        safety: None,
         findings,
         files,
     }

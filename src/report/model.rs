@@ -52,6 +52,10 @@ pub struct Report {
     /// SHA-256 of every other file of the report bundle (not report.json itself, not
     /// signatures), so the bundle stays checkable by this list alone.
     pub bundle: Vec<BundleFile>,
+    /// The safety inspection (issue #20): which malware scan ran, against which
+    /// signatures, and the content checks. Absent from reports that ran none (readback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safety: Option<crate::safety::Summary>,
     /// Every finding, sorted by path then rule.
     pub findings: Vec<Finding>,
     /// Technical facts of every inspected file, sorted by path.
