@@ -22,6 +22,7 @@ mod quality;
 mod report;
 mod resume;
 mod rooms;
+mod safety;
 mod sample;
 mod sm2;
 mod summary;
