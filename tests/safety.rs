@@ -66,10 +66,9 @@ impl Clamd {
         loop {
             if let Ok(mut s) = UnixStream::connect(&self.socket) {
                 let mut answer = String::new();
-                if s.write_all(b"PING\n").is_ok() && s.read_to_string(&mut answer).is_ok() {
-                    if answer.trim() == "PONG" {
-                        return;
-                    }
+                let asked = s.write_all(b"PING\n").is_ok();
+                if asked && s.read_to_string(&mut answer).is_ok() && answer.trim() == "PONG" {
+                    return;
                 }
             }
             if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().unwrap()) {
@@ -105,8 +104,11 @@ fn check_with(g: &Generated, out: &Path, extra: &[&str]) -> crate::util::Run {
     vouch(args)
 }
 
-/// The safety findings of a report as (rule, severity, path), and their messages.
-fn safety_findings(report: &Value) -> (BTreeSet<(String, String, Option<String>)>, Vec<String>) {
+/// A finding as (rule, severity, path).
+type Found = (String, String, Option<String>);
+
+/// The safety findings of a report, and their messages.
+fn safety_findings(report: &Value) -> (BTreeSet<Found>, Vec<String>) {
     let all = report["findings"].as_array().unwrap();
     let safety = all.iter().filter(|f| f["rule"].as_str().unwrap().starts_with("safety-"));
     let key = |f: &Value| {
@@ -117,7 +119,7 @@ fn safety_findings(report: &Value) -> (BTreeSet<(String, String, Option<String>)
     (safety.map(key).collect(), messages)
 }
 
-fn finding(rule: &str, severity: &str, path: &str) -> (String, String, Option<String>) {
+fn finding(rule: &str, severity: &str, path: &str) -> Found {
     (rule.into(), severity.into(), Some(path.into()))
 }
 
@@ -173,8 +175,12 @@ fn each_safety_rule_fires_where_injected_and_nowhere_else() {
     add_javascript(&g.delivery.join(pdf_rel));
 
     let socket = clamd.socket.to_str().unwrap();
-    let run = check_with(&g, &dir.path().join("report"), &["--clamd", socket]);
+    let out = dir.path().join("report");
+    let run = check_with(&g, &out, &["--clamd", socket]);
     run.assert_code(EXIT_REJECTED);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let engine = run.json()["safety"]["engine"].as_str().unwrap().to_string();
+    assert!(html.contains("安全性检测") && html.contains(&engine), "report.html names {engine}");
     let report = run.json();
     let (got, messages) = safety_findings(&report);
     let want: BTreeSet<_> = [
@@ -331,5 +337,7 @@ fn without_clamd_malware_scan_sets_the_severity_of_not_scanned() {
             None => assert!(found.is_empty(), "{mode}: {found:?}"),
         }
         assert_eq!(report["safety"]["malware_scan"], mode);
+        let html = std::fs::read_to_string(dir.path().join(mode).join("report.html")).unwrap();
+        assert!(html.contains("no malware scan ran"), "{mode}: report.html says so");
     }
 }
