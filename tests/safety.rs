@@ -171,6 +171,9 @@ fn each_safety_rule_fires_where_injected_and_nowhere_else() {
     append(&zipped, b"PK\x03\x04\x14\0\0\0hidden archive");
     let (elf, elf_rel) = at(&g, "J001-WS-2020-Y-0008/002.jpg");
     std::fs::write(&elf, b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0").unwrap();
+    // Above the test daemon's StreamMaxLength (400K): clamd refuses it, fail closed.
+    let (large, large_rel) = at(&g, "J001-WS-2020-Y-0005/001.tif");
+    append(&large, &vec![0u8; 500 << 10]);
     let pdf_rel = "J001-WS-2020-Y-0001.pdf";
     add_javascript(&g.delivery.join(pdf_rel));
 
@@ -192,6 +195,7 @@ fn each_safety_rule_fires_where_injected_and_nowhere_else() {
         finding("safety-trailing-data", "error", &zipped_rel),
         finding("safety-executable", "error", &elf_rel),
         finding("safety-active-content", "error", pdf_rel),
+        finding("safety-not-scanned", "error", &large_rel),
     ]
     .into_iter()
     .collect();
@@ -202,12 +206,13 @@ fn each_safety_rule_fires_where_injected_and_nowhere_else() {
     assert!(said("starting with a ZIP archive"), "{messages:#?}");
     assert!(said("an ELF program"), "{messages:#?}");
     assert!(said("JavaScript action (object") && said(", page 1)"), "{messages:#?}");
+    assert!(said("size limit exceeded"), "{messages:#?}");
     let safety = &report["safety"];
     assert_eq!(safety["scanned"], true);
     assert!(safety["engine"].as_str().unwrap().starts_with("ClamAV "), "{safety}");
-    assert_eq!(safety["files_not_scanned"], 0);
+    assert_eq!(safety["files_not_scanned"], 1);
     let files = report["files"].as_array().unwrap().len() as u64;
-    assert_eq!(safety["files_scanned"].as_u64(), Some(files), "every file read was scanned");
+    assert_eq!(safety["files_scanned"].as_u64(), Some(files - 1), "every other file scanned");
 }
 
 #[test]

@@ -116,41 +116,41 @@ fn page_of(doc: &Document) -> BTreeMap<ObjectId, u32> {
     pages
 }
 
-/// Whether the raw bytes could hold active content (else the PDF is not parsed again).
+/// Whether the raw bytes could hold active content (else the PDF is not parsed again):
+/// one pass over the names (`/` and what follows), looking for the names of active
+/// content, an object stream (whose objects are compressed out of sight), or a `#xx`
+/// escape in a name (`/J#61vaScript` hides from a plain search).
 fn may_hold_active(b: &[u8]) -> bool {
     const NAMES: [&[u8]; 9] = [
-        b"/JavaScript",
-        b"/JS",
-        b"/Launch",
-        b"/EmbeddedFile",
-        b"/EF",
-        b"/FileAttachment",
-        b"/RichMedia",
-        b"/XFA",
-        b"/ObjStm",
+        b"JavaScript",
+        b"JS",
+        b"Launch",
+        b"EmbeddedFile",
+        b"EmbeddedFiles",
+        b"EF",
+        b"FileAttachment",
+        b"RichMedia",
+        b"XFA",
     ];
-    NAMES.iter().any(|n| find(b, n)) || escaped_name(b)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// A `#xx` escape inside a name (`/` followed by name characters and a `#`).
-fn escaped_name(b: &[u8]) -> bool {
-    let mut in_name = false;
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'/' {
-            in_name = true;
-        } else if in_name && c == b'#' {
-            if b.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
-                return true;
-            }
-        } else if !c.is_ascii_alphanumeric() {
-            in_name = false;
+    let mut at = 0;
+    while let Some(slash) = b[at..].iter().position(|&c| c == b'/') {
+        let name = &b[at + slash + 1..];
+        let len = name.iter().position(|c| !is_name_char(*c)).unwrap_or(name.len());
+        let name = &name[..len];
+        if NAMES.contains(&name) || name == b"ObjStm" || has_escape(name) {
+            return true;
         }
+        at += slash + 1;
     }
     false
+}
+
+fn is_name_char(c: u8) -> bool {
+    c.is_ascii_graphic() && !b"/()<>[]{}%".contains(&c)
+}
+
+fn has_escape(name: &[u8]) -> bool {
+    name.windows(3).any(|w| w[0] == b'#' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
 }
 
 /// Attachments, scripts and programs inside an OFD package.
@@ -206,7 +206,102 @@ mod tests {
     fn prefilter_sees_names_and_escapes() {
         assert!(may_hold_active(b"<< /S /JavaScript /JS (app.alert(1)) >>"));
         assert!(may_hold_active(b"<< /S /J#61vaScript >>"));
-        assert!(!may_hold_active(b"<< /Type /Page /MediaBox [0 0 10 10] >> #41"));
+        assert!(may_hold_active(b"<</Type/ObjStm/N 3>>"));
+        assert!(may_hold_active(b"<< /EF << /F 4 0 R >> >>"));
+        assert!(!may_hold_active(b"<< /Type /Page /MediaBox [0 0 10 10] /JSX 1 >> #41"));
+    }
+
+    /// A one-page PDF whose catalog gets `catalog` entries and whose page gets `annot`.
+    fn pdf_with(catalog: Vec<(&str, Object)>, annot: Option<Dictionary>) -> Vec<u8> {
+        let mut doc = Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Parent", Object::Reference(pages_id));
+        page.set("MediaBox", vec![0.into(), 0.into(), 10.into(), 10.into()]);
+        if let Some(a) = annot {
+            let a = doc.add_object(a);
+            page.set("Annots", vec![Object::Reference(a)]);
+        }
+        let page = doc.add_object(page);
+        let mut pages = Dictionary::new();
+        pages.set("Type", Object::Name(b"Pages".to_vec()));
+        pages.set("Kids", vec![Object::Reference(page)]);
+        pages.set("Count", 1);
+        doc.objects.insert(pages_id, Object::Dictionary(pages));
+        let mut cat = Dictionary::new();
+        cat.set("Type", Object::Name(b"Catalog".to_vec()));
+        cat.set("Pages", Object::Reference(pages_id));
+        for (k, v) in catalog {
+            cat.set(k, v);
+        }
+        let cat = doc.add_object(cat);
+        doc.trailer.set("Root", Object::Reference(cat));
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    fn dict(entries: &[(&str, Object)]) -> Dictionary {
+        let mut d = Dictionary::new();
+        entries.iter().for_each(|(k, v)| d.set(*k, v.clone()));
+        d
+    }
+
+    fn name(n: &str) -> Object {
+        Object::Name(n.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn pdf_active_content_is_named_with_object_and_page() {
+        assert_eq!(pdf(&pdf_with(vec![], None)), Vec::<String>::new(), "a plain page");
+        let launch = dict(&[("S", name("Launch")), ("F", Object::string_literal("cmd.exe"))]);
+        let link = dict(&[("Subtype", name("Link")), ("A", Object::Dictionary(launch))]);
+        let found = pdf(&pdf_with(vec![], Some(link)));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("Launch action") && found[0].ends_with(", page 1)"));
+        let files = dict(&[("EmbeddedFiles", Object::Dictionary(dict(&[])))]);
+        let xfa = dict(&[("XFA", Object::string_literal("<xdp/>"))]);
+        let js = dict(&[("S", name("JavaScript")), ("JS", Object::string_literal("1"))]);
+        let catalog = vec![
+            ("Names", Object::Dictionary(files)),
+            ("AcroForm", Object::Dictionary(xfa)),
+            ("OpenAction", Object::Dictionary(js)),
+        ];
+        let found = pdf(&pdf_with(catalog, None)).join("; ");
+        for what in ["embedded files", "XFA form", "JavaScript action"] {
+            assert!(found.contains(what), "{what} in {found}");
+        }
+        let rich = dict(&[("Subtype", name("RichMedia"))]);
+        let found = pdf(&pdf_with(vec![], Some(rich))).join("; ");
+        assert!(found.contains("RichMedia annotation") && found.contains("page 1"), "{found}");
+    }
+
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write as _;
+        let options = zip::write::SimpleFileOptions::default();
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, content) in entries {
+            w.start_file(*name, options).unwrap();
+            w.write_all(content).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn ofd_attachments_scripts_and_programs() {
+        let plain = zip(&[("OFD.xml", b"<ofd:OFD/>"), ("Doc_0/Pages/Page_0/Content.xml", b"<x/>")]);
+        assert_eq!(ofd(&plain), Vec::<String>::new());
+        let bad = zip(&[
+            ("OFD.xml", b"<ofd:OFD/>"),
+            ("Doc_0/Attachs/Attachments.xml", b"<ofd:Attachments/>"),
+            ("Doc_0/Attachs/run.js", b"app.alert(1)"),
+            ("Doc_0/Res/image.png", b"\x7fELF\x02\x01"),
+        ]);
+        let found = ofd(&bad).join("; ");
+        for what in ["attachments list", "script or program by name", "an ELF program"] {
+            assert!(found.contains(what), "{what} in {found}");
+        }
     }
 
     #[test]
