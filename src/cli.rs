@@ -183,6 +183,12 @@ pub struct CheckArgs {
     /// says which ran (`depth`).
     #[arg(long, value_enum, default_value_t = crate::inspect::Depth::Full)]
     pub depth: crate::inspect::Depth,
+    /// Scan every file for malware with the site's ClamAV daemon: a unix-socket path
+    /// (e.g. /run/clamav/clamd.ctl) or host:port. The bytes already read are streamed to
+    /// it (INSTREAM), one connection per worker; an unreachable daemon stops the run
+    /// before the delivery is read [default: the profile's `[safety] clamd`].
+    #[arg(long, value_name = "ADDR")]
+    pub clamd: Option<String>,
     /// Print only the verdict line; no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

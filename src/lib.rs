@@ -25,6 +25,7 @@ pub mod delivery;
 pub mod inspect;
 pub mod report;
 pub mod rules;
+pub mod safety;
 // After acceptance: stored media.
 pub mod ledger;
 pub mod readback;

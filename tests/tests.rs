@@ -24,6 +24,7 @@ mod report;
 mod resume;
 mod rooms;
 mod rounds;
+mod safety;
 mod sample;
 mod sm2;
 mod summary;

@@ -64,6 +64,8 @@ pub struct Config {
     pub operator: String,
     /// Show a progress bar (if stderr is a terminal).
     pub progress: bool,
+    /// The site's ClamAV daemon (`--clamd`; else the profile's `[safety] clamd`).
+    pub clamd: Option<String>,
 }
 
 impl Config {
@@ -100,6 +102,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     if !root.is_dir() {
         anyhow::bail!("delivery '{}' is not a folder", cfg.delivery.display());
     }
+    // Before anything is read: an unreachable clamd stops the run (exit 2).
+    let safety = crate::safety::Safety::start(&cfg.profile, cfg.clamd.as_deref())?;
     let (catalogue, manifests) = read_inputs(cfg, &root)?;
     let inputs = inputs_inside(&root, cfg);
     let top = plan::top(walk::top(&root), &catalogue, &cfg.profile, &inputs);
@@ -120,10 +124,13 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     let ctx = given.context(&delivery, &[]);
     let seed = report::sample_seed(&ctx, cfg.sample_seed);
     let mut stream = judge_stream(cfg, given, seed.0)?;
-    let progress = (journal.as_ref(), &previous, spool.as_ref());
+    let progress = (journal.as_ref(), &previous, spool.as_ref(), &safety);
     let listed =
         inspect_all(&root, (&top, &catalogue, &inputs), cfg, &algorithms, progress, &mut stream)?;
     let mut judged = stream.finish(listed)?;
+    let (found, safety) = safety.finish(|r| catalogue.records[r].id.clone());
+    judged.findings.extend(found);
+    crate::finding::sort(&mut judged.findings);
     let run = RunInfo {
         time,
         operator: cfg.operator.clone(),
@@ -147,6 +154,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     };
     let mut report = report::build(&ctx, streamed, run);
     report.volume = crate::delivery::volume::of(&root);
+    report.safety = Some(safety);
     if missed > 0 || !listed {
         // Fail closed: a run cut short vouches for nothing, and writes no accepted
         // manifest (a partial one would later pass for the reference). The journal
@@ -207,12 +215,14 @@ fn fingerprint(cfg: &Config, catalogue: &Catalogue, algorithms: &BTreeSet<Algori
     let algs: Vec<&str> = algorithms.iter().map(|a| a.name()).collect();
     let items = catalogue.items.as_ref().map_or("", |i| i.sha256.as_str());
     let text = format!(
-        "vouch {}\nprofile {}\ncatalogue {}\nitems {items}\nalgorithms {}\ndepth {:?}",
+        "vouch {}\nprofile {}\ncatalogue {}\nitems {items}\nalgorithms {}\ndepth {:?}{}",
         env!("CARGO_PKG_VERSION"),
         cfg.profile.effective_sha256,
         catalogue.sha256,
         algs.join(","),
-        cfg.depth
+        cfg.depth,
+        // A file journaled clean without a malware scan is not clean with one (issue #20).
+        cfg.clamd.as_deref().map_or(String::new(), |_| "\nclamd".into()),
     );
     crate::digest::digest_all(text.as_bytes(), &[Algorithm::Sha256])[&Algorithm::Sha256].clone()
 }
@@ -292,10 +302,11 @@ fn inspect_all(
     (top, catalogue, inputs): (&plan::Top, &Catalogue, &BTreeSet<RelPath>),
     cfg: &Config,
     algorithms: &BTreeSet<Algorithm>,
-    (journal, previous, spool): (
+    (journal, previous, spool, safety): (
         Option<&journal::Writer>,
         &journal::Previous,
         Option<&thumbs::Spool>,
+        &crate::safety::Safety,
     ),
     stream: &mut stream::Stream,
 ) -> anyhow::Result<bool> {
@@ -303,7 +314,7 @@ fn inspect_all(
     if !bar.is_hidden() {
         count_for(&bar, root, top, &cfg.profile);
     }
-    let inspector = Inspector { cfg, algorithms, journal, spool, bar: &bar };
+    let inspector = Inspector { cfg, algorithms, journal, spool, bar: &bar, safety };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.jobs)
         .build()

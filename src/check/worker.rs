@@ -53,6 +53,8 @@ pub(super) struct Inspector<'a> {
     pub(super) journal: Option<&'a journal::Writer>,
     pub(super) spool: Option<&'a thumbs::Spool>,
     pub(super) bar: &'a crate::progress::Progress,
+    /// The safety inspection (issue #20), fed the same bytes.
+    pub(super) safety: &'a crate::safety::Safety<'a>,
 }
 
 impl Inspector<'_> {
@@ -79,16 +81,20 @@ impl Inspector<'_> {
             reduced: cfg.depth == inspect::Depth::Full,
             ..cfg.profile.inspect_options()
         };
-        let mut facts = match read {
-            Ok(bytes) => inspect::inspect_bytes(&bytes, &opts),
-            Err(e) => read_failed(&e),
+        let mut facts = match &read {
+            Ok(bytes) => inspect::inspect_bytes(bytes, &opts),
+            Err(e) => read_failed(e),
         };
+        // The safety inspection reads the same bytes (issue #20). A file it reported on
+        // is not journaled: a resumed run reads it again, so its findings are not lost.
+        let flagged = read.as_ref().is_ok_and(|b| self.safety.inspect(item, b, facts.format));
+        drop(read);
         // Reduced page images become thumbnails, spooled before the journal records the
         // file; never kept with the facts.
         thumbs::spool(self.spool, &item.rel, &mut facts);
         // Kept for the whole run: no spare capacity (decoders grow `pages` by push).
         facts.pages.shrink_to_fit();
-        if let Some(j) = self.journal {
+        if let Some(j) = self.journal.filter(|_| !flagged) {
             j.record(&item.rel, item.size, item.mtime_ns, &facts);
         }
         facts.compact();

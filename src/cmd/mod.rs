@@ -183,6 +183,7 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
         depth: args.depth,
         operator: args.operator.or_default(),
         progress: !args.quiet && args.format == OutputFormat::Human,
+        clamd: args.clamd.clone(),
     }
 }
 

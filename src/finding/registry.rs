@@ -40,6 +40,8 @@ const NAMING: &str = "naming: folders and files named exactly by the catalogue's
 const CATALOGUE: &str =
     "a usable catalogue: every row with a valid code and page count, items covering each volume";
 const MEDIA: &str = "a clean, readable carrier: every file readable, no system junk";
+const SAFETY: &str = "safety inspection (安全性检测): no malware, programs, active content or \
+     hidden payloads in the delivered files";
 const STORED: &str = "stored media stay readable: periodic machine-read tests, recovery on failure";
 
 /// Every rule vouch can report, in the order `vouch rules` lists them.
@@ -256,6 +258,41 @@ pub const RULES: &[RuleInfo] = &[
     rule("file-name-encoding", Error, "the file name is not valid UTF-8", MEDIA),
     rule("file-symlink", Error, "a symbolic link inside the delivery (never followed)", MEDIA),
     rule("dir-unexpected", Error, "a folder where the layout expects none", ORDER),
+    rule(
+        "safety-malware",
+        Error,
+        "the site's ClamAV daemon found a signature in the file (named in the message)",
+        SAFETY,
+    ),
+    rule(
+        "safety-not-scanned",
+        Error,
+        "a file could not be scanned for malware (clamd failed or the file exceeds its \
+         StreamMaxLength): fail closed; without a clamd, one finding on the delivery whose \
+         severity [safety] malware_scan sets (required: error, optional: warning)",
+        SAFETY,
+    ),
+    rule(
+        "safety-active-content",
+        Error,
+        "JavaScript, launch actions, embedded files, RichMedia or XFA in a PDF; attachments, \
+         scripts or programs in an OFD (what and where: object number, page)",
+        SAFETY,
+    ),
+    rule(
+        "safety-executable",
+        Error,
+        "a program (ELF, PE, Mach-O, #! script) or a ZIP/RAR/7z/CAB archive that is not an \
+         allowed format, identified by content whatever the extension",
+        SAFETY,
+    ),
+    rule(
+        "safety-trailing-data",
+        Warning,
+        "bytes after a JPEG's end-of-image, a PNG's IEND, a JP2's last box or a PDF's last \
+         %%EOF (a hidden payload); an error when they start with a program, archive or document",
+        SAFETY,
+    ),
     rule(
         "readback-mismatch",
         Error,

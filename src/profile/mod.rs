@@ -9,6 +9,7 @@
 mod extends;
 
 pub mod readback;
+pub mod safety;
 
 use crate::error::ProfileError;
 use crate::finding::Severity;
@@ -58,6 +59,8 @@ struct ProfileToml {
     report: ReportToml,
     #[serde(default)]
     quality: crate::inspect::quality::QualityToml,
+    #[serde(default)]
+    safety: safety::SafetyToml,
 }
 
 #[derive(Deserialize)]
@@ -334,6 +337,8 @@ pub struct Profile {
     pub sample_rate: f64,
     /// Image-quality measures and their limits (`[quality]`, optional).
     pub quality: crate::inspect::quality::QualityLimits,
+    /// `[safety]`: the site's clamd, and what a check without one means (issue #20).
+    pub safety: safety::Safety,
     severities: BTreeMap<&'static str, Severity>,
 }
 
@@ -466,6 +471,7 @@ fn validate(raw: ProfileToml, layers: &[extends::Layer]) -> Result<Profile, Prof
         readback: raw.readback.validate().map_err(|(k, p)| bad(&k, p))?,
         sample_rate,
         quality: raw.quality.validate().map_err(|(k, p)| bad(&k, p))?,
+        safety: raw.safety.validate().map_err(|(k, p)| bad(&k, p))?,
         severities: severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?,
     })
 }

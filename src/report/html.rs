@@ -142,6 +142,7 @@ pub fn render(report: &Report, contact: &ContactSheet) -> Vec<u8> {
     header(&mut s, report);
     run_and_inputs(&mut s, report);
     totals(&mut s, report);
+    safety(&mut s, report);
     rule_counts(&mut s, report);
     records(&mut s, report);
     findings(&mut s, report);
@@ -272,6 +273,32 @@ fn totals(s: &mut String, r: &Report) {
     let bytes = format!("{} ({} bytes)", super::human::bytes(t.bytes), t.bytes);
     row(s, &label("数据量", "Size"), &bytes);
     row(s, &label("问题", "Findings"), &r.findings.len().to_string());
+    s.push_str("</table>\n");
+}
+
+/// The safety inspection (issue #20): which malware scan ran, against which signatures.
+fn safety(s: &mut String, r: &Report) {
+    let Some(x) = &r.safety else { return };
+    let _ = writeln!(s, "<h2>{}</h2>\n<table class=\"kv\">", label("安全性检测", "Safety"));
+    let none = || label("未进行病毒扫描", "no malware scan ran");
+    let scan = match (&x.engine, x.scanned) {
+        (Some(engine), true) => escape(engine),
+        _ => none(),
+    };
+    row(s, &label("病毒扫描", "Malware scan"), &scan);
+    if x.scanned {
+        let db = match (&x.database_version, &x.database_date) {
+            (Some(v), Some(d)) => format!("{} ({})", escape(v), escape(d)),
+            (Some(v), None) => escape(v),
+            _ => label("无官方病毒库", "no official database (local signatures only)"),
+        };
+        row(s, &label("病毒库", "Signatures"), &db);
+        let scanned = format!("{} ({} bytes)", x.files_scanned, x.bytes_scanned);
+        row(s, &label("已扫描文件", "Files scanned"), &scanned);
+        row(s, &label("未能扫描", "Not scanned"), &x.files_not_scanned.to_string());
+    }
+    row(s, &label("要求", "malware_scan"), &escape(&x.malware_scan));
+    row(s, &label("内容检查", "Content checks"), &escape(&x.content_checks.join(", ")));
     s.push_str("</table>\n");
 }
 

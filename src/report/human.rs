@@ -46,6 +46,7 @@ pub fn render(report: &Report, quiet: bool, bundle: Option<&str>) -> String {
         }
         findings(&mut s, &groups, bundle.is_some());
         totals(&mut s, report);
+        malware_scan(&mut s, report);
         if let Some(line) = bundle {
             s.push_str(line);
         }
@@ -167,6 +168,24 @@ fn findings(s: &mut String, groups: &Groups, written: bool) {
     if !groups.is_empty() {
         s.push('\n');
     }
+}
+
+/// Which signatures the files were scanned against, when a clamd scanned them (issue
+/// #20; without one, report.json and report.html say no malware scan ran).
+fn malware_scan(s: &mut String, r: &Report) {
+    let Some(x) = r.safety.as_ref().filter(|x| x.scanned) else { return };
+    let engine = x.engine.as_deref().unwrap_or("clamd");
+    let db = match (&x.database_version, &x.database_date) {
+        (Some(v), Some(d)) => format!("signatures {v} of {d}"),
+        _ => "no official signature database".to_string(),
+    };
+    let _ = writeln!(
+        s,
+        "malware scan: {} · {db} · {} files scanned, {} not scanned",
+        terminal(engine),
+        x.files_scanned,
+        x.files_not_scanned
+    );
 }
 
 fn totals(s: &mut String, r: &Report) {

@@ -129,6 +129,7 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
         bundle: Vec::new(),
         round: None,
         fixed: None,
+        safety: None,
         findings,
         files,
     }

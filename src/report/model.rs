@@ -63,6 +63,10 @@ pub struct Report {
     /// With `--previous`: the previous round's findings that are gone, sorted as findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed: Option<Vec<Finding>>,
+    /// The safety inspection (issue #20): which malware scan ran, against which
+    /// signatures, and the content checks. Absent from reports that ran none (readback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safety: Option<crate::safety::Summary>,
     /// Every finding, sorted by path then rule.
     pub findings: Vec<Finding>,
     /// Technical facts of every inspected file, sorted by path.
