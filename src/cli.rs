@@ -553,6 +553,27 @@ pub struct ProfileArg {
         default_value = "dat31"
     )]
     pub name: String,
+    /// Language of findings and reports: zh (Chinese) or en (English) [default: the
+    /// profile's `[report] lang`, else the locale's (LC_ALL/LANG starting `zh`: Chinese)].
+    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
+    pub lang: Option<crate::finding::Lang>,
+}
+
+/// `--lang`'s value.
+fn parse_lang(s: &str) -> Result<crate::finding::Lang, String> {
+    crate::finding::Lang::parse(s).ok_or_else(|| format!("'{s}' is not a language vouch writes; use zh or en"))
+}
+
+impl ProfileArg {
+    /// The profile named, with the language chosen: `--lang`, else the profile's, else
+    /// the locale's.
+    pub fn load(&self) -> anyhow::Result<crate::profile::Profile> {
+        let mut profile = crate::profile::Profile::load(&self.name)?;
+        if let Some(lang) = self.lang {
+            profile.lang = lang;
+        }
+        Ok(profile)
+    }
 }
 
 /// `--operator`, for every command that records who ran it.

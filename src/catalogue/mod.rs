@@ -177,6 +177,19 @@ impl Catalogue {
         )
     }
 
+    /// [`Catalogue::place`] as a phrase of the message catalogue, for findings.
+    pub fn place_text(&self, line: u64) -> crate::finding::Text {
+        crate::text!("phrase.place", file = self.path.display(), at = self.at_text(line))
+    }
+
+    /// The row alone: `line 7`, or `sheet '案卷目录', row 7`.
+    pub fn at_text(&self, line: u64) -> crate::finding::Text {
+        match self.sheet.as_deref() {
+            Some(sheet) => crate::text!("phrase.row", sheet = sheet, row = line),
+            None => crate::text!("phrase.line", line = line),
+        }
+    }
+
     /// Reads one data row into a record, or records its problem and returns `None`.
     fn record_of(&mut self, row: &Row, m: &Mapping, spec: &CatalogueSpec) -> Option<Record> {
         let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default();

@@ -57,7 +57,7 @@ fn round_of(old: &Previous, new: &Previous, change: &rounds::Change) -> RoundInf
 }
 
 fn human(d: &Diff) -> String {
-    let mut s = rounds::headline(&d.round) + "\n";
+    let mut s = rounds::headline(&d.round, crate::finding::Lang::from_locale()) + "\n";
     for (title, list) in [("fixed", d.fixed.iter().collect::<Vec<_>>()), ("new", d.new.clone())] {
         if !list.is_empty() {
             let _ = writeln!(s, "{title}:");

@@ -7,7 +7,7 @@ use crate::readback::due::{default_seed, plan, render_human, states};
 /// Runs `vouch due`: exit 0 when nothing is due, 1 when a medium is due or overdue, or
 /// needs recovery, so a scheduled job notices (DESIGN.md's exit-code table).
 pub fn command(args: DueArgs) -> anyhow::Result<crate::exit::Code> {
-    let profile = crate::profile::Profile::load(&args.profile.name)?;
+    let profile = args.profile.load()?;
     let on = match &args.on {
         Some(text) => ledger::parse_date("--on", text)?,
         None => ledger::today(),

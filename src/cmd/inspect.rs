@@ -10,7 +10,6 @@ use crate::cli::{InspectArgs, OutputFormat};
 use crate::exit::Code;
 use crate::inspect::facts::{FileFacts, Format, PageFacts};
 use crate::inspect::{self, InspectOptions};
-use crate::profile::Profile;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
@@ -26,7 +25,7 @@ struct Inspected {
 
 /// Inspects every file named and prints their facts; `Rejected` if any is damaged.
 pub fn run(args: &InspectArgs) -> anyhow::Result<(Vec<u8>, Code)> {
-    let profile = Profile::load(&args.profile.name)?;
+    let profile = args.profile.load()?;
     // The reduced image is kept so the quality measures check judges are shown too.
     let opts = InspectOptions { decode: true, reduced: true, ..profile.inspect_options() };
     let files: Vec<Inspected> = args

@@ -3,7 +3,6 @@
 
 use crate::cli::{ExportArgs, ExportFormat, LedgerArgs, LedgerCommand, LedgerVerifyArgs};
 use crate::exit::Code;
-use crate::profile::Profile;
 
 /// Runs `vouch ledger …`.
 pub fn command(args: LedgerArgs) -> anyhow::Result<Code> {
@@ -25,7 +24,7 @@ fn verify(args: LedgerVerifyArgs) -> anyhow::Result<Code> {
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile.name)?;
+    let profile = args.profile.load()?;
     let ledger = crate::ledger::Ledger::read(&args.ledger)?;
     let entries: Vec<_> = ledger.entries().collect();
     let bytes = match args.format {

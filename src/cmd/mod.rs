@@ -68,7 +68,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
 }
 
 fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile.name)?;
+    let profile = args.profile.load()?;
     let root = std::fs::canonicalize(&args.delivery).map_err(|e| {
         anyhow::anyhow!("delivery '{}' cannot be opened: {e}", args.delivery.display())
     })?;
@@ -207,7 +207,7 @@ fn write_bundle(
 }
 
 fn rules_command(args: RulesArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile.name)?;
+    let profile = args.profile.load()?;
     let text = match args.format {
         OutputFormat::Json => {
             let rows: Vec<_> = RULES
@@ -269,7 +269,7 @@ fn keygen_command(args: KeygenArgs) -> anyhow::Result<Code> {
 }
 
 fn catalogue_inspect(args: CatalogueInspectArgs) -> anyhow::Result<Code> {
-    let profile = Profile::load(&args.profile.name)?;
+    let profile = args.profile.load()?;
     let what =
         if args.items { catalogue::inspect::As::Items } else { catalogue::inspect::As::Records };
     let text =

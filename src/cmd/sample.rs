@@ -70,7 +70,7 @@ pub fn command(args: SampleArgs) -> anyhow::Result<Code> {
 }
 
 fn prepare(args: &SampleArgs) -> anyhow::Result<Setup> {
-    let profile = Profile::load(&args.profile.name)?;
+    let profile = args.profile.load()?;
     let rate = check_rate(args.rate, &profile)?;
     let ledger = Ledger::read(&args.ledger)?;
     let Some((line, registered)) = ledger.medium(&args.id) else {

@@ -4,7 +4,12 @@
 //! recorded here and the run goes on. The field names are part of the public report
 //! schema (DESIGN.md), so they change only with a schema version bump.
 
+pub mod labels;
+pub mod messages;
 pub mod registry;
+pub mod text;
+
+pub use text::{Lang, Text};
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +57,26 @@ pub struct Finding {
     /// by rule, record, path and page). Additive to schema 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Since>,
+    /// The message's id in the catalogue and the values it names, so a reader can
+    /// render it in the other language (issue #22). Additive to schema 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<Text>,
+}
+
+impl Finding {
+    /// A finding of `rule` saying `text` in `lang`, about no record, path or page yet.
+    pub fn new(rule: &str, severity: Severity, text: Text, lang: Lang) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            record: None,
+            path: None,
+            message: text.render(lang),
+            page: None,
+            since: None,
+            text: Some(text),
+        }
+    }
 }
 
 /// Whether a finding was in the previous round's report (issue #22).

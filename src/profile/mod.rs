@@ -68,11 +68,14 @@ struct ProfileToml {
 struct ReportToml {
     #[serde(default = "default_sample_rate")]
     sample_rate: f64,
+    /// `en` or `zh`: the language of findings and reports when `--lang` is not given.
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 impl Default for ReportToml {
     fn default() -> Self {
-        ReportToml { sample_rate: default_sample_rate() }
+        ReportToml { sample_rate: default_sample_rate(), lang: None }
     }
 }
 
@@ -335,6 +338,11 @@ pub struct Profile {
     pub readback: crate::profile::readback::Readback,
     /// Fraction of page files drawn for the report's contact sheet (`[report]`).
     pub sample_rate: f64,
+    /// The language findings and reports are written in (`[report] lang`, overridden by
+    /// `--lang`; without either, the locale's). Set by the command that loads the profile.
+    pub lang: crate::finding::Lang,
+    /// `[report] lang` as the profile gives it.
+    pub report_lang: Option<crate::finding::Lang>,
     /// Image-quality measures and their limits (`[quality]`, optional).
     pub quality: crate::inspect::quality::QualityLimits,
     /// `[safety]`: the site's clamd, and what a check without one means (issue #20).
@@ -449,6 +457,12 @@ fn validate(raw: ProfileToml, layers: &[extends::Layer]) -> Result<Profile, Prof
         let problem = "must be a fraction from 0 to 1 (0.05 is 5%)".into();
         return Err(bad("report.sample_rate", problem));
     }
+    let report_lang = match raw.report.lang.as_deref() {
+        None => None,
+        Some(code) => Some(crate::finding::Lang::parse(code).ok_or_else(|| {
+            bad("report.lang", format!("is '{code}'; write \"zh\" (Chinese) or \"en\" (English)"))
+        })?),
+    };
     Ok(Profile {
         name: raw.name,
         title: raw.title,
@@ -470,6 +484,8 @@ fn validate(raw: ProfileToml, layers: &[extends::Layer]) -> Result<Profile, Prof
         max_manifest_bytes: raw.limits.max_manifest_bytes,
         readback: raw.readback.validate().map_err(|(k, p)| bad(&k, p))?,
         sample_rate,
+        lang: report_lang.unwrap_or_else(crate::finding::Lang::from_locale),
+        report_lang,
         quality: raw.quality.validate().map_err(|(k, p)| bad(&k, p))?,
         safety: raw.safety.validate().map_err(|(k, p)| bad(&k, p))?,
         severities: severities(&raw.severity).map_err(|(k, p)| bad(&format!("severity.{k}"), p))?,

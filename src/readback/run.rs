@@ -4,7 +4,9 @@
 use super::model::{FileRow, ReadingInfo, SampleInfo};
 use super::reader::{self, Cache, FileRead, Medium, Outcome};
 use super::select::{self, Candidate};
-use crate::finding::{self, Finding, Severity};
+use crate::finding::text::list;
+use crate::finding::{self, Finding, Severity, Text};
+use crate::text;
 use crate::manifest::{Entry, Manifest};
 use crate::profile::Profile;
 use std::collections::BTreeSet;
@@ -87,20 +89,14 @@ fn push(
     rule: &str,
     record: Option<String>,
     path: &str,
-    message: String,
+    text: Text,
 ) {
     let severity = p.severity(rule);
     if severity != Severity::Off {
-        let path = Some(path.into());
-        out.push(Finding {
-            rule: rule.into(),
-            severity,
-            record,
-            path,
-            message,
-            page: None,
-            since: None,
-        });
+        let mut f = Finding::new(rule, severity, text, p.lang);
+        f.record = record;
+        f.path = Some(path.into());
+        out.push(f);
     }
 }
 
@@ -109,60 +105,48 @@ fn judge(
     e: &Entry,
     r: &FileRead,
     manifest: &Path,
-) -> (&'static str, Option<(&'static str, String)>) {
-    let at = format!("manifest '{}' line {}", manifest.display(), e.line);
+) -> (&'static str, Option<(&'static str, Text)>) {
+    let at = text!("phrase.manifest-line", manifest = manifest.display(), line = e.line);
     let size = r.size.map_or_else(|| "?".into(), |s| s.to_string());
     match &r.outcome {
         Outcome::Missing => (
             "missing",
             Some((
                 "readback-missing",
-                format!("not on the medium, though {at} lists it: restore it from another copy"),
+                text!("readback-missing", at = at),
             )),
         ),
         Outcome::NotRegular(kind) => (
             "io-error",
             Some((
                 "readback-io-error",
-                format!(
-                    "is {kind} on the medium, not a regular file, so it was not opened (byte 0 of \
-             the listed file reached): restore the file from another copy"
-                ),
+                text!("readback-io-error.not-regular", kind = kind),
             )),
         ),
         Outcome::IoError { offset, error } => (
             "io-error",
             Some((
                 "readback-io-error",
-                format!(
-                    "read failed at byte {offset} of {size} ({error}); the medium is failing: copy \
-             its data to a new medium now"
-                ),
+                text!("readback-io-error", offset = offset, size = size, error = error),
             )),
         ),
         Outcome::Read(got) => {
-            let mut bad: Vec<String> = e
+            let mut bad: Vec<Text> = e
                 .digests
                 .iter()
                 .filter(|(a, want)| got.get(a) != Some(want))
                 .map(|(a, want)| {
-                    format!(
-                        "{a} {} where {at} lists {want}",
-                        got.get(a).map_or("?", String::as_str)
-                    )
+                    let got = got.get(a).map_or("?", String::as_str);
+                    text!("phrase.digest-where", alg = a, got = got, at = at.clone(), want = want)
                 })
                 .collect();
             if let Some(want) = e.size.filter(|&w| w != r.bytes) {
-                bad.push(format!("{} bytes where {at} lists {want}", r.bytes));
+                bad.push(text!("phrase.bytes-where", got = r.bytes, at = at.clone(), want = want));
             }
             if bad.is_empty() {
                 ("ok", None)
             } else {
-                let msg = format!(
-                    "read back {}: the medium no longer holds the accepted bytes; restore this file from another copy",
-                    bad.join("; ")
-                );
-                ("mismatch", Some(("readback-mismatch", msg)))
+                ("mismatch", Some(("readback-mismatch", text!("readback-mismatch", what = list(bad)))))
             }
         }
     }
@@ -198,10 +182,11 @@ fn mark_slow(files: &mut [FileRow], findings: &mut Vec<Finding>, p: &Profile) ->
         let (Some(t), Some(s), Some(m)) = (threshold, f.mib_s, median) else { continue };
         if s < t {
             f.status = "slow";
-            let msg = format!(
-                "read at {s:.1} MiB/s, under {:.0}% of the medium's median {m:.1} MiB/s: an \
-                 early sign of a failing medium; plan to copy it to a new one",
-                cfg.slow_fraction * 100.0
+            let msg = text!(
+                "readback-slow",
+                speed = format!("{s:.1}"),
+                percent = format!("{:.0}", cfg.slow_fraction * 100.0),
+                median = format!("{m:.1}")
             );
             push(findings, p, "readback-slow", f.record.clone(), &f.path.clone(), msg);
         }

@@ -10,6 +10,7 @@
 //! never handed a partial list as if it were complete.
 
 use super::model::Report;
+use crate::finding::text::t;
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -19,18 +20,14 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let mut w =
         ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(BOM.to_vec());
     let rounds = report.round.is_some();
-    let mut header = vec!["rule", "severity", "record", "path", "message"];
-    if rounds {
-        header.push("since");
-    }
-    w.write_record(&header)?;
+    let l = report.lang;
+    let header = t(l, if rounds { "ui.csv-header-since" } else { "ui.csv-header" }, &[]);
+    w.write_record(header.split(','))?;
     if let Some(why) = &report.incomplete {
-        let message = format!(
-            "{why}; this list holds only what was inspected: {} records not checked are not \
-             in it, and nothing here says the rest of the delivery is sound",
-            report.records.iter().filter(|r| r.status == super::NOT_CHECKED).count()
-        );
-        let mut row = vec!["run-interrupted".to_string(), "error".into(), "".into(), "".into()];
+        let n = report.records.iter().filter(|r| r.status == super::NOT_CHECKED).count();
+        let message = t(l, "run-interrupted", &[("why", why), ("n", &n.to_string())]);
+        let error = t(l, "ui.severity-error", &[]);
+        let mut row = vec!["run-interrupted".to_string(), error, "".into(), "".into()];
         row.push(cell(&message));
         if rounds {
             row.push(String::new());
@@ -40,13 +37,13 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     for f in &report.findings {
         let mut row = vec![
             cell(&f.rule),
-            cell(f.severity.as_str()),
+            cell(&t(l, &format!("ui.severity-{}", f.severity.as_str()), &[])),
             cell(f.record.as_deref().unwrap_or("")),
             cell(f.path.as_deref().unwrap_or("")),
             cell(&f.message),
         ];
         if rounds {
-            row.push(f.since.map_or("", |s| s.as_str()).to_string());
+            row.push(f.since.map_or(String::new(), |s| t(l, &format!("ui.since-{}", s.as_str()), &[])));
         }
         w.write_record(&row)?;
     }

@@ -191,14 +191,8 @@ fn header(s: &mut String, r: &Report) {
         escape(&verdict_reason(r))
     );
     if let Some(round) = &r.round {
-        let zh = format!(
-            "第 {} 轮：已整改 {}，新增 {}，仍未整改 {}",
-            round.number,
-            round.fixed,
-            round.new,
-            round.new + round.persisting
-        );
-        let en = super::rounds::headline(round);
+        let zh = super::rounds::headline(round, crate::finding::Lang::Zh);
+        let en = super::rounds::headline(round, crate::finding::Lang::En);
         let _ = writeln!(s, "<p class=\"round\">{} · {}</p>", escape(&zh), escape(&en));
     }
 }

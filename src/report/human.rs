@@ -11,7 +11,8 @@
 //! hours here), and every name is escaped for the terminal ([`crate::output::terminal`]).
 
 use super::model::{Report, Verdict};
-use crate::finding::{Finding, Severity};
+use crate::finding::text::t;
+use crate::finding::{Finding, Lang, Severity};
 use crate::inspect::Depth;
 use crate::output::terminal;
 use std::collections::{BTreeMap, HashMap};
@@ -33,7 +34,7 @@ const NO_MANIFEST: &str = "hash-no-manifest";
 pub fn render(report: &Report, quiet: bool, bundle: Option<&str>) -> String {
     let mut s = String::new();
     if let Some(round) = &report.round {
-        let _ = writeln!(s, "{}", super::rounds::headline(round));
+        let _ = writeln!(s, "{}", super::rounds::headline(round, report.lang));
     }
     let rules = rules_by_record(&report.findings);
     let groups = groups(&report.findings);
@@ -44,7 +45,7 @@ pub fn render(report: &Report, quiet: bool, bundle: Option<&str>) -> String {
         if records(&mut s, report, &rules, FIRST_RECORDS) > 0 {
             s.push('\n');
         }
-        findings(&mut s, &groups, bundle.is_some());
+        findings(&mut s, &groups, bundle.is_some(), report.lang);
         totals(&mut s, report);
         malware_scan(&mut s, report);
         if let Some(line) = bundle {
@@ -56,29 +57,24 @@ pub fn render(report: &Report, quiet: bool, bundle: Option<&str>) -> String {
 }
 
 fn header(s: &mut String, r: &Report) {
-    let _ = writeln!(
-        s,
-        "vouch {} · profile {} · {}",
-        r.tool.version,
-        terminal(&r.profile.name),
-        terminal(&r.delivery)
-    );
-    let _ = writeln!(
-        s,
-        "catalogue {} ({}, {} records)",
-        terminal(&r.catalogue.path),
-        r.catalogue.format,
-        r.catalogue.entries
-    );
+    let l = r.lang;
+    let (version, profile, delivery) =
+        (&r.tool.version, terminal(&r.profile.name), terminal(&r.delivery));
+    let args = [("version", version.as_str()), ("profile", &profile), ("delivery", &delivery)];
+    let _ = writeln!(s, "{}", t(l, "ui.head", &args));
+    let (path, entries) = (terminal(&r.catalogue.path), r.catalogue.entries.to_string());
+    let args = [("path", path.as_ref()), ("format", &r.catalogue.format), ("n", &entries)];
+    let _ = writeln!(s, "{}", t(l, "ui.head-catalogue", &args));
     for m in &r.manifests {
-        let _ =
-            writeln!(s, "manifest  {} ({}, {} entries)", terminal(&m.path), m.format, m.entries);
+        let (path, entries) = (terminal(&m.path), m.entries.to_string());
+        let args = [("path", path.as_ref()), ("format", &m.format), ("n", &entries)];
+        let _ = writeln!(s, "{}", t(l, "ui.head-manifest", &args));
         if let Some(note) = &m.note {
-            let _ = writeln!(s, "          note: {}", terminal(note));
+            let _ = writeln!(s, "{}", t(l, "ui.head-note", &[("note", &terminal(note))]));
         }
     }
     if r.depth == Depth::Quick {
-        let _ = writeln!(s, "{QUICK}");
+        let _ = writeln!(s, "{}", t(l, "ui.head-quick", &[]));
     }
     s.push('\n');
 }
@@ -101,6 +97,7 @@ fn rules_by_record(findings: &[Finding]) -> HashMap<&str, Vec<&str>> {
 /// Returns how many were shown.
 fn records(s: &mut String, r: &Report, rules: &HashMap<&str, Vec<&str>>, limit: usize) -> usize {
     let failing = r.records.iter().filter(|row| row.status != "ok");
+    let l = r.lang;
     let mut shown = 0usize;
     let mut more = 0usize;
     for row in failing {
@@ -109,11 +106,12 @@ fn records(s: &mut String, r: &Report, rules: &HashMap<&str, Vec<&str>>, limit: 
             continue;
         }
         let list = rules.get(row.id.as_str()).map_or_else(String::new, |v| v.join(", "));
-        let _ = writeln!(s, "{}: {} ({list})", terminal(&row.id), row.status.to_uppercase());
+        let status = status_word(l, &row.status);
+        let _ = writeln!(s, "{}: {status} ({list})", terminal(&row.id));
         shown += 1;
     }
     if more > 0 {
-        let _ = writeln!(s, "… {more} more records not ok (vouch check -q lists them all)");
+        let _ = writeln!(s, "{}", t(l, "ui.more-records", &[("n", &more.to_string())]));
     }
     shown
 }
@@ -146,23 +144,22 @@ fn groups(findings: &[Finding]) -> Groups<'_> {
 /// Rules ranked errors first, each with its findings.
 type Groups<'a> = BTreeMap<(u8, &'a str), Group<'a>>;
 
-fn findings(s: &mut String, groups: &Groups, written: bool) {
+fn findings(s: &mut String, groups: &Groups, written: bool, l: Lang) {
     let mut last_rank = None;
     for ((rank, rule), g) in groups {
         if last_rank != Some(*rank) {
-            let _ = writeln!(s, "{}:", if *rank == 0 { "errors" } else { "warnings" });
+            let _ = writeln!(s, "{}", t(l, if *rank == 0 { "ui.errors" } else { "ui.warnings" }, &[]));
             last_rank = Some(*rank);
         }
-        let _ = writeln!(s, "  {rule} ({})", g.count);
+        let _ = writeln!(s, "  {}", t(l, "ui.rule-count", &[("rule", rule), ("n", &g.count.to_string())]));
         for f in &g.first {
             let place = f.path.as_deref().or(f.record.as_deref()).unwrap_or("-");
             let _ = writeln!(s, "    {}: {}", terminal(place), terminal(&f.message));
         }
         let more = g.count.saturating_sub(g.first.len() as u64);
         if more > 0 {
-            let where_ =
-                if written { "in the report" } else { "not shown; --out DIR writes them all" };
-            let _ = writeln!(s, "    … {more} more ({where_})");
+            let id = if written { "ui.more-in-report" } else { "ui.more-not-shown" };
+            let _ = writeln!(s, "    {}", t(l, id, &[("n", &more.to_string())]));
         }
     }
     if !groups.is_empty() {
@@ -174,93 +171,110 @@ fn findings(s: &mut String, groups: &Groups, written: bool) {
 /// #20; without one, report.json and report.html say no malware scan ran).
 fn malware_scan(s: &mut String, r: &Report) {
     let Some(x) = r.safety.as_ref().filter(|x| x.scanned) else { return };
-    let engine = x.engine.as_deref().unwrap_or("clamd");
+    let l = r.lang;
+    let engine = terminal(x.engine.as_deref().unwrap_or("clamd"));
     let db = match (&x.database_version, &x.database_date) {
-        (Some(v), Some(d)) => format!("signatures {v} of {d}"),
-        _ => "no official signature database".to_string(),
+        (Some(v), Some(d)) => t(l, "ui.signatures", &[("version", v), ("date", d)]),
+        _ => t(l, "ui.no-signatures", &[]),
     };
-    let _ = writeln!(
-        s,
-        "malware scan: {} · {db} · {} files scanned, {} not scanned",
-        terminal(engine),
-        x.files_scanned,
-        x.files_not_scanned
-    );
+    let (scanned, not) = (x.files_scanned.to_string(), x.files_not_scanned.to_string());
+    let args = [("engine", engine.as_ref()), ("db", &db), ("n", &scanned), ("not", &not)];
+    let _ = writeln!(s, "{}", t(l, "ui.malware-scan", &args));
 }
 
 fn totals(s: &mut String, r: &Report) {
-    let t = &r.totals;
-    let _ = writeln!(
-        s,
-        "{} records · {} files · {} pages · {} · {:.1} s",
-        t.records,
-        t.files,
-        t.pages,
-        bytes(t.bytes),
-        t.seconds
-    );
+    let x = &r.totals;
+    let (records, files, pages) = (x.records.to_string(), x.files.to_string(), x.pages.to_string());
+    let (size, secs) = (bytes(x.bytes), format!("{:.1}", x.seconds));
+    let args =
+        [("records", records.as_str()), ("files", &files), ("pages", &pages), ("bytes", &size), ("s", &secs)];
+    let _ = writeln!(s, "{}", t(r.lang, "ui.totals", &args));
 }
 
 /// The verdict and its reasons: the count of errors and warnings, each with its rules
 /// (`hash-no-manifest` said in words), and why a run is incomplete.
 fn verdict(s: &mut String, r: &Report, groups: &Groups) {
     let quick = r.depth == Depth::Quick;
-    let _ = writeln!(s, "{}", verdict_line(r.verdict, r.incomplete.as_deref(), quick, groups));
+    let line = verdict_line(r.verdict, r.incomplete.as_deref(), quick, groups, r.lang);
+    let _ = writeln!(s, "{line}");
 }
 
-fn verdict_line(v: Verdict, incomplete: Option<&str>, quick: bool, groups: &Groups) -> String {
+fn verdict_line(
+    v: Verdict,
+    incomplete: Option<&str>,
+    quick: bool,
+    groups: &Groups,
+    l: Lang,
+) -> String {
     let reasons = |rank: u8| -> (u64, String) {
         let mut n = 0;
         let mut why = Vec::new();
         for ((_, rule), g) in groups.range((rank, "")..(rank + 1, "")) {
             n += g.count;
             why.push(match *rule {
-                NO_MANIFEST => {
-                    "no vendor manifest, integrity against the vendor not checked".into()
-                }
+                NO_MANIFEST => t(l, "ui.why-no-manifest", &[]),
                 _ => format!("{} {rule}", g.count),
             });
         }
-        (n, why.join("; "))
+        (n, why.join(if l == Lang::Zh { "；" } else { "; " }))
     };
     let ((errors, why_e), (warnings, why_w)) = (reasons(0), reasons(1));
-    let counted = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let counted = |n: u64, what: &str| {
+        let id = match (what, n == 1) {
+            ("error", true) => "ui.one-error",
+            ("error", false) => "ui.n-errors",
+            (_, true) => "ui.one-warning",
+            (_, false) => "ui.n-warnings",
+        };
+        t(l, id, &[("n", &n.to_string())])
+    };
+    let sep = if l == Lang::Zh { "；" } else { ", " };
     let line = match (v, warnings) {
-        (Verdict::Accepted, 0) => "ACCEPTED: no findings".to_string(),
-        (Verdict::Accepted, w) => format!("ACCEPTED with {}: {why_w}", counted(w, "warning")),
+        (Verdict::Accepted, 0) => t(l, "ui.accepted-clean", &[]),
+        (Verdict::Accepted, w) => {
+            let args = [("warnings", counted(w, "warning")), ("why", why_w)];
+            t(l, "ui.accepted-with", &args.each_ref().map(|(k, v)| (*k, v.as_str())))
+        }
         (v, w) => {
             let mut parts: Vec<String> =
                 incomplete.map(|i| terminal(i).into_owned()).into_iter().collect();
+            let because = |n: String, why: &str| t(l, "ui.because", &[("n", &n), ("why", why)]);
             if errors > 0 {
-                parts.push(format!("{} ({why_e})", counted(errors, "error")));
+                parts.push(because(counted(errors, "error"), &why_e));
             }
             if w > 0 {
-                parts.push(format!("{} ({why_w})", counted(w, "warning")));
+                parts.push(because(counted(w, "warning"), &why_w));
             }
             if parts.is_empty() {
-                parts.push("no findings".into());
+                parts.push(t(l, "ui.no-findings", &[]));
             }
-            format!("{}: {}", v.shout(), parts.join(", "))
+            t(l, "ui.verdict", &[("verdict", &v.shout_in(l)), ("why", &parts.join(sep))])
         }
     };
     match quick && incomplete.is_none() {
-        true => format!("{line} (depth quick: image data not decoded)"),
+        true => t(l, "ui.verdict-quick", &[("line", &line)]),
         false => line,
     }
 }
 
-/// What a quick check is, in the summary's header.
-const QUICK: &str = "depth     quick: digests, structure and metadata only; page image data \
-                     was not decoded (run --depth full for acceptance)";
+/// A record's status for the summary (`FAILED`, 不合格).
+fn status_word(l: Lang, status: &str) -> String {
+    let id = format!("ui.status-{status}");
+    match crate::finding::messages::template(&id, l) {
+        Some(_) => t(l, &id, &[]),
+        None => status.to_uppercase(),
+    }
+}
 
 /// `report: DIR (files…)`, naming the signature when there is one.
 pub fn bundle_line(dir: &Path, r: &Report, signature: Option<&Path>) -> String {
     let mut files: Vec<&str> = vec!["report.json"];
     files.extend(r.bundle.iter().map(|f| f.file.as_str()));
     let sig = signature.and_then(Path::file_name).map(|n| n.to_string_lossy());
-    let signed = sig.map_or_else(|| "unsigned".to_string(), |n| format!("signed {n}"));
+    let l = r.lang;
+    let signed = sig.map_or_else(|| t(l, "ui.unsigned", &[]), |n| t(l, "ui.signed", &[("name", &n)]));
     let dir = crate::output::terminal_path(dir);
-    format!("report: {dir} ({}; {signed})\n", files.join(", "))
+    format!("{}\n", t(l, "ui.report-line", &[("dir", &dir), ("files", &files.join(", ")), ("signed", &signed)]))
 }
 
 /// Human byte count with binary units.

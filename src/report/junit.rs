@@ -7,6 +7,8 @@
 //! pass. No timestamps or durations, so the file is deterministic and its digest
 //! in report.json is the same on every run over the same delivery.
 
+use crate::finding::Lang;
+use crate::finding::text::t;
 use super::markup::escape;
 use super::model::{RecordRow, Report};
 use crate::finding::{Finding, Severity};
@@ -18,12 +20,14 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     let mut cases = String::new();
     let mut failures = 0usize;
     let skipped = report.records.iter().filter(|r| r.status == super::NOT_CHECKED).count();
+    let l = report.lang;
     for row in &report.records {
         let found = grouped.by_record.get(row.id.as_str()).map_or(&[][..], Vec::as_slice);
-        failures += usize::from(testcase(&mut cases, "record", &row.id, found, Some(row)));
+        failures += usize::from(testcase(&mut cases, ("record", &row.id, l), found, Some(row)));
     }
-    let delivery = "delivery-level findings (no record)";
-    failures += usize::from(testcase(&mut cases, "delivery", delivery, &grouped.delivery, None));
+    let delivery = t(l, "ui.junit-delivery", &[]);
+    let case = ("delivery", delivery.as_str(), l);
+    failures += usize::from(testcase(&mut cases, case, &grouped.delivery, None));
     let tests = report.records.len() + 1;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -60,8 +64,7 @@ fn properties(s: &mut String, r: &Report) {
 /// Writes one testcase; returns whether it failed.
 fn testcase(
     s: &mut String,
-    class: &str,
-    name: &str,
+    (class, name, l): (&str, &str, Lang),
     found: &[&Finding],
     row: Option<&RecordRow>,
 ) -> bool {
@@ -70,7 +73,8 @@ fn testcase(
     let failed = !errors.is_empty() || missing;
     let _ = write!(s, "    <testcase classname=\"{class}\" name=\"{}\"", escape(name));
     if row.is_some_and(|r| r.status == super::NOT_CHECKED) && !failed {
-        s.push_str(">\n      <skipped message=\"not checked: the run was interrupted first\"/>\n");
+        let why = escape(&t(l, "ui.junit-skipped", &[]));
+        let _ = writeln!(s, ">\n      <skipped message=\"{why}\"/>");
         s.push_str("    </testcase>\n");
         return false;
     }
@@ -84,8 +88,8 @@ fn testcase(
         rules.sort_unstable();
         rules.dedup();
         let message = match (errors.len(), missing) {
-            (0, _) => "record not delivered".to_string(),
-            (n, _) => format!("{n} error finding(s): {}", rules.join(", ")),
+            (0, _) => t(l, "ui.junit-not-delivered", &[]),
+            (n, _) => t(l, "ui.junit-errors", &[("n", &n.to_string()), ("rules", &rules.join(", "))]),
         };
         let _ = write!(
             s,
@@ -93,11 +97,11 @@ fn testcase(
             escape(&message),
             escape(rules.first().copied().unwrap_or("record-missing"))
         );
-        s.push_str(&escape(&lines(errors.iter().copied().copied())));
+        s.push_str(&escape(&lines(errors.iter().copied().copied(), l)));
         s.push_str("</failure>\n");
     }
     let warnings = found.iter().copied().filter(|f| f.severity != Severity::Error);
-    let warnings = lines(warnings);
+    let warnings = lines(warnings, l);
     if !warnings.is_empty() {
         let _ = writeln!(s, "      <system-out>{}</system-out>", escape(&warnings));
     }
@@ -105,11 +109,12 @@ fn testcase(
     failed
 }
 
-fn lines<'a>(found: impl Iterator<Item = &'a Finding>) -> String {
+fn lines<'a>(found: impl Iterator<Item = &'a Finding>, l: Lang) -> String {
     let mut out = String::new();
     for f in found {
         let place = f.path.as_deref().or(f.record.as_deref()).unwrap_or("-");
-        let _ = writeln!(out, "{} {} {place}: {}", f.severity.as_str(), f.rule, f.message);
+        let severity = t(l, &format!("ui.severity-{}", f.severity.as_str()), &[]);
+        let _ = writeln!(out, "{severity} {} {place}: {}", f.rule, f.message);
     }
     out
 }

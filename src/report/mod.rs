@@ -53,7 +53,14 @@ pub struct Streamed {
 
 /// Builds the report of a run.
 pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
-    let Streamed { findings, tally, files, sample } = streamed;
+    let Streamed { mut findings, tally, files, sample } = streamed;
+    // One language throughout, also for findings journaled by a run in another (--resume).
+    let lang = ctx.profile.lang;
+    for f in findings.iter_mut() {
+        if let Some(text) = &f.text {
+            f.message = text.render(lang);
+        }
+    }
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for f in &findings {
         *counts.entry(f.rule.clone()).or_default() += 1;
@@ -67,6 +74,7 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
         time: run.time,
         operator: run.operator,
         delivery: run.delivery,
+        lang,
         volume: None,
         profile: ProfileRef {
             name: ctx.profile.name.clone(),

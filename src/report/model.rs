@@ -23,6 +23,9 @@ pub struct Report {
     pub operator: String,
     /// The delivery root, as given on the command line.
     pub delivery: String,
+    /// The language the messages and labels are in (`en`, `zh`; issue #22). Additive to
+    /// schema 1; absent in reports of earlier versions (English).
+    pub lang: crate::finding::Lang,
     /// The delivery root's absolute path and the volume it is on (issue #22), where the
     /// platform says. Additive to schema 1.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,6 +148,18 @@ impl Verdict {
     }
 
     /// Uppercase word for terminals.
+    /// The verdict for a person reading `lang`: the English word, with the Chinese one
+    /// before it in Chinese (scripts grepping for the English word still find it).
+    pub fn shout_in(self, lang: crate::finding::Lang) -> String {
+        let id = match self {
+            Verdict::Accepted => "ui.accepted",
+            Verdict::Rejected => "ui.rejected",
+            Verdict::Incomplete => "ui.incomplete",
+        };
+        crate::finding::text::t(lang, id, &[("word", self.shout())])
+    }
+
+    /// The verdict in capitals, as the summary's last line starts.
     pub fn shout(self) -> &'static str {
         match self {
             Verdict::Accepted => "ACCEPTED",

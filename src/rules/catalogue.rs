@@ -12,7 +12,7 @@ use crate::delivery::walk::Kind;
 /// The catalogue's own row problems (found while reading it).
 pub(super) fn check_delivery(ctx: &Context, out: &mut Out) {
     for p in &ctx.catalogue.problems {
-        out.emit(p.rule, p.record.as_deref(), None, p.message.clone());
+        out.emit(p.rule, p.record.as_deref(), None, crate::text!("catalogue.problem", detail = &p.message));
     }
 }
 
@@ -29,21 +29,23 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             (_, Some((stem, _))) => stem,
         };
         let fix = if normalize::key(&rec.id) != rec.id {
-            format!(
-                "the catalogue's code ({}) has {}; correct it to '{}'",
-                ctx.catalogue.place(rec.line),
-                normalize::differences(&rec.id),
-                rec.key
+            crate::text!(
+                "record-id-normalized.fix-catalogue",
+                place = ctx.catalogue.place_text(rec.line),
+                what = normalize::differences(&rec.id),
+                want = &rec.key
             )
         } else {
             let want = name.replacen(stem, &rec.id, 1);
-            format!("the name has {}; rename it to '{want}'", normalize::differences(stem))
+            let what = normalize::differences(stem);
+            crate::text!("record-id-normalized.fix-name", what = what, want = want)
         };
-        let message = format!(
-            "'{}' matches catalogue code '{}' only after normalization: {fix}",
-            name.escape_debug(),
-            rec.id.escape_debug(),
+        let text = crate::text!(
+            "record-id-normalized",
+            name = name.escape_debug(),
+            code = rec.id.escape_debug(),
+            fix = fix
         );
-        out.at(ctx, item, "record-id-normalized", message);
+        out.at(ctx, item, "record-id-normalized", text);
     }
 }

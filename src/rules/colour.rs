@@ -5,7 +5,11 @@
 //! allowed, or that did not decode, are left to the format rules: one finding says what
 //! is wrong with such a file, not three.
 
+use super::formats::{mode_name, numbers};
 use super::{Context, Out};
+use crate::finding::Text;
+use crate::finding::text::{Arg, IntoArg, list};
+use crate::text;
 use crate::inspect::facts::{ColourMode, PageFacts};
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
@@ -23,18 +27,17 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                 modes.get(&pg.colour).is_none_or(|bits| !bits.contains(&pg.bits_per_sample))
             };
             if let Some((first, pages)) = offenders(&facts.pages, bad) {
-                let allowed: Vec<String> = modes
+                let allowed = modes
                     .iter()
-                    .map(|(m, bits)| format!("{} {}-bit", m.name(), join(bits)))
-                    .collect();
-                let message = format!(
-                    "{} at {}-bit{}; the profile allows {}",
-                    first.colour.name(),
-                    first.bits_per_sample,
-                    on(&pages, total),
-                    allowed.join(", ")
+                    .map(|(m, bits)| text!("phrase.mode-bits", mode = mode_name(*m), bits = join(bits)));
+                let text = text!(
+                    "colour-mode-not-allowed",
+                    mode = mode_name(first.colour),
+                    bits = first.bits_per_sample,
+                    on = on(&pages, total),
+                    allowed = list(allowed)
                 );
-                out.at(ctx, item, "colour-mode-not-allowed", message);
+                out.at(ctx, item, "colour-mode-not-allowed", text);
             }
         }
         if let Some(table) = &p.compressions {
@@ -42,18 +45,18 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                 |pg: &PageFacts| table.get(&pg.colour).is_none_or(|c| !c.contains(&pg.compression));
             if let Some((first, pages)) = offenders(&facts.pages, bad) {
                 let allowed = table.get(&first.colour).map_or_else(
-                    || "none for this colour mode".to_string(),
-                    |c| c.iter().cloned().collect::<Vec<_>>().join(", "),
+                    || text!("phrase.no-compression").into_arg(),
+                    |c| c.iter().cloned().collect::<Vec<_>>().join(", ").into_arg(),
                 );
-                let message = format!(
-                    "{} compression for a {} page{}; the profile allows {} for {}",
-                    first.compression,
-                    first.colour.name(),
-                    on(&pages, total),
-                    allowed,
-                    mode_plural(first.colour)
+                let text = text!(
+                    "compression-not-allowed",
+                    compression = &first.compression,
+                    mode = mode_name(first.colour),
+                    on = on(&pages, total),
+                    allowed = allowed,
+                    modes = mode_plural(first.colour)
                 );
-                out.at(ctx, item, "compression-not-allowed", message);
+                out.at(ctx, item, "compression-not-allowed", text);
             }
         }
     }
@@ -70,15 +73,15 @@ fn offenders(
 }
 
 /// "" for a single-page file, else " on pages 2, 5 of 9".
-fn on(pages: &[u32], total: u32) -> String {
+fn on(pages: &[u32], total: u32) -> Arg {
     if total <= 1 {
-        return String::new();
+        return Arg::Plain(String::new());
     }
-    let shown: Vec<String> = pages.iter().take(10).map(u32::to_string).collect();
-    let more =
-        if pages.len() > 10 { format!(" and {} more", pages.len() - 10) } else { String::new() };
-    let noun = if pages.len() == 1 { "page" } else { "pages" };
-    format!(" on {noun} {}{more} of {total}", shown.join(", "))
+    let (shown, more) = numbers(pages.iter());
+    match pages.len() {
+        1 => text!("phrase.on-page-of", list = shown, total = total).into_arg(),
+        _ => text!("phrase.on-pages-of", list = shown, more = more, total = total).into_arg(),
+    }
 }
 
 fn join(bits: &[u16]) -> String {
@@ -86,13 +89,13 @@ fn join(bits: &[u16]) -> String {
     list.join("/")
 }
 
-fn mode_plural(mode: ColourMode) -> &'static str {
+fn mode_plural(mode: ColourMode) -> Text {
     match mode {
-        ColourMode::Bilevel => "bilevel pages",
-        ColourMode::Grey => "greyscale pages",
-        ColourMode::Rgb => "colour pages",
-        ColourMode::Cmyk => "CMYK pages",
-        ColourMode::Palette => "palette pages",
-        ColourMode::Other => "such pages",
+        ColourMode::Bilevel => text!("modes.bilevel"),
+        ColourMode::Grey => text!("modes.grey"),
+        ColourMode::Rgb => text!("modes.rgb"),
+        ColourMode::Cmyk => text!("modes.cmyk"),
+        ColourMode::Palette => text!("modes.palette"),
+        ColourMode::Other => text!("modes.other"),
     }
 }

@@ -9,8 +9,8 @@ use crate::inspect::facts::{Inspection, ReadErrorKind};
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for e in &ctx.plan.walk_errors {
-        let message = format!("could not be listed: {}", e.message);
-        out.emit("file-unreadable", None, Some(e.rel.escaped()), message);
+        let text = crate::text!("file-unreadable.listing", detail = &e.message);
+        out.emit("file-unreadable", None, Some(e.rel.escaped()), text);
     }
     for (item, facts) in ctx.items() {
         if item.role == Role::Input {
@@ -21,23 +21,23 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                 ctx,
                 item,
                 "file-name-encoding",
-                "the name is not valid UTF-8 (bytes shown as %XX); rename it in UTF-8".into(),
+                crate::text!("file-name-encoding"),
             );
         }
         match (item.role, item.kind) {
-            (Role::Junk, _) => out.at(ctx, item, "file-junk", "system junk; remove it".into()),
+            (Role::Junk, _) => out.at(ctx, item, "file-junk", crate::text!("file-junk")),
             (Role::Link, _) => out.at(
                 ctx,
                 item,
                 "file-symlink",
-                "a symbolic link; vouch never follows links: deliver the file itself".into(),
+                crate::text!("file-symlink"),
             ),
             (_, Kind::Special(what)) => {
-                let message = format!("{what}, not a regular file; it was not opened");
-                out.at(ctx, item, "file-unreadable", message)
+                let text = crate::text!("file-unreadable.special", what = what);
+                out.at(ctx, item, "file-unreadable", text)
             }
             (_, Kind::File) if item.size == 0 => {
-                out.at(ctx, item, "file-empty", "the file has zero bytes".into())
+                out.at(ctx, item, "file-empty", crate::text!("file-empty"))
             }
             _ => {}
         }
@@ -51,14 +51,14 @@ fn changed_or_unreadable(ctx: &Context, out: &mut Out, item: &Item, facts: Optio
     let Some(facts) = facts else { return };
     match &facts.read_error {
         Some(err) if facts.read_error_kind == Some(ReadErrorKind::NotFound) => {
-            out.at(ctx, item, "file-changed", format!("vanished while the check ran ({err})"))
+            out.at(ctx, item, "file-changed", crate::text!("file-changed.vanished", detail = err))
         }
-        Some(err) => out.at(ctx, item, "file-unreadable", format!("could not be read: {err}")),
+        Some(err) => out.at(ctx, item, "file-unreadable", crate::text!("file-unreadable.read", detail = err)),
         None if facts.size != item.size => out.at(
             ctx,
             item,
             "file-changed",
-            format!("{} bytes when listed, {} bytes when read", item.size, facts.size),
+            crate::text!("file-changed.size", listed = item.size, read = facts.size),
         ),
         None => {}
     }

@@ -4,6 +4,9 @@
 //! format-extension-mismatch, resolution-low, resolution-missing)
 
 use super::{Context, Out};
+use crate::finding::Text;
+use crate::finding::text::{Arg, IntoArg};
+use crate::text;
 use crate::delivery::plan::Item;
 use crate::inspect::facts::{Format, Inspection, PageFacts};
 
@@ -14,23 +17,21 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
         };
         let Some(format) = facts.format else { continue };
         if let Some(err) = &facts.decode_error {
-            let rule = if facts.unsupported.is_some() {
-                "format-unsupported"
+            if facts.unsupported.is_some() {
+                out.at(ctx, item, "format-unsupported", text!("format-unsupported", detail = err));
             } else {
-                "format-unreadable"
-            };
-            out.at(ctx, item, rule, err.clone());
+                out.at(ctx, item, "format-unreadable", text!("format-unreadable", detail = err));
+            }
         } else if let Some(what) = &facts.repaired {
-            out.at(ctx, item, "format-repaired", what.clone());
+            out.at(ctx, item, "format-repaired", text!("format-repaired", detail = what));
         }
         if format == Format::Unknown {
             continue;
         }
         if !ctx.profile.allowed_formats.contains(&format) {
             let allowed: Vec<_> = ctx.profile.allowed_formats.iter().map(|f| f.name()).collect();
-            let message =
-                format!("{format} is not allowed; the profile allows {}", allowed.join(", "));
-            out.at(ctx, item, "format-not-allowed", message);
+            let text = text!("format-not-allowed", format = format, allowed = allowed.join(", "));
+            out.at(ctx, item, "format-not-allowed", text);
         }
         extension(ctx, out, item, format);
         resolution(ctx, out, item, facts);
@@ -41,8 +42,9 @@ fn extension(ctx: &Context, out: &mut Out, item: &Item, format: Format) {
     let name = item.rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let Some((_, ext)) = name.rsplit_once('.') else { return };
     if let Some(claimed) = Format::from_extension(ext).filter(|c| *c != format) {
-        let message = format!("the content is {format} but the extension .{ext} says {claimed}");
-        out.at(ctx, item, "format-extension-mismatch", message);
+        let text =
+            text!("format-extension-mismatch", format = format, ext = ext, claimed = claimed);
+        out.at(ctx, item, "format-extension-mismatch", text);
     }
 }
 
@@ -54,16 +56,16 @@ fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
     let total = facts.page_count.map_or(facts.pages.len(), |n| n as usize).max(1);
     let missing: Vec<usize> = pages_where(&facts.pages, |p| p.dpi.is_none());
     if !missing.is_empty() {
-        let message = format!("no resolution metadata on {}", which(&missing, total));
-        out.at(ctx, item, "resolution-missing", message);
+        let text = text!("resolution-missing.metadata", which = which(&missing, total));
+        out.at(ctx, item, "resolution-missing", text);
     }
     if facts.decode_error.is_none() && matches!(facts.format, Some(Format::Pdf | Format::Ofd)) {
         let with_image: std::collections::BTreeSet<u32> =
             facts.pages.iter().map(|p| p.page).collect();
         let bare: Vec<usize> = (1..=total).filter(|n| !with_image.contains(&(*n as u32))).collect();
         if !bare.is_empty() {
-            let message = format!("no image, so no scan resolution, on {}", which(&bare, total));
-            out.at(ctx, item, "resolution-missing", message);
+            let text = text!("resolution-missing.no-image", which = which(&bare, total));
+            out.at(ctx, item, "resolution-missing", text);
         }
     }
     // Resolutions are compared at 0.1 dpi: units in metres or centimetres cannot state
@@ -74,15 +76,18 @@ fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
         let page = facts.pages.iter().find(|p| p.page as usize == first);
         let d = page.and_then(|p| p.dpi).unwrap_or(crate::inspect::facts::Dpi { x: 0.0, y: 0.0 });
         let floor = page.map_or(ctx.profile.min_dpi, min);
-        let mode = page.map_or("", |p| p.colour.name());
-        let at = if total == 1 { String::new() } else { format!(" (page {first})") };
-        let message = format!(
-            "{}×{} dpi{at}, below the profile's minimum of {floor} dpi for {mode} pages on {}",
-            round(d.x),
-            round(d.y),
-            which(&low, total)
+        let mode = page.map_or(Arg::Plain(String::new()), |p| mode_name(p.colour).into_arg());
+        let at = if total == 1 { Arg::Plain(String::new()) } else { text!("phrase.at-page", page = first).into_arg() };
+        let text = text!(
+            "resolution-low",
+            x = round(d.x),
+            y = round(d.y),
+            at = at,
+            floor = floor,
+            mode = mode,
+            which = which(&low, total)
         );
-        out.at(ctx, item, "resolution-low", message);
+        out.at(ctx, item, "resolution-low", text);
     }
 }
 
@@ -92,14 +97,36 @@ fn pages_where(pages: &[PageFacts], pred: impl Fn(&PageFacts) -> bool) -> Vec<us
 }
 
 /// "the page", or "pages 2, 5 of 9".
-fn which(pages: &[usize], total: usize) -> String {
+fn which(pages: &[usize], total: usize) -> Text {
     if total == 1 {
-        return "the page".into();
+        return text!("phrase.the-page");
     }
-    let list: Vec<String> = pages.iter().take(10).map(usize::to_string).collect();
-    let more =
-        if pages.len() > 10 { format!(" and {} more", pages.len() - 10) } else { String::new() };
-    format!("pages {}{more} of {total}", list.join(", "))
+    let (list, more) = numbers(pages.iter().copied());
+    text!("phrase.pages-of", list = list, more = more, total = total)
+}
+
+/// The first ten page numbers (`2, 5, 9`), and the phrase for how many more there are.
+pub(super) fn numbers(pages: impl ExactSizeIterator<Item = impl ToString>) -> (String, Arg) {
+    let n = pages.len();
+    let list: Vec<String> = pages.take(10).map(|p| p.to_string()).collect();
+    let more = match n > 10 {
+        true => text!("phrase.and-more", n = n - 10).into_arg(),
+        false => Arg::Plain(String::new()),
+    };
+    (list.join(", "), more)
+}
+
+/// A colour mode's name as a phrase (`grey`, 灰度).
+pub(super) fn mode_name(mode: crate::inspect::facts::ColourMode) -> Text {
+    use crate::inspect::facts::ColourMode as M;
+    match mode {
+        M::Bilevel => text!("mode.bilevel"),
+        M::Grey => text!("mode.grey"),
+        M::Rgb => text!("mode.rgb"),
+        M::Cmyk => text!("mode.cmyk"),
+        M::Palette => text!("mode.palette"),
+        M::Other => text!("mode.other"),
+    }
 }
 
 fn round(v: f64) -> String {

@@ -9,6 +9,8 @@
 //! Unicode NFC normalization (macOS writes NFD) with a warning; names differing only in
 //! letter case never match, since on a case-sensitive file system they are two files.
 
+use crate::finding::text::{Arg, IntoArg};
+use crate::text;
 use super::{Context, Out};
 use crate::delivery::plan::{Item, Role};
 use crate::delivery::relpath::RelPath;
@@ -137,8 +139,8 @@ impl<'a> Index<'a> {
     ) {
         let key = self.listed.get_key_value(&item.rel).map(|(k, _)| *k).or_else(|| {
             let alt = self.nfc.get(&nfc_key(&item.rel)).copied()?;
-            let message = format!("listed as '{}', a different Unicode form", alt.escaped());
-            out.at(ctx, item, "hash-path-normalized", message);
+            let text = text!("hash-path-normalized", listed = alt.escaped());
+            out.at(ctx, item, "hash-path-normalized", text);
             Some(alt)
         });
         match key {
@@ -148,11 +150,8 @@ impl<'a> Index<'a> {
             }
             None if item.role != Role::Ancillary => {
                 let twin = self.case_twins(&item.rel, caseless).next();
-                let hint = twin.map_or_else(String::new, case_hint);
-                let message = format!(
-                    "the file is in no manifest, so its integrity cannot be verified{hint}"
-                );
-                out.at(ctx, item, "hash-unlisted", message);
+                let hint = case_hint(twin);
+                out.at(ctx, item, "hash-unlisted", text!("hash-unlisted", hint = hint));
             }
             None => {}
         }
@@ -164,17 +163,16 @@ impl<'a> Index<'a> {
     /// totals are not compared.
     pub(super) fn finish(&mut self, ctx: &Context, out: &mut Out, interrupted: bool) {
         if self.manifests.is_empty() {
-            let message = "no vendor manifest was given (-m): integrity against the vendor \
-                           is not checked";
-            out.emit("hash-no-manifest", None, None, message.into());
+            out.emit("hash-no-manifest", None, None, text!("hash-no-manifest"));
         }
         for (m, &(agree, differ)) in self.manifests.iter().zip(&self.compared) {
             manifest_level(out, m);
             let every = agree == 0 && differ > 1;
             let hint = manifest::algorithm_hint(&m.algorithms(), "--manifest-algorithm");
             if let Some(hint) = hint.filter(|_| every) {
-                let message = format!("{}: {hint}", m.path.display());
-                out.emit("manifest-algorithm-doubtful", None, None, message);
+                let text =
+                    text!("manifest-algorithm-doubtful", manifest = m.path.display(), hint = hint);
+                out.emit("manifest-algorithm-doubtful", None, None, text);
             }
         }
         for (rel, listings) in &self.listed {
@@ -184,10 +182,10 @@ impl<'a> Index<'a> {
             if interrupted && ctx.root.join(rel.as_path()).symlink_metadata().is_ok() {
                 continue;
             }
-            let hint = self.case_twin.get(rel).map_or_else(String::new, case_hint);
-            let message = format!("listed in {} but not delivered{hint}", listings[0].at);
+            let hint = case_hint(self.case_twin.get(rel));
+            let text = text!("hash-missing-file", at = &listings[0].at, hint = hint);
             let record = ctx.code(record_of(ctx, rel));
-            out.emit("hash-missing-file", record, Some(rel.escaped()), message);
+            out.emit("hash-missing-file", record, Some(rel.escaped()), text);
         }
         for (m, payload) in self.manifests.iter().zip(&self.payload).filter(|_| !interrupted) {
             payload_oxum(out, m, payload.as_ref());
@@ -216,9 +214,9 @@ fn compare(
                 tally.0 += 1;
             } else {
                 tally.1 += 1;
-                let message =
-                    format!("{alg} is {actual}, the manifest ({}) says {want}", listing.at);
-                out.at(ctx, item, "hash-mismatch", message);
+                let text =
+                    text!("hash-mismatch", alg = alg, actual = actual, at = &listing.at, want = want);
+                out.at(ctx, item, "hash-mismatch", text);
             }
         }
     }
@@ -226,16 +224,21 @@ fn compare(
 
 fn manifest_level(out: &mut Out, m: &Manifest) {
     if let Some(note) = m.note.as_ref().filter(|_| m.unresolved) {
-        let message = format!("{}: {note}", m.path.display());
-        out.emit("manifest-paths-unresolved", None, None, message);
+        let text = text!("manifest-paths-unresolved", manifest = m.path.display(), note = note);
+        out.emit("manifest-paths-unresolved", None, None, text);
     }
     for bad in &m.bad_lines {
-        let message = format!("{}, line {}: {}", m.path.display(), bad.line, bad.problem);
-        out.emit("manifest-line-invalid", None, None, message);
+        let text = text!(
+            "manifest-line-invalid",
+            manifest = m.path.display(),
+            line = bad.line,
+            problem = &bad.problem
+        );
+        out.emit("manifest-line-invalid", None, None, text);
     }
     for problem in m.bag.iter().flat_map(|b| &b.problems) {
-        let message = format!("bag of {}: {problem}", m.path.display());
-        out.emit("bag-tag-mismatch", None, None, message);
+        let text = text!("bag-tag-mismatch", manifest = m.path.display(), problem = problem);
+        out.emit("bag-tag-mismatch", None, None, text);
     }
 }
 
@@ -260,14 +263,12 @@ fn payload_oxum(out: &mut Out, m: &Manifest, payload: Option<&Payload>) {
     };
     let (n, bytes) = (p.files, p.bytes);
     if p.folder.is_err() {
-        let message = format!("{}: the delivery is not the bag's payload folder", m.path.display());
-        out.emit("bag-oxum-mismatch", None, None, message);
+        let text = text!("bag-oxum-mismatch.outside", manifest = m.path.display());
+        out.emit("bag-oxum-mismatch", None, None, text);
     } else if (bytes, n) != (octets, files) {
-        let message = format!(
-            "bag-info.txt Payload-Oxum says {octets} bytes in {files} files, the payload holds \
-             {bytes} bytes in {n} files"
-        );
-        out.emit("bag-oxum-mismatch", None, None, message);
+        let text =
+            text!("bag-oxum-mismatch", octets = octets, files = files, bytes = bytes, n = n);
+        out.emit("bag-oxum-mismatch", None, None, text);
     }
 }
 
@@ -276,8 +277,11 @@ fn nfc_key(rel: &RelPath) -> String {
 }
 
 /// " (differs only in letter case from 'X')".
-fn case_hint(other: &RelPath) -> String {
-    format!(" (differs only in letter case from '{}')", other.escaped())
+fn case_hint(other: Option<&RelPath>) -> Arg {
+    match other {
+        Some(other) => text!("phrase.case-hint", other = other.escaped()).into_arg(),
+        None => Arg::Plain(String::new()),
+    }
 }
 
 /// The record a path would belong to: its top-level folder's code, or the code a

@@ -8,6 +8,8 @@
 //! the volume named in the message.
 
 use super::{Context, Out};
+use crate::finding::Text;
+use crate::text;
 use crate::catalogue::Item;
 use crate::catalogue::normalize::PageField;
 
@@ -20,7 +22,7 @@ struct Span<'a> {
 }
 
 /// One coverage defect: (rule, item code or volume code, message without the volume).
-type Issue = (&'static str, String, String);
+type Issue = (&'static str, String, Text);
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     let Some(list) = &ctx.catalogue.items else { return };
@@ -29,13 +31,14 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
         let pages = volume.pages_known.then_some(volume.pages);
         let location = ctx.locations[v].as_ref().map(|l| l.escaped());
         let total = match pages {
-            Some(1) => "1 page".to_string(),
-            Some(n) => format!("{n} pages"),
-            None => "page count unknown".into(),
+            Some(1) => text!("phrase.one-page"),
+            Some(n) => text!("phrase.n-pages", n = n),
+            None => text!("phrase.pages-unknown"),
         };
-        let of = format!("volume '{}' ({total})", volume.id);
-        for (rule, record, message) in issues(&items, pages, &volume.id) {
-            out.emit(rule, Some(&record), location.clone(), format!("{of}: {message}"));
+        let of = text!("phrase.volume", id = &volume.id, total = total);
+        for (rule, record, issue) in issues(&items, pages, &volume.id) {
+            let text = text!("item.issue", volume = of.clone(), issue = issue);
+            out.emit(rule, Some(&record), location.clone(), text);
         }
     }
 }
@@ -67,12 +70,15 @@ fn sequence(items: &[&Item]) -> Vec<Issue> {
     for pair in starts.windows(2) {
         let ((prev, a), (item, b)) = (pair[0], pair[1]);
         if b < a {
-            let message = format!(
-                "item '{}' ({}) starts on page {b}, before item '{}' listed above it starts \
-                 (page {a}); list the items in page order",
-                item.id, item.place, prev.id
+            let text = text!(
+                "item-out-of-sequence",
+                item = &item.id,
+                place = &item.place,
+                b = b,
+                prev = &prev.id,
+                a = a
             );
-            found.push(("item-out-of-sequence", item.id.clone(), message));
+            found.push(("item-out-of-sequence", item.id.clone(), text));
         }
     }
     found
@@ -99,14 +105,19 @@ fn spans<'a>(items: &[&'a Item], pages: Option<u32>) -> Vec<Span<'a>> {
         .collect()
 }
 
-fn range(first: u32, last: u32) -> String {
-    if first == last { format!("page {first}") } else { format!("pages {first}–{last}") }
+fn range(first: u32, last: u32) -> Text {
+    match first == last {
+        true => text!("phrase.page-n", n = first),
+        false => text!("phrase.pages-range", first = first, last = last),
+    }
 }
 
 /// `page 6 belongs` / `pages 6–7 belong`.
-fn belong(first: u32, last: u32) -> String {
-    let verb = if first == last { "belongs" } else { "belong" };
-    format!("{} {verb}", range(first, last))
+fn belong(first: u32, last: u32) -> Text {
+    match first == last {
+        true => text!("phrase.page-belongs", n = first),
+        false => text!("phrase.pages-belong", first = first, last = last),
+    }
 }
 
 fn outside(spans: &[Span], pages: Option<u32>) -> Vec<Issue> {
@@ -115,13 +126,14 @@ fn outside(spans: &[Span], pages: Option<u32>) -> Vec<Issue> {
         .iter()
         .filter(|s| s.last > n)
         .map(|s| {
-            let message = format!(
-                "item '{}' ({}) is given {}, beyond the volume's last page {n}",
-                s.item.id,
-                s.item.place,
-                range(s.first, s.last)
+            let text = text!(
+                "item-range-outside",
+                item = &s.item.id,
+                place = &s.item.place,
+                range = range(s.first, s.last),
+                n = n
             );
-            ("item-range-outside", s.item.id.clone(), message)
+            ("item-range-outside", s.item.id.clone(), text)
         })
         .collect()
 }
@@ -131,15 +143,15 @@ fn overlaps(spans: &[Span]) -> Vec<Issue> {
     let mut reach: Option<&Span> = None;
     for s in spans {
         if let Some(r) = reach.filter(|r| s.first <= r.last) {
-            let message = format!(
-                "item '{}' ({}) and item '{}' ({}) are both given {}",
-                s.item.id,
-                s.item.place,
-                r.item.id,
-                r.item.place,
-                range(s.first, s.last.min(r.last))
+            let text = text!(
+                "item-range-overlap",
+                item = &s.item.id,
+                place = &s.item.place,
+                other = &r.item.id,
+                other_place = &r.item.place,
+                range = range(s.first, s.last.min(r.last))
             );
-            found.push(("item-range-overlap", s.item.id.clone(), message));
+            found.push(("item-range-overlap", s.item.id.clone(), text));
         }
         if reach.is_none_or(|r| s.last > r.last) {
             reach = Some(s);
@@ -156,15 +168,16 @@ fn gaps(spans: &[Span], pages: Option<u32>, volume: &str) -> Vec<Issue> {
         // Pages past the volume's end are no hole in it (the item is `item-range-outside`).
         let hole_end = pages.map_or(s.first - 1, |n| (s.first - 1).min(n));
         if s.first > next && hole_end >= next {
-            let after = before.map_or("before the first item".into(), |b| {
-                format!("between item '{}' and item '{}'", b.item.id, s.item.id)
+            let after = before.map_or(text!("phrase.before-first-item"), |b| {
+                text!("phrase.between-items", a = &b.item.id, b = &s.item.id)
             });
-            let message = format!(
-                "{} to no item: it lies {after} ({})",
-                belong(next, hole_end),
-                s.item.place
+            let text = text!(
+                "item-range-gap.between",
+                pages = belong(next, hole_end),
+                after = after,
+                place = &s.item.place
             );
-            found.push(("item-range-gap", s.item.id.clone(), message));
+            found.push(("item-range-gap", s.item.id.clone(), text));
         }
         if s.last >= next {
             next = s.last.saturating_add(1);
@@ -173,19 +186,18 @@ fn gaps(spans: &[Span], pages: Option<u32>, volume: &str) -> Vec<Issue> {
     }
     match (pages, before) {
         (Some(n), Some(b)) if next <= n => {
-            let message = format!(
-                "{} to no item: it follows item '{}' ({}, its last page {})",
-                belong(next, n),
-                b.item.id,
-                b.item.place,
-                b.last
+            let text = text!(
+                "item-range-gap.after",
+                pages = belong(next, n),
+                item = &b.item.id,
+                place = &b.item.place,
+                last = b.last
             );
-            found.push(("item-range-gap", b.item.id.clone(), message));
+            found.push(("item-range-gap", b.item.id.clone(), text));
         }
         (Some(n), None) if n > 0 => {
-            let message =
-                format!("{} to no item: the item list has no item in this volume", belong(1, n));
-            found.push(("item-range-gap", volume.to_string(), message));
+            let text = text!("item-range-gap.empty", pages = belong(1, n));
+            found.push(("item-range-gap", volume.to_string(), text));
         }
         _ => {}
     }
@@ -253,7 +265,7 @@ mod tests {
         let refs: Vec<&Item> = gap.iter().collect();
         let (_, _, m) = &issues(&refs, Some(10), "V")[0];
         assert_eq!(
-            m,
+            m.render(crate::finding::Lang::En),
             "pages 6–7 belong to no item: it lies between item 'a' and item 'b' (row of b)"
         );
     }

@@ -20,7 +20,7 @@ pub(crate) use records::delivered_pages;
 use crate::catalogue::Catalogue;
 use crate::delivery::plan::{Item, Plan};
 use crate::delivery::relpath::RelPath;
-use crate::finding::{self, Finding, Severity};
+use crate::finding::{self, Finding, Severity, Text};
 use crate::inspect::facts::Inspection;
 use crate::manifest::Manifest;
 use crate::profile::Profile;
@@ -75,29 +75,22 @@ impl Out<'_> {
         rule: &'static str,
         record: Option<&str>,
         path: Option<String>,
-        message: String,
+        text: Text,
     ) {
         debug_assert!(crate::finding::registry::find(rule).is_some(), "unregistered rule {rule}");
         let severity = self.profile.severity(rule);
         if severity == Severity::Off {
             return;
         }
-        let record = record.map(str::to_string);
-        let page = None;
-        self.findings.push(Finding {
-            rule: rule.to_string(),
-            severity,
-            record,
-            path,
-            message,
-            page,
-            since: None,
-        });
+        let mut finding = Finding::new(rule, severity, text, self.profile.lang);
+        finding.record = record.map(str::to_string);
+        finding.path = path;
+        self.findings.push(finding);
     }
 
     /// Reports a finding about a plan item.
-    pub fn at(&mut self, ctx: &Context, item: &Item, rule: &'static str, message: String) {
-        self.emit(rule, ctx.code(item.record), Some(item.rel.escaped()), message);
+    pub fn at(&mut self, ctx: &Context, item: &Item, rule: &'static str, text: Text) {
+        self.emit(rule, ctx.code(item.record), Some(item.rel.escaped()), text);
     }
 
     /// Reports a finding about page `page` of a plan item.
@@ -107,10 +100,10 @@ impl Out<'_> {
         item: &Item,
         page: u32,
         rule: &'static str,
-        message: String,
+        text: Text,
     ) {
         let before = self.findings.len();
-        self.at(ctx, item, rule, message);
+        self.at(ctx, item, rule, text);
         if let Some(f) = self.findings.get_mut(before) {
             f.page = Some(page);
         }

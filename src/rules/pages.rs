@@ -13,16 +13,13 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                 ctx,
                 item,
                 "page-name-invalid",
-                "the name is neither a page number (e.g. 0001.jpg) nor the record's code with a \
-                 multi-page extension"
-                    .into(),
+                crate::text!("page-name-invalid"),
             ),
             Role::NestedDir => out.at(
                 ctx,
                 item,
                 "dir-unexpected",
-                "a folder inside a record folder; pages belong directly in the record's folder"
-                    .into(),
+                crate::text!("dir-unexpected"),
             ),
             _ => {}
         }
@@ -44,8 +41,8 @@ fn numbering(ctx: &Context, out: &mut Out, r: usize, pages: &[(&Item, u32, Optio
     let mut seen: BTreeMap<u32, &Item> = BTreeMap::new();
     for &(item, n, _) in pages {
         if let Some(first) = seen.get(&n) {
-            let message = format!("page number {n} is also carried by '{}'", first.rel.escaped());
-            out.at(ctx, item, "page-number-duplicate", message);
+            let text = crate::text!("page-number-duplicate", page = n, other = first.rel.escaped());
+            out.at(ctx, item, "page-number-duplicate", text);
         } else {
             seen.insert(n, item);
         }
@@ -54,13 +51,12 @@ fn numbering(ctx: &Context, out: &mut Out, r: usize, pages: &[(&Item, u32, Optio
     let mut expected = 1u32;
     for &n in seen.keys() {
         if n > expected {
-            let run = if n - 1 == expected {
-                format!("page {expected} is missing")
+            let text = if n - 1 == expected {
+                crate::text!("page-gap.one", page = expected, next = n)
             } else {
-                format!("pages {expected}–{} are missing", n - 1)
+                crate::text!("page-gap.many", from = expected, to = n - 1, next = n)
             };
-            let message = format!("{run} (numbering jumps to {n})");
-            out.emit("page-gap", ctx.code(Some(r)), location.clone(), message);
+            out.emit("page-gap", ctx.code(Some(r)), location.clone(), text);
         }
         expected = n.saturating_add(1);
     }
@@ -72,9 +68,8 @@ fn duplicate_content(ctx: &Context, out: &mut Out, pages: &[(&Item, u32, Option<
         let Some(digest) = digest.filter(|_| item.size > 0) else { continue };
         match first.get(digest) {
             Some(earlier) => {
-                let message =
-                    format!("byte-identical to '{}' (same SHA-256)", earlier.rel.escaped());
-                out.at(ctx, item, "page-duplicate-content", message);
+                let text = crate::text!("page-duplicate-content", other = earlier.rel.escaped());
+                out.at(ctx, item, "page-duplicate-content", text);
             }
             None => {
                 first.insert(digest, item);

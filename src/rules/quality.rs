@@ -6,6 +6,9 @@
 //! at on the contact sheet.
 
 use super::{Context, Out};
+use crate::finding::Text;
+use crate::finding::text::list;
+use crate::text;
 use crate::delivery::plan::Item;
 use crate::inspect::facts::{Inspection, PageFacts};
 use crate::inspect::quality::{PageQuality, QualityLimits};
@@ -31,8 +34,8 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
         return;
     }
     for (item, facts, page, q) in measured(ctx.items()) {
-        let at = |what: String| match facts.pages.len() > 1 || facts.page_count > Some(1) {
-            true => format!("page {}: {what}", page.page),
+        let at = |what: Text| match facts.pages.len() > 1 || facts.page_count > Some(1) {
+            true => text!("quality.on-page", page = page.page, what = what),
             false => what,
         };
         for (rule, what) in page_findings(q, limits) {
@@ -45,7 +48,7 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
 }
 
 /// The findings one page's measures raise, as (rule, message without the page).
-fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, String)> {
+fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, Text)> {
     let mut found = Vec::new();
     // A page whose paper itself is dark (a black sheet, a scan with the lamp off) is an
     // exposure problem: no ink shows on it and its "frame" is the whole page, so it is
@@ -53,18 +56,14 @@ fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, Strin
     let dark = q.paper < l.min_paper;
     let blank = !dark && q.ink_percent <= l.blank_max_ink_percent;
     if blank {
-        let what = format!(
-            "blank: ink {}% of the page (limit {}%)",
-            q.ink_percent, l.blank_max_ink_percent
-        );
+        let what = text!("image-blank", ink = q.ink_percent, limit = l.blank_max_ink_percent);
         found.push(("image-blank", what));
     }
     if let Some(deg) = q.skew_degrees.filter(|d| d.abs() > l.max_skew_degrees) {
-        found.push(("image-skewed", format!("skewed {deg}° (limit {}°)", l.max_skew_degrees)));
+        found.push(("image-skewed", text!("image-skewed", deg = deg, limit = l.max_skew_degrees)));
     }
     if let Some(s) = q.sharpness.filter(|&s| s < l.min_sharpness) {
-        found
-            .push(("image-blurred", format!("blurred: sharpness {s} (limit {})", l.min_sharpness)));
+        found.push(("image-blurred", text!("image-blurred", s = s, limit = l.min_sharpness)));
     }
     if let Some(what) = border(q, l).filter(|_| !dark) {
         found.push(("image-dark-border", what));
@@ -77,28 +76,28 @@ fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, Strin
     found
 }
 
-fn border(q: &PageQuality, l: &QualityLimits) -> Option<String> {
+fn border(q: &PageQuality, l: &QualityLimits) -> Option<Text> {
     let widths = q.border_mm?;
-    let sides: Vec<String> = ["top", "right", "bottom", "left"]
-        .iter()
+    let sides: Vec<Text> = [text!("phrase.top"), text!("phrase.right"), text!("phrase.bottom"), text!("phrase.left")]
+        .into_iter()
         .zip(widths)
         .filter(|(_, mm)| *mm > l.max_border_mm)
-        .map(|(side, mm)| format!("{mm} mm {side}"))
+        .map(|(side, mm)| text!("phrase.border-side", mm = mm, side = side))
         .collect();
     (!sides.is_empty())
-        .then(|| format!("dark border {} (limit {} mm)", sides.join(", "), l.max_border_mm))
+        .then(|| text!("image-dark-border", sides = list(sides), limit = l.max_border_mm))
 }
 
-fn exposure(q: &PageQuality, l: &QualityLimits, blurred: bool) -> Option<String> {
+fn exposure(q: &PageQuality, l: &QualityLimits, blurred: bool) -> Option<Text> {
     if q.paper < l.min_paper {
-        return Some(format!("too dark: paper level {} (limit {})", q.paper, l.min_paper));
+        return Some(text!("image-exposure.dark", paper = q.paper, limit = l.min_paper));
     }
     if let Some(c) = q.contrast.filter(|&c| c < l.min_contrast && !blurred) {
-        let kind = if q.paper >= 250 { "too bright" } else { "low contrast" };
-        return Some(format!(
-            "{kind}: ink only {c} below the paper where darkest (limit {}), paper level {}",
-            l.min_contrast, q.paper
-        ));
+        let (limit, paper) = (l.min_contrast, q.paper);
+        return Some(match q.paper >= 250 {
+            true => text!("image-exposure.bright", c = c, limit = limit, paper = paper),
+            false => text!("image-exposure.contrast", c = c, limit = limit, paper = paper),
+        });
     }
     None
 }
@@ -120,13 +119,14 @@ fn near_duplicates(ctx: &Context, out: &mut Out, r: usize, l: &QualityLimits) {
             let d: u32 = first_hash.iter().zip(hash).map(|(a, b)| (a ^ b).count_ones()).sum();
             if d <= l.near_duplicate_distance {
                 let bits = hash.len() * 8;
-                let what = format!(
-                    "page {} looks like {} page {}: perceptual hashes differ in {d} of {bits} \
-                     bits (limit {})",
-                    page.page,
-                    first.rel.escaped(),
-                    first_page.page,
-                    l.near_duplicate_distance
+                let what = text!(
+                    "page-near-duplicate",
+                    page = page.page,
+                    other = first.rel.escaped(),
+                    other_page = first_page.page,
+                    d = d,
+                    bits = bits,
+                    limit = l.near_duplicate_distance
                 );
                 out.at_page(ctx, item, page.page, "page-near-duplicate", what);
                 break;
@@ -154,7 +154,7 @@ mod tests {
     fn rules(q: &PageQuality) -> Vec<String> {
         page_findings(q, &QualityLimits::default())
             .into_iter()
-            .map(|(r, m)| format!("{r}: {m}"))
+            .map(|(r, m)| format!("{r}: {}", m.render(crate::finding::Lang::En)))
             .collect()
     }
 

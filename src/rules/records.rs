@@ -8,9 +8,12 @@ use crate::delivery::plan::Role;
 /// The records of a group: entries matching no record, and page counts.
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for item in ctx.plan.items.iter().filter(|i| i.role == Role::Unexpected) {
-        let what = if item.kind == crate::delivery::walk::Kind::Dir { "folder" } else { "file" };
-        let message = format!("this {what} matches no reference code in the catalogue");
-        out.at(ctx, item, "record-unexpected", message);
+        let text = if item.kind == crate::delivery::walk::Kind::Dir {
+            crate::text!("record-unexpected.folder")
+        } else {
+            crate::text!("record-unexpected.file")
+        };
+        out.at(ctx, item, "record-unexpected", text);
     }
     for r in ctx.plan.records() {
         if let Some(location) = &ctx.locations[r] {
@@ -26,10 +29,10 @@ pub(super) fn check_delivery(ctx: &Context, out: &mut Out) {
             "record-duplicate-id",
             Some(&dup.id),
             None,
-            format!(
-                "{} repeats the code of {}",
-                ctx.catalogue.place(dup.line),
-                ctx.catalogue.place(*first).rsplit(", ").next().unwrap_or_default()
+            crate::text!(
+                "record-duplicate-id",
+                place = ctx.catalogue.place_text(dup.line),
+                first = ctx.catalogue.at_text(*first)
             ),
         );
     }
@@ -39,11 +42,11 @@ pub(super) fn check_delivery(ctx: &Context, out: &mut Out) {
                 "record-missing",
                 Some(&rec.id),
                 None,
-                format!(
-                    "{}: no folder or file named '{}' was delivered ({} pages)",
-                    ctx.catalogue.place(rec.line),
-                    rec.id,
-                    if rec.pages_known { rec.pages.to_string() } else { "?".into() }
+                crate::text!(
+                    "record-missing",
+                    place = ctx.catalogue.place_text(rec.line),
+                    code = &rec.id,
+                    pages = if rec.pages_known { rec.pages.to_string() } else { "?".into() }
                 ),
             );
         }
@@ -80,10 +83,11 @@ fn page_count(ctx: &Context, out: &mut Out, r: usize, location: String) {
             "page-count-mismatch",
             Some(&rec.id),
             Some(location),
-            format!(
-                "the catalogue ({}) gives {} pages, {delivered} were delivered",
-                ctx.catalogue.place(rec.line),
-                rec.pages
+            crate::text!(
+                "page-count-mismatch",
+                place = ctx.catalogue.place_text(rec.line),
+                pages = rec.pages,
+                delivered = delivered
             ),
         );
     }

@@ -8,7 +8,10 @@
 //! its raw bytes could hold such a name: one of the names themselves, an object stream
 //! (where objects hide compressed), or a `#xx` escape in a name (`/J#61vaScript`).
 
+use crate::finding::Text;
+use crate::finding::text::{Arg, IntoArg};
 use crate::safety::programs;
+use crate::text;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::BTreeMap;
 
@@ -187,15 +190,14 @@ const SCRIPT_EXTENSIONS: [&str; 16] = [
 ];
 
 /// One finding's message from the items found, at most [`MAX_LISTED`] named.
-pub fn message(kind: &str, items: &[String]) -> String {
+pub fn message(kind: Text, items: &[String]) -> Text {
     let listed: Vec<&str> = items.iter().take(MAX_LISTED).map(String::as_str).collect();
     let more = items.len().saturating_sub(MAX_LISTED);
-    let more = if more > 0 { format!("; and {more} more") } else { String::new() };
-    format!(
-        "{kind} holds active content: {}{more}; deliver pages without it (remove scripts, \
-         actions, attachments and embedded files)",
-        listed.join("; ")
-    )
+    let more = match more > 0 {
+        true => text!("phrase.and-n-more", n = more).into_arg(),
+        false => Arg::Plain(String::new()),
+    };
+    text!("safety-active-content", kind = kind, items = listed.join("; "), more = more)
 }
 
 #[cfg(test)]
@@ -307,7 +309,7 @@ mod tests {
     #[test]
     fn message_caps_the_list() {
         let items: Vec<String> = (0..15).map(|i| format!("x{i}")).collect();
-        let m = message("PDF", &items);
+        let m = message(crate::text!("phrase.the-pdf"), &items).render(crate::finding::Lang::En);
         assert!(m.contains("x11") && !m.contains("x12") && m.contains("and 3 more"), "{m}");
     }
 }

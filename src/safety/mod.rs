@@ -19,7 +19,9 @@ pub mod programs;
 pub mod trailing;
 
 use crate::delivery::plan::{Item, Role};
-use crate::finding::{Finding, Severity};
+use crate::finding::text::{Arg, IntoArg};
+use crate::finding::{Finding, Severity, Text};
+use crate::text;
 use crate::inspect::facts::Format;
 use crate::profile::Profile;
 use crate::profile::safety::MalwareScan;
@@ -109,18 +111,10 @@ impl<'a> Safety<'a> {
             self.malware(addr, bytes, &mut notes);
         }
         let flagged = !notes.is_empty();
-        let findings = notes.into_iter().filter_map(|(rule, severity, message)| {
+        let findings = notes.into_iter().filter_map(|(rule, severity, text)| {
             let severity = severity.unwrap_or_else(|| self.profile.severity(rule));
-            let path = Some(item.rel.escaped());
-            let f = Finding {
-                rule: rule.into(),
-                severity,
-                record: None,
-                path,
-                message,
-                page: None,
-                since: None,
-            };
+            let mut f = Finding::new(rule, severity, text, self.profile.lang);
+            f.path = Some(item.rel.escaped());
             (self.profile.severity(rule) != Severity::Off).then_some((item.record, f))
         });
         let findings: Vec<_> = findings.collect();
@@ -145,9 +139,9 @@ impl<'a> Safety<'a> {
             notes.push(note);
         }
         let active = match format {
-            Some(Format::Pdf) => ("the PDF", active::pdf(bytes)),
-            Some(Format::Ofd) => ("the OFD package", active::ofd(bytes)),
-            _ => ("", Vec::new()),
+            Some(Format::Pdf) => (text!("phrase.the-pdf"), active::pdf(bytes)),
+            Some(Format::Ofd) => (text!("phrase.the-ofd"), active::ofd(bytes)),
+            _ => (Text::default(), Vec::new()),
         };
         if !active.1.is_empty() {
             notes.push(("safety-active-content", None, active::message(active.0, &active.1)));
@@ -158,18 +152,13 @@ impl<'a> Safety<'a> {
     fn malware(&self, addr: &clamd::Address, bytes: &[u8], notes: &mut Vec<Note>) {
         match clamd::scan(addr, bytes) {
             clamd::Scan::Clean => {}
-            clamd::Scan::Found(name) => notes.push((
-                "safety-malware",
-                None,
-                format!("ClamAV found '{name}'; quarantine the file and ask for a clean copy"),
-            )),
+            clamd::Scan::Found(name) => {
+                notes.push(("safety-malware", None, text!("safety-malware", name = name)))
+            }
             clamd::Scan::Failed(why) => {
                 self.failed.fetch_add(1, Ordering::Relaxed);
-                let message = format!(
-                    "not scanned for malware: {why}; the file is not vouched safe (raise \
-                     clamd's StreamMaxLength for large files, or check the daemon, and run again)"
-                );
-                notes.push(("safety-not-scanned", None, message));
+                let text = text!("safety-not-scanned.failed", why = why);
+                notes.push(("safety-not-scanned", None, text));
                 return;
             }
         }
@@ -196,19 +185,8 @@ impl<'a> Safety<'a> {
         };
         let silenced = self.profile.severity("safety-not-scanned") == Severity::Off;
         if let Some(severity) = unscanned.filter(|_| self.scanner.is_none() && !silenced) {
-            findings.push(Finding {
-                rule: "safety-not-scanned".into(),
-                severity,
-                record: None,
-                path: None,
-                message: format!(
-                    "no malware scan ran (no clamd given, [safety] malware_scan = \"{}\"); \
-                     name the site's ClamAV daemon with --clamd",
-                    mode.name()
-                ),
-                page: None,
-                since: None,
-            });
+            let text = text!("safety-not-scanned", mode = mode.name());
+            findings.push(Finding::new("safety-not-scanned", severity, text, self.profile.lang));
         }
         let summary =
             summary(mode, self.scanner.as_ref(), &self.scanned, &self.bytes, &self.failed);
@@ -218,10 +196,10 @@ impl<'a> Safety<'a> {
 
 /// One finding of a file: rule, a severity other than the profile's (an escalation),
 /// message.
-type Note = (&'static str, Option<Severity>, String);
+type Note = (&'static str, Option<Severity>, Text);
 
-fn executable(what: &str) -> String {
-    format!("the file is {what}, not a page; remove it from the delivery")
+fn executable(what: &str) -> Text {
+    text!("safety-executable", what = what)
 }
 
 /// `safety-trailing-data`: an error when the hidden bytes start with a program, archive
@@ -231,20 +209,18 @@ fn trailing_note(format: Format, bytes: &[u8]) -> Option<Note> {
     let hidden = trailing::payload(format, bytes, end)?;
     let n = bytes.len() - end;
     let (severity, what) = match programs::container(hidden) {
-        Some(what) => (Some(Severity::Error), format!(", starting with {what}")),
-        None => (None, String::new()),
+        Some(what) => (Some(Severity::Error), text!("phrase.starting-with", what = what).into_arg()),
+        None => (None, Arg::Plain(String::new())),
     };
-    let message = format!(
-        "{n} bytes follow the {} (which ends at offset {end}){what}: a hidden payload; \
-         deliver the file without them",
-        match format {
-            Format::Pdf => "PDF's last %%EOF",
-            Format::Jpeg => "JPEG's end-of-image marker",
-            Format::Png => "PNG's IEND chunk",
-            _ => "JPEG 2000 file's last box",
-        }
-    );
-    Some(("safety-trailing-data", severity, message))
+    let ends = match format {
+        Format::Pdf => text!("phrase.pdf-eof"),
+        Format::Jpeg => text!("phrase.jpeg-eoi"),
+        Format::Png => text!("phrase.png-iend"),
+        _ => text!("phrase.jp2-last-box"),
+    };
+    let text =
+        text!("safety-trailing-data", n = n, end = ends, offset = end, what = what);
+    Some(("safety-trailing-data", severity, text))
 }
 
 fn summary(
