@@ -561,7 +561,8 @@ pub struct ProfileArg {
 
 /// `--lang`'s value.
 fn parse_lang(s: &str) -> Result<crate::finding::Lang, String> {
-    crate::finding::Lang::parse(s).ok_or_else(|| format!("'{s}' is not a language vouch writes; use zh or en"))
+    crate::finding::Lang::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a language vouch writes; use zh or en"))
 }
 
 impl ProfileArg {

@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod generator;
 mod interrupt;
 mod io_threads;
+mod lang;
 mod manifests;
 mod media;
 mod print;

@@ -86,10 +86,23 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    vouch_env(cwd, args, &[("LANG", "C.UTF-8")])
+}
+
+/// [`vouch_in`] with these environment variables (the locale's `LC_ALL` and
+/// `LC_MESSAGES` removed, so the language is the one `env` gives).
+pub fn vouch_env<I, S>(cwd: &Path, args: I, env: &[(&str, &str)]) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let io = tempfile::tempdir().unwrap();
     let (out_path, err_path) = (io.path().join("stdout"), io.path().join("stderr"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
         .current_dir(cwd)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())

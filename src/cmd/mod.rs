@@ -21,6 +21,7 @@ use crate::cli::{
 };
 use crate::exit::Code;
 use crate::finding::registry::RULES;
+use crate::finding::text::t;
 use crate::inspect::Depth;
 use crate::output;
 use crate::profile::{BUILTIN, Profile};
@@ -208,6 +209,7 @@ fn write_bundle(
 
 fn rules_command(args: RulesArgs) -> anyhow::Result<Code> {
     let profile = args.profile.load()?;
+    let l = profile.lang;
     let text = match args.format {
         OutputFormat::Json => {
             let rows: Vec<_> = RULES
@@ -215,20 +217,19 @@ fn rules_command(args: RulesArgs) -> anyhow::Result<Code> {
                 .map(|r| {
                     serde_json::json!({
                         "rule": r.id, "severity": profile.severity(r.id),
-                        "meaning": r.meaning, "serves": r.serves,
+                        "meaning": r.meaning_in(l), "serves": r.serves_in(l),
                     })
                 })
                 .collect();
             serde_json::to_string_pretty(&rows)? + "\n"
         }
         OutputFormat::Human => {
-            let mut s = format!("rules and their severity in profile '{}':\n", profile.name);
+            let mut s = t(l, "ui.rules-head", &[("profile", &profile.name)]) + "\n";
             for r in RULES {
                 let sev = profile.severity(r.id).as_str();
-                s += &format!(
-                    "  {:<26} {sev:<8} {}\n  {:<35}serves {}\n",
-                    r.id, r.meaning, "", r.serves
-                );
+                let serves = t(l, "ui.rules-serves", &[("what", r.serves_in(l))]);
+                s +=
+                    &format!("  {:<26} {sev:<8} {}\n  {:<35}{serves}\n", r.id, r.meaning_in(l), "");
             }
             s
         }

@@ -7,6 +7,7 @@
 pub mod labels;
 pub mod messages;
 pub mod registry;
+mod registry_zh;
 pub mod text;
 
 pub use text::{Lang, Text};

@@ -319,6 +319,26 @@ pub const RULES: &[RuleInfo] = &[
     ),
 ];
 
+impl RuleInfo {
+    /// What a finding of this rule means, in `lang`.
+    pub fn meaning_in(&self, lang: crate::finding::Lang) -> &'static str {
+        let zh = super::registry_zh::MEANINGS.iter().find(|(id, _)| *id == self.id);
+        match (lang, zh) {
+            (crate::finding::Lang::Zh, Some((_, zh))) => zh,
+            _ => self.meaning,
+        }
+    }
+
+    /// The requirement it serves, in `lang`.
+    pub fn serves_in(&self, lang: crate::finding::Lang) -> &'static str {
+        let zh = super::registry_zh::SERVES.iter().find(|(en, _)| self.serves.starts_with(en));
+        match (lang, zh) {
+            (crate::finding::Lang::Zh, Some((_, zh))) => zh,
+            _ => self.serves,
+        }
+    }
+}
+
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.id == id)
@@ -327,6 +347,20 @@ pub fn find(id: &str) -> Option<&'static RuleInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #22: a rule described in one language only fails here.
+    #[test]
+    fn every_rule_is_described_in_chinese_too() {
+        use super::super::registry_zh::{MEANINGS, SERVES};
+        for r in RULES {
+            assert!(MEANINGS.iter().any(|(id, _)| *id == r.id), "{}: no Chinese meaning", r.id);
+            let serves = SERVES.iter().filter(|(en, _)| r.serves.starts_with(en)).count();
+            assert_eq!(serves, 1, "{}: its requirement has no single Chinese text", r.id);
+        }
+        for (id, _) in MEANINGS {
+            assert!(find(id).is_some(), "{id}: a Chinese meaning for no rule");
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_kebab_case() {

@@ -6,9 +6,9 @@ use super::reader::{self, Cache, FileRead, Medium, Outcome};
 use super::select::{self, Candidate};
 use crate::finding::text::list;
 use crate::finding::{self, Finding, Severity, Text};
-use crate::text;
 use crate::manifest::{Entry, Manifest};
 use crate::profile::Profile;
+use crate::text;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -101,27 +101,16 @@ fn push(
 }
 
 /// The status of one read, and its finding (rule, message) if it is bad.
-fn judge(
-    e: &Entry,
-    r: &FileRead,
-    manifest: &Path,
-) -> (&'static str, Option<(&'static str, Text)>) {
+fn judge(e: &Entry, r: &FileRead, manifest: &Path) -> (&'static str, Option<(&'static str, Text)>) {
     let at = text!("phrase.manifest-line", manifest = manifest.display(), line = e.line);
     let size = r.size.map_or_else(|| "?".into(), |s| s.to_string());
     match &r.outcome {
-        Outcome::Missing => (
-            "missing",
-            Some((
-                "readback-missing",
-                text!("readback-missing", at = at),
-            )),
-        ),
+        Outcome::Missing => {
+            ("missing", Some(("readback-missing", text!("readback-missing", at = at))))
+        }
         Outcome::NotRegular(kind) => (
             "io-error",
-            Some((
-                "readback-io-error",
-                text!("readback-io-error.not-regular", kind = kind),
-            )),
+            Some(("readback-io-error", text!("readback-io-error.not-regular", kind = kind))),
         ),
         Outcome::IoError { offset, error } => (
             "io-error",
@@ -146,7 +135,10 @@ fn judge(
             if bad.is_empty() {
                 ("ok", None)
             } else {
-                ("mismatch", Some(("readback-mismatch", text!("readback-mismatch", what = list(bad)))))
+                (
+                    "mismatch",
+                    Some(("readback-mismatch", text!("readback-mismatch", what = list(bad)))),
+                )
             }
         }
     }

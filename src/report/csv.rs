@@ -43,7 +43,9 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
             cell(&f.message),
         ];
         if rounds {
-            row.push(f.since.map_or(String::new(), |s| t(l, &format!("ui.since-{}", s.as_str()), &[])));
+            row.push(
+                f.since.map_or(String::new(), |s| t(l, &format!("ui.since-{}", s.as_str()), &[])),
+            );
         }
         w.write_record(&row)?;
     }

@@ -311,9 +311,10 @@ fn rule_counts(s: &mut String, r: &Report) {
     );
     for (rule, n) in &r.counts {
         let sev = r.findings.iter().find(|f| &f.rule == rule).map_or("", |f| f.severity.as_str());
+        let word = both(&format!("ui.severity-{sev}"), sev);
         let _ = writeln!(
             s,
-            "<tr><td><code>{}</code></td><td class=\"s-{sev}\">{sev}</td><td class=\"num\">{n}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"s-{sev}\">{word}</td><td class=\"num\">{n}</td></tr>",
             escape(rule)
         );
     }
@@ -335,10 +336,11 @@ fn records(s: &mut String, r: &Report) {
     for row in &r.records {
         let delivered = row.pages_delivered.map_or_else(|| "?".into(), |n| n.to_string());
         let status = escape(&row.status);
+        let word = both(&format!("ui.status-{status}"), &status);
         let _ = writeln!(
             s,
             "<tr><td class=\"code\">{}</td><td class=\"title\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{delivered}</td><td class=\"s-{status}\">{status}</td></tr>",
+             <td class=\"num\">{delivered}</td><td class=\"s-{status}\">{word}</td></tr>",
             escape(&row.id),
             escape(row.title.as_deref().unwrap_or("")),
             row.pages_expected
@@ -363,9 +365,10 @@ fn findings(s: &mut String, r: &Report) {
     }
     for ((severity, rule), found) in &by_rule {
         let sev = severity.as_str();
+        let word = both(&format!("ui.severity-{sev}"), sev);
         let _ = writeln!(
             s,
-            "<h3><code>{}</code> <span class=\"s-{sev}\">{sev}</span> · {}</h3>",
+            "<h3><code>{}</code> <span class=\"s-{sev}\">{word}</span> · {}</h3>",
             escape(rule),
             found.len()
         );
@@ -515,6 +518,16 @@ fn party(s: &mut String, zh: &str, en: &str) {
         );
     }
     s.push_str("</div>\n");
+}
+
+/// A label of the catalogue in both languages (`错误 error`), as the report's labels are;
+/// `fallback` when the catalogue has none.
+fn both(id: &str, fallback: &str) -> String {
+    use crate::finding::{Lang, messages::template};
+    match (template(id, Lang::Zh), template(id, Lang::En)) {
+        (Some(zh), Some(en)) => escape(&format!("{zh} {}", en.to_lowercase())),
+        _ => escape(fallback),
+    }
 }
 
 #[cfg(test)]

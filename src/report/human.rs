@@ -148,10 +148,15 @@ fn findings(s: &mut String, groups: &Groups, written: bool, l: Lang) {
     let mut last_rank = None;
     for ((rank, rule), g) in groups {
         if last_rank != Some(*rank) {
-            let _ = writeln!(s, "{}", t(l, if *rank == 0 { "ui.errors" } else { "ui.warnings" }, &[]));
+            let _ =
+                writeln!(s, "{}", t(l, if *rank == 0 { "ui.errors" } else { "ui.warnings" }, &[]));
             last_rank = Some(*rank);
         }
-        let _ = writeln!(s, "  {}", t(l, "ui.rule-count", &[("rule", rule), ("n", &g.count.to_string())]));
+        let _ = writeln!(
+            s,
+            "  {}",
+            t(l, "ui.rule-count", &[("rule", rule), ("n", &g.count.to_string())])
+        );
         for f in &g.first {
             let place = f.path.as_deref().or(f.record.as_deref()).unwrap_or("-");
             let _ = writeln!(s, "    {}: {}", terminal(place), terminal(&f.message));
@@ -186,8 +191,13 @@ fn totals(s: &mut String, r: &Report) {
     let x = &r.totals;
     let (records, files, pages) = (x.records.to_string(), x.files.to_string(), x.pages.to_string());
     let (size, secs) = (bytes(x.bytes), format!("{:.1}", x.seconds));
-    let args =
-        [("records", records.as_str()), ("files", &files), ("pages", &pages), ("bytes", &size), ("s", &secs)];
+    let args = [
+        ("records", records.as_str()),
+        ("files", &files),
+        ("pages", &pages),
+        ("bytes", &size),
+        ("s", &secs),
+    ];
     let _ = writeln!(s, "{}", t(r.lang, "ui.totals", &args));
 }
 
@@ -272,9 +282,13 @@ pub fn bundle_line(dir: &Path, r: &Report, signature: Option<&Path>) -> String {
     files.extend(r.bundle.iter().map(|f| f.file.as_str()));
     let sig = signature.and_then(Path::file_name).map(|n| n.to_string_lossy());
     let l = r.lang;
-    let signed = sig.map_or_else(|| t(l, "ui.unsigned", &[]), |n| t(l, "ui.signed", &[("name", &n)]));
+    let signed =
+        sig.map_or_else(|| t(l, "ui.unsigned", &[]), |n| t(l, "ui.signed", &[("name", &n)]));
     let dir = crate::output::terminal_path(dir);
-    format!("{}\n", t(l, "ui.report-line", &[("dir", &dir), ("files", &files.join(", ")), ("signed", &signed)]))
+    format!(
+        "{}\n",
+        t(l, "ui.report-line", &[("dir", &dir), ("files", &files.join(", ")), ("signed", &signed)])
+    )
 }
 
 /// Human byte count with binary units.
@@ -302,6 +316,7 @@ mod tests {
             message: format!("{rule} here"),
             page: None,
             since: None,
+            text: None,
         }
     }
 
@@ -330,7 +345,7 @@ mod tests {
             .collect();
         assert_eq!(first, ["0", "1", "2"], "the first three in report order");
         let mut s = String::new();
-        findings(&mut s, &groups, false);
+        findings(&mut s, &groups, false, Lang::En);
         assert!(s.contains("… 997 more (not shown; --out DIR writes them all)"), "{s}");
         assert!(!s.contains("report.json"), "no report file named when none was written: {s}");
         assert!(s.find("errors:").unwrap() < s.find("warnings:").unwrap(), "{s}");
@@ -339,10 +354,13 @@ mod tests {
     #[test]
     fn the_verdict_line_gives_its_reasons() {
         let none = Groups::new();
-        assert_eq!(verdict_line(Verdict::Accepted, None, false, &none), "ACCEPTED: no findings");
+        assert_eq!(
+            verdict_line(Verdict::Accepted, None, false, &none, Lang::En),
+            "ACCEPTED: no findings"
+        );
         let list = [finding(NO_MANIFEST, Severity::Warning, "-")];
         assert_eq!(
-            verdict_line(Verdict::Accepted, None, false, &groups(&list)),
+            verdict_line(Verdict::Accepted, None, false, &groups(&list), Lang::En),
             "ACCEPTED with 1 warning: no vendor manifest, integrity against the vendor not checked"
         );
         let list = [
@@ -352,13 +370,13 @@ mod tests {
             finding(NO_MANIFEST, Severity::Warning, "-"),
         ];
         assert_eq!(
-            verdict_line(Verdict::Rejected, None, false, &groups(&list)),
+            verdict_line(Verdict::Rejected, None, false, &groups(&list), Lang::En),
             "REJECTED: 3 errors (2 hash-mismatch; 1 page-gap), 1 warning (no vendor manifest, \
              integrity against the vendor not checked)"
         );
         let why = Some("interrupted: 3 of 9 files were not inspected");
         assert_eq!(
-            verdict_line(Verdict::Incomplete, why, false, &none),
+            verdict_line(Verdict::Incomplete, why, false, &none, Lang::En),
             "INCOMPLETE: interrupted: 3 of 9 files were not inspected"
         );
     }
@@ -371,7 +389,7 @@ mod tests {
             "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif",
         )];
         let mut s = String::new();
-        findings(&mut s, &groups(&list), true);
+        findings(&mut s, &groups(&list), true, Lang::En);
         assert!(s.contains("0008%1B[2J%1B[32mACCEPTED%1B[0m.tif"), "{s}");
         assert!(!s.contains('\x1b'), "{s}");
     }

@@ -7,10 +7,10 @@
 //! pass. No timestamps or durations, so the file is deterministic and its digest
 //! in report.json is the same on every run over the same delivery.
 
-use crate::finding::Lang;
-use crate::finding::text::t;
 use super::markup::escape;
 use super::model::{RecordRow, Report};
+use crate::finding::Lang;
+use crate::finding::text::t;
 use crate::finding::{Finding, Severity};
 use std::fmt::Write;
 
@@ -89,7 +89,9 @@ fn testcase(
         rules.dedup();
         let message = match (errors.len(), missing) {
             (0, _) => t(l, "ui.junit-not-delivered", &[]),
-            (n, _) => t(l, "ui.junit-errors", &[("n", &n.to_string()), ("rules", &rules.join(", "))]),
+            (n, _) => {
+                t(l, "ui.junit-errors", &[("n", &n.to_string()), ("rules", &rules.join(", "))])
+            }
         };
         let _ = write!(
             s,

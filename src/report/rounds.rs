@@ -124,7 +124,8 @@ pub fn apply(report: &mut Report, previous: Previous) {
 /// "round 2: 3 fixed, 1 new, 5 still open".
 pub fn headline(r: &RoundInfo, lang: crate::finding::Lang) -> String {
     let n = |v: u64| v.to_string();
-    let (number, fixed, new, open) = (n(r.number.into()), n(r.fixed), n(r.new), n(r.new + r.persisting));
+    let (number, fixed, new, open) =
+        (n(r.number.into()), n(r.fixed), n(r.new), n(r.new + r.persisting));
     let args = [("round", number.as_str()), ("fixed", &fixed), ("new", &new), ("open", &open)];
     crate::finding::text::t(lang, "ui.round", &args)
 }
@@ -143,6 +144,7 @@ mod tests {
             message: message.into(),
             page: None,
             since: None,
+            text: None,
         }
     }
 

@@ -9,8 +9,8 @@ use super::formats::{mode_name, numbers};
 use super::{Context, Out};
 use crate::finding::Text;
 use crate::finding::text::{Arg, IntoArg, list};
-use crate::text;
 use crate::inspect::facts::{ColourMode, PageFacts};
+use crate::text;
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     let p = ctx.profile;
@@ -27,9 +27,9 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
                 modes.get(&pg.colour).is_none_or(|bits| !bits.contains(&pg.bits_per_sample))
             };
             if let Some((first, pages)) = offenders(&facts.pages, bad) {
-                let allowed = modes
-                    .iter()
-                    .map(|(m, bits)| text!("phrase.mode-bits", mode = mode_name(*m), bits = join(bits)));
+                let allowed = modes.iter().map(|(m, bits)| {
+                    text!("phrase.mode-bits", mode = mode_name(*m), bits = join(bits))
+                });
                 let text = text!(
                     "colour-mode-not-allowed",
                     mode = mode_name(first.colour),

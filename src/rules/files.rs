@@ -17,21 +17,11 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             continue;
         }
         if item.file_name_is_not_utf8() {
-            out.at(
-                ctx,
-                item,
-                "file-name-encoding",
-                crate::text!("file-name-encoding"),
-            );
+            out.at(ctx, item, "file-name-encoding", crate::text!("file-name-encoding"));
         }
         match (item.role, item.kind) {
             (Role::Junk, _) => out.at(ctx, item, "file-junk", crate::text!("file-junk")),
-            (Role::Link, _) => out.at(
-                ctx,
-                item,
-                "file-symlink",
-                crate::text!("file-symlink"),
-            ),
+            (Role::Link, _) => out.at(ctx, item, "file-symlink", crate::text!("file-symlink")),
             (_, Kind::Special(what)) => {
                 let text = crate::text!("file-unreadable.special", what = what);
                 out.at(ctx, item, "file-unreadable", text)
@@ -53,7 +43,9 @@ fn changed_or_unreadable(ctx: &Context, out: &mut Out, item: &Item, facts: Optio
         Some(err) if facts.read_error_kind == Some(ReadErrorKind::NotFound) => {
             out.at(ctx, item, "file-changed", crate::text!("file-changed.vanished", detail = err))
         }
-        Some(err) => out.at(ctx, item, "file-unreadable", crate::text!("file-unreadable.read", detail = err)),
+        Some(err) => {
+            out.at(ctx, item, "file-unreadable", crate::text!("file-unreadable.read", detail = err))
+        }
         None if facts.size != item.size => out.at(
             ctx,
             item,

@@ -4,11 +4,11 @@
 //! format-extension-mismatch, resolution-low, resolution-missing)
 
 use super::{Context, Out};
+use crate::delivery::plan::Item;
 use crate::finding::Text;
 use crate::finding::text::{Arg, IntoArg};
-use crate::text;
-use crate::delivery::plan::Item;
 use crate::inspect::facts::{Format, Inspection, PageFacts};
+use crate::text;
 
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for (item, facts) in ctx.items() {
@@ -77,7 +77,11 @@ fn resolution(ctx: &Context, out: &mut Out, item: &Item, facts: &Inspection) {
         let d = page.and_then(|p| p.dpi).unwrap_or(crate::inspect::facts::Dpi { x: 0.0, y: 0.0 });
         let floor = page.map_or(ctx.profile.min_dpi, min);
         let mode = page.map_or(Arg::Plain(String::new()), |p| mode_name(p.colour).into_arg());
-        let at = if total == 1 { Arg::Plain(String::new()) } else { text!("phrase.at-page", page = first).into_arg() };
+        let at = if total == 1 {
+            Arg::Plain(String::new())
+        } else {
+            text!("phrase.at-page", page = first).into_arg()
+        };
         let text = text!(
             "resolution-low",
             x = round(d.x),

@@ -9,15 +9,15 @@
 //! Unicode NFC normalization (macOS writes NFD) with a warning; names differing only in
 //! letter case never match, since on a case-sensitive file system they are two files.
 
-use crate::finding::text::{Arg, IntoArg};
-use crate::text;
 use super::{Context, Out};
 use crate::delivery::plan::{Item, Role};
 use crate::delivery::relpath::RelPath;
 use crate::delivery::walk::Kind;
 use crate::digest::Algorithm;
+use crate::finding::text::{Arg, IntoArg};
 use crate::inspect::facts::Inspection;
 use crate::manifest::{self, Manifest};
+use crate::text;
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 
@@ -214,8 +214,13 @@ fn compare(
                 tally.0 += 1;
             } else {
                 tally.1 += 1;
-                let text =
-                    text!("hash-mismatch", alg = alg, actual = actual, at = &listing.at, want = want);
+                let text = text!(
+                    "hash-mismatch",
+                    alg = alg,
+                    actual = actual,
+                    at = &listing.at,
+                    want = want
+                );
                 out.at(ctx, item, "hash-mismatch", text);
             }
         }
@@ -266,8 +271,7 @@ fn payload_oxum(out: &mut Out, m: &Manifest, payload: Option<&Payload>) {
         let text = text!("bag-oxum-mismatch.outside", manifest = m.path.display());
         out.emit("bag-oxum-mismatch", None, None, text);
     } else if (bytes, n) != (octets, files) {
-        let text =
-            text!("bag-oxum-mismatch", octets = octets, files = files, bytes = bytes, n = n);
+        let text = text!("bag-oxum-mismatch", octets = octets, files = files, bytes = bytes, n = n);
         out.emit("bag-oxum-mismatch", None, None, text);
     }
 }

@@ -8,10 +8,10 @@
 //! the volume named in the message.
 
 use super::{Context, Out};
-use crate::finding::Text;
-use crate::text;
 use crate::catalogue::Item;
 use crate::catalogue::normalize::PageField;
+use crate::finding::Text;
+use crate::text;
 
 /// An item's resolved pages inside its volume.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,18 +9,10 @@ use std::collections::BTreeMap;
 pub(super) fn check(ctx: &Context, out: &mut Out) {
     for item in &ctx.plan.items {
         match item.role {
-            Role::Stray if item.rel.is_utf8() => out.at(
-                ctx,
-                item,
-                "page-name-invalid",
-                crate::text!("page-name-invalid"),
-            ),
-            Role::NestedDir => out.at(
-                ctx,
-                item,
-                "dir-unexpected",
-                crate::text!("dir-unexpected"),
-            ),
+            Role::Stray if item.rel.is_utf8() => {
+                out.at(ctx, item, "page-name-invalid", crate::text!("page-name-invalid"))
+            }
+            Role::NestedDir => out.at(ctx, item, "dir-unexpected", crate::text!("dir-unexpected")),
             _ => {}
         }
     }

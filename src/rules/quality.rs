@@ -6,12 +6,12 @@
 //! at on the contact sheet.
 
 use super::{Context, Out};
+use crate::delivery::plan::Item;
 use crate::finding::Text;
 use crate::finding::text::list;
-use crate::text;
-use crate::delivery::plan::Item;
 use crate::inspect::facts::{Inspection, PageFacts};
 use crate::inspect::quality::{PageQuality, QualityLimits};
+use crate::text;
 
 /// One measured page: its file, the file's facts, the page.
 type Measured<'a> = (&'a Item, &'a Inspection, &'a PageFacts, &'a PageQuality);
@@ -78,12 +78,13 @@ fn page_findings(q: &PageQuality, l: &QualityLimits) -> Vec<(&'static str, Text)
 
 fn border(q: &PageQuality, l: &QualityLimits) -> Option<Text> {
     let widths = q.border_mm?;
-    let sides: Vec<Text> = [text!("phrase.top"), text!("phrase.right"), text!("phrase.bottom"), text!("phrase.left")]
-        .into_iter()
-        .zip(widths)
-        .filter(|(_, mm)| *mm > l.max_border_mm)
-        .map(|(side, mm)| text!("phrase.border-side", mm = mm, side = side))
-        .collect();
+    let sides: Vec<Text> =
+        [text!("phrase.top"), text!("phrase.right"), text!("phrase.bottom"), text!("phrase.left")]
+            .into_iter()
+            .zip(widths)
+            .filter(|(_, mm)| *mm > l.max_border_mm)
+            .map(|(side, mm)| text!("phrase.border-side", mm = mm, side = side))
+            .collect();
     (!sides.is_empty())
         .then(|| text!("image-dark-border", sides = list(sides), limit = l.max_border_mm))
 }

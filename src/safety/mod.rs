@@ -21,10 +21,10 @@ pub mod trailing;
 use crate::delivery::plan::{Item, Role};
 use crate::finding::text::{Arg, IntoArg};
 use crate::finding::{Finding, Severity, Text};
-use crate::text;
 use crate::inspect::facts::Format;
 use crate::profile::Profile;
 use crate::profile::safety::MalwareScan;
+use crate::text;
 use serde::Serialize;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -209,7 +209,9 @@ fn trailing_note(format: Format, bytes: &[u8]) -> Option<Note> {
     let hidden = trailing::payload(format, bytes, end)?;
     let n = bytes.len() - end;
     let (severity, what) = match programs::container(hidden) {
-        Some(what) => (Some(Severity::Error), text!("phrase.starting-with", what = what).into_arg()),
+        Some(what) => {
+            (Some(Severity::Error), text!("phrase.starting-with", what = what).into_arg())
+        }
         None => (None, Arg::Plain(String::new())),
     };
     let ends = match format {
@@ -218,8 +220,7 @@ fn trailing_note(format: Format, bytes: &[u8]) -> Option<Note> {
         Format::Png => text!("phrase.png-iend"),
         _ => text!("phrase.jp2-last-box"),
     };
-    let text =
-        text!("safety-trailing-data", n = n, end = ends, offset = end, what = what);
+    let text = text!("safety-trailing-data", n = n, end = ends, offset = end, what = what);
     Some(("safety-trailing-data", severity, text))
 }
 
