@@ -620,4 +620,8 @@ pub struct DiffArgs {
     /// comparison as JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Language of the summary: zh or en [default: the locale's]; messages are rendered
+    /// from their ids where the reports keep them.
+    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
+    pub lang: Option<crate::finding::Lang>,
 }

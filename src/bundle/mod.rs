@@ -126,10 +126,12 @@ pub fn render_files(
     contact: &ContactSheet,
     attachments: Vec<Attachment>,
 ) -> anyhow::Result<Vec<Attachment>> {
+    let findings = csv::render(report)?;
+    let digest = sha256_hex(&findings);
     let mut files = vec![
-        Attachment::bytes("findings.csv", csv::render(report)?),
+        Attachment::bytes("findings.csv", findings),
         Attachment::bytes("junit.xml", junit::render(report)?),
-        Attachment::bytes("report.html", html::render(report, contact)),
+        Attachment::bytes("report.html", html::render(report, contact, &digest)),
     ];
     files.extend(attachments);
     report.bundle = pin(&files);

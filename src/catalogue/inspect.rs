@@ -143,7 +143,7 @@ fn problems(
     let count = cat.problems.len() + cat.duplicates.len();
     let _ = writeln!(s, "records:  {}, row problems: {count}", cat.records.len());
     for p in &cat.problems {
-        let _ = writeln!(s, "  {}: {}", p.rule, p.message);
+        let _ = writeln!(s, "  {}: {}", p.rule, p.message.render(crate::finding::Lang::En));
     }
     for (dup, first) in &cat.duplicates {
         let _ = writeln!(

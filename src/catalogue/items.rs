@@ -10,9 +10,10 @@
 
 use super::header::{self, Field, Mapping};
 use super::normalize::{self, PageField};
-use super::table::{self, Row, Table};
+use super::table::{Row, Table};
 use super::{Catalogue, Options, Problem, date_hint, skipped_notes};
 use crate::error::CatalogueError;
+use crate::finding::Text;
 use crate::profile::{Arrangement, CatalogueSpec};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -27,7 +28,7 @@ pub struct Item {
     /// Its 页号, when usable (else a `record-pages-invalid` problem).
     pub pages: Option<PageField>,
     /// Where it is: `items 'i.csv', line 4`.
-    pub place: String,
+    pub place: Text,
 }
 
 /// The item list as read.
@@ -116,13 +117,13 @@ fn missing_list(table: &Table, opts: &Options, problem: String) -> CatalogueErro
 fn read_rows(cat: &mut Catalogue, list: &mut ItemList, rows: &[Row], m: &Mapping) {
     let mut volume_above = String::new();
     let mut copied = Vec::new();
-    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut seen: HashMap<String, Text> = HashMap::new();
     for row in rows {
-        let place = format!(
-            "items '{}', {}",
-            list.path.display(),
-            table::place(list.sheet.as_deref(), row.number)
-        );
+        let at = match list.sheet.as_deref() {
+            Some(sheet) => crate::text!("phrase.row", sheet = sheet, row = row.number),
+            None => crate::text!("phrase.line", line = row.number),
+        };
+        let place = crate::text!("phrase.items-place", file = list.path.display(), at = at);
         let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default();
         let mut volume_code = cell(m.columns[0]);
         if volume_code.is_empty() && !volume_above.is_empty() {
@@ -133,8 +134,12 @@ fn read_rows(cat: &mut Catalogue, list: &mut ItemList, rows: &[Row], m: &Mapping
         let Some(item) = item_of(cat, row, m, &volume_code, place) else { continue };
         let key = normalize::key(&item.id);
         if let Some(first) = seen.get(&key) {
-            let message =
-                format!("{}: item code '{}' is also listed at {first}", item.place, item.id);
+            let message = crate::text!(
+                "record-duplicate-id.item",
+                place = item.place.clone(),
+                id = &item.id,
+                first = first.clone()
+            );
             cat.problems.push(problem("record-duplicate-id", &item.id, message));
             continue;
         }
@@ -151,7 +156,7 @@ fn read_rows(cat: &mut Catalogue, list: &mut ItemList, rows: &[Row], m: &Mapping
     }
 }
 
-fn problem(rule: &'static str, record: &str, message: String) -> Problem {
+fn problem(rule: &'static str, record: &str, message: Text) -> Problem {
     Problem { rule, record: (!record.is_empty()).then(|| record.to_string()), message }
 }
 
@@ -161,7 +166,7 @@ fn item_of(
     row: &Row,
     m: &Mapping,
     volume_code: &str,
-    place: String,
+    place: Text,
 ) -> Option<Item> {
     let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default();
     let raw_id = normalize::clean(&cell(m.columns[1]));
@@ -171,29 +176,34 @@ fn item_of(
         raw_id
     };
     if volume_code.is_empty() || id.is_empty() {
-        let what = if id.is_empty() { "item code" } else { "volume code" };
-        let message = format!("{place}: the row has no {what}");
+        let message = match id.is_empty() {
+            true => crate::text!("record-id-invalid.no-item-code", place = place),
+            false => crate::text!("record-id-invalid.no-volume-code", place = place),
+        };
         cat.problems.push(problem("record-id-invalid", &id, message));
         return None;
     }
     let Some(volume) = cat.get(volume_code) else {
-        let message = format!(
-            "{place}: item '{id}' names volume '{volume_code}', which the catalogue does not list"
-        );
+        let message =
+            crate::text!("item-volume-unknown", place = place, id = &id, volume = volume_code);
         cat.problems.push(problem("item-volume-unknown", &id, message));
         return None;
     };
     let raw_pages = cell(m.columns[2]);
     let pages = match normalize::page_field(&raw_pages) {
         Ok(PageField::Start(0) | PageField::Range(0, _)) => {
-            Err("starts at page 0, but pages count from 1".into())
+            Err(crate::text!("catalogue.page-zero"))
         }
         other => other.map_err(|e| date_hint(&raw_pages, e)),
     };
     if let Err(e) = &pages {
         let header = &m.header.cells[m.columns[2].unwrap_or(0)];
-        let message = format!(
-            "{place}: the {header} of item '{id}' {e}; give its start page (5) or range (1-5)"
+        let message = crate::text!(
+            "record-pages-invalid.item",
+            place = place.clone(),
+            header = header,
+            id = &id,
+            e = e.clone()
         );
         cat.problems.push(problem("record-pages-invalid", &id, message));
     }

@@ -64,7 +64,7 @@ pub struct Problem {
     /// The code concerned, if the row has one.
     pub record: Option<String>,
     /// What is wrong, naming file, sheet and row.
-    pub message: String,
+    pub message: crate::finding::Text,
 }
 
 /// How a name matched a code.
@@ -193,11 +193,11 @@ impl Catalogue {
     /// Reads one data row into a record, or records its problem and returns `None`.
     fn record_of(&mut self, row: &Row, m: &Mapping, spec: &CatalogueSpec) -> Option<Record> {
         let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default();
-        let at = self.place(row.number);
+        let at = self.place_text(row.number);
         let id = normalize::clean(&cell(m.columns[0]));
         if let Some(problem) = id_problem(&id, spec) {
             let record = (!id.is_empty()).then(|| id.clone());
-            let message = format!("{at}: {problem}");
+            let message = crate::text!("catalogue.at", at = at.clone(), problem = problem);
             self.problems.push(Problem { rule: "record-id-invalid", record, message });
             if id.is_empty() || id.starts_with(DATE_CELL) {
                 return None;
@@ -205,12 +205,18 @@ impl Catalogue {
         }
         let raw_pages = cell(m.columns[1]);
         let pages = match normalize::whole_number(&raw_pages) {
-            Ok(0) => Err("is 0: a record has at least one page".to_string()),
+            Ok(0) => Err(crate::text!("catalogue.zero-pages")),
             other => other.map_err(|e| date_hint(&raw_pages, e)),
         };
         if let Err(e) = &pages {
             let header = &m.header.cells[m.columns[1].unwrap_or(0)];
-            let message = format!("{at}: the page count ({header}) of '{id}' {e}");
+            let message = crate::text!(
+                "record-pages-invalid",
+                at = at,
+                header = header,
+                id = &id,
+                e = e.clone()
+            );
             let record = Some(id.clone());
             self.problems.push(Problem { rule: "record-pages-invalid", record, message });
         }
@@ -249,36 +255,23 @@ impl Catalogue {
 }
 
 /// What is wrong with a code, if anything: empty, a date, or against the profile's syntax.
-fn id_problem(id: &str, spec: &CatalogueSpec) -> Option<String> {
+fn id_problem(id: &str, spec: &CatalogueSpec) -> Option<crate::finding::Text> {
     if id.is_empty() {
-        return Some("the row has no reference code".into());
+        return Some(crate::text!("record-id-invalid.none"));
     }
     if id.starts_with(DATE_CELL) {
-        return Some(
-            "the reference code was stored by the spreadsheet as a date; format the column \
-             as Text and retype the code"
-                .into(),
-        );
+        return Some(crate::text!("record-id-invalid.date"));
     }
     let pattern = spec.id_pattern.as_ref()?;
     (!pattern.is_match(&normalize::key(id))).then(|| {
-        format!(
-            "reference code '{id}' does not have the profile's syntax `catalogue.id_pattern` \
-             ({}); correct the code, or the pattern if the contract allows this form",
-            pattern.as_str().trim_start_matches("^(?:").trim_end_matches(")$")
-        )
+        let syntax = pattern.as_str().trim_start_matches("^(?:").trim_end_matches(")$");
+        crate::text!("record-id-invalid.syntax", id = id, syntax = syntax)
     })
 }
 
 /// Adds a hint when a spreadsheet turned a number or range into a date.
-pub(crate) fn date_hint(raw: &str, problem: String) -> String {
-    if raw.starts_with(DATE_CELL) {
-        "was stored by the spreadsheet as a date (Excel turns `1-5` into 5 January); format \
-         the column as Text and retype it"
-            .into()
-    } else {
-        problem
-    }
+pub(crate) fn date_hint(raw: &str, problem: crate::finding::Text) -> crate::finding::Text {
+    if raw.starts_with(DATE_CELL) { crate::text!("catalogue.date-cell") } else { problem }
 }
 
 /// Notes on rows skipped while reading a sheet: titles above the header, empty rows,

@@ -7,6 +7,7 @@
 //! invisible characters removed, dash variants folded to `-`, surrounding space trimmed.
 //! Case is kept: `ws` and `WS` stay different codes (issue #9 keeps this conservative).
 
+use crate::finding::Text;
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that are invisible when typed or pasted: zero-width spaces and joiners,
@@ -74,17 +75,17 @@ pub fn differences(typed: &str) -> String {
 
 /// Parses a count of pages: a whole number, also when a spreadsheet wrote it as `12.0`
 /// or it was typed with full-width digits. `Err` says what is wrong.
-pub fn whole_number(raw: &str) -> Result<u32, String> {
+pub fn whole_number(raw: &str) -> Result<u32, Text> {
     let text = key(raw);
     if text.is_empty() {
-        return Err("is empty".into());
+        return Err(crate::text!("catalogue.empty"));
     }
     if let Ok(n) = text.parse::<u32>() {
         return Ok(n);
     }
     match text.parse::<f64>() {
         Ok(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => Ok(f as u32),
-        _ => Err(format!("is '{raw}', not a whole number")),
+        _ => Err(crate::text!("catalogue.not-whole", raw = raw)),
     }
 }
 
@@ -99,7 +100,7 @@ pub enum PageField {
 }
 
 /// Parses a 页号 cell. `Err` says what is wrong.
-pub fn page_field(raw: &str) -> Result<PageField, String> {
+pub fn page_field(raw: &str) -> Result<PageField, Text> {
     let text = key(raw).replace(['~', '～', '〜', '至'], "-");
     let parts: Vec<&str> = text.split('-').map(str::trim).collect();
     match parts.as_slice() {
@@ -107,11 +108,11 @@ pub fn page_field(raw: &str) -> Result<PageField, String> {
         [a, b] => {
             let (a, b) = (whole_number(a)?, whole_number(b)?);
             if a > b {
-                return Err(format!("is '{raw}', which runs backwards ({a} > {b})"));
+                return Err(crate::text!("catalogue.backwards", raw = raw, a = a, b = b));
             }
             Ok(PageField::Range(a, b))
         }
-        _ => Err(format!("is '{raw}', neither a start page nor a range")),
+        _ => Err(crate::text!("catalogue.not-a-range", raw = raw)),
     }
 }
 
@@ -149,7 +150,9 @@ mod tests {
         assert!(whole_number("").is_err());
         assert!(whole_number("12.5").is_err());
         assert!(whole_number("-3").is_err());
-        assert!(whole_number("three").unwrap_err().contains("'three'"));
+        assert!(
+            whole_number("three").unwrap_err().render(crate::finding::Lang::En).contains("'three'")
+        );
     }
 
     #[test]
@@ -160,7 +163,9 @@ mod tests {
         assert_eq!(page_field("001～005"), Ok(PageField::Range(1, 5)));
         assert_eq!(page_field("１—５"), Ok(PageField::Range(1, 5)));
         assert_eq!(page_field(" 6 - 9 "), Ok(PageField::Range(6, 9)));
-        assert!(page_field("9-6").unwrap_err().contains("backwards"));
+        assert!(
+            page_field("9-6").unwrap_err().render(crate::finding::Lang::En).contains("backwards")
+        );
         assert!(page_field("1-2-3").is_err());
         assert!(page_field("").is_err());
     }

@@ -68,13 +68,11 @@ fn bad_rows_are_problems_naming_the_line() {
             ("record-id-invalid", None),
         ]
     );
-    let m = &cat.problems[0].message;
+    let en = |i: usize| cat.problems[i].message.render(crate::finding::Lang::En);
+    let m = en(0);
     assert!(m.contains("cat.csv', line 3") && m.contains("'three'"), "{m}");
-    assert!(cat.problems[2].message.contains("is 0"));
-    assert!(
-        cat.problems[3].message.contains("line 6")
-            && cat.problems[3].message.contains("no reference code")
-    );
+    assert!(en(2).contains("is 0"));
+    assert!(en(3).contains("line 6") && en(3).contains("no reference code"));
     assert_eq!(cat.records.len(), 4);
     assert!(!cat.records[1].pages_known && cat.records[0].pages_known);
 }
@@ -113,9 +111,10 @@ fn id_pattern_flags_rows_that_break_it() {
     let p = &cat.problems[0];
     assert_eq!((p.rule, p.record.as_deref()), ("record-id-invalid", Some("J1-1")));
     assert!(
-        p.message.contains("line 3") && p.message.contains("[A-Z][0-9]{3}-[0-9]{4}"),
+        p.message.render(crate::finding::Lang::En).contains("line 3")
+            && p.message.render(crate::finding::Lang::En).contains("[A-Z][0-9]{3}-[0-9]{4}"),
         "{}",
-        p.message
+        p.message.render(crate::finding::Lang::En)
     );
     assert_eq!(cat.records.len(), 3, "a code that breaks the syntax is still matched");
 }
@@ -157,6 +156,10 @@ fn volume_arrangement_reads_the_item_list() {
     );
     let rules: Vec<_> = cat.problems.iter().map(|p| p.rule).collect();
     assert_eq!(rules, ["item-volume-unknown", "record-pages-invalid"]);
-    assert!(cat.problems[0].message.contains("items.csv', line 5"), "{}", cat.problems[0].message);
+    assert!(
+        cat.problems[0].message.render(crate::finding::Lang::En).contains("items.csv', line 5"),
+        "{}",
+        cat.problems[0].message.render(crate::finding::Lang::En)
+    );
     assert!(cat.notes.iter().any(|n| n.contains("copied down")), "{:?}", cat.notes);
 }

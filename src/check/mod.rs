@@ -161,13 +161,10 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         // stays, for --resume.
         report.verdict = Verdict::Incomplete;
         report::mark_not_checked(&mut report, &checked);
-        report.incomplete = Some(match listed {
-            true => format!("interrupted: {missed} of {inspected} files were not inspected"),
-            false => format!(
-                "interrupted: {missed} of the {inspected} files listed were not inspected, \
-                 and the rest of the delivery was not listed"
-            ),
-        });
+        let (missed, inspected) = (missed.to_string(), inspected.to_string());
+        let id = if listed { "ui.interrupted" } else { "ui.interrupted-unlisted" };
+        let args = [("missed", missed.as_str()), ("n", &inspected)];
+        report.incomplete = Some(crate::finding::text::t(report.lang, id, &args));
         return Ok(Checked { report, accepted: Vec::new(), journal: None, thumbs: None });
     }
     Ok(Checked { report, accepted: judged.accepted, journal, thumbs: spool })

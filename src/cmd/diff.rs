@@ -4,6 +4,8 @@
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::cmd::print;
 use crate::exit::Code;
+use crate::finding::Lang;
+use crate::finding::text::t;
 use crate::finding::{Finding, Since};
 use crate::report::model::RoundInfo;
 use crate::report::rounds::{self, Previous};
@@ -38,7 +40,7 @@ pub fn command(args: &DiffArgs) -> anyhow::Result<Code> {
         Diff { round, new_report: &new.path, new_report_sha256: &new.sha256, fixed, new: added };
     let text = match args.format {
         OutputFormat::Json => serde_json::to_string_pretty(&diff)? + "\n",
-        OutputFormat::Human => human(&diff),
+        OutputFormat::Human => human(&diff, args.lang.unwrap_or_else(Lang::from_locale)),
     };
     print(text.as_bytes())?;
     Ok(Code::Accepted)
@@ -56,15 +58,17 @@ fn round_of(old: &Previous, new: &Previous, change: &rounds::Change) -> RoundInf
     }
 }
 
-fn human(d: &Diff) -> String {
-    let mut s = rounds::headline(&d.round, crate::finding::Lang::from_locale()) + "\n";
-    for (title, list) in [("fixed", d.fixed.iter().collect::<Vec<_>>()), ("new", d.new.clone())] {
+fn human(d: &Diff, l: Lang) -> String {
+    let mut s = rounds::headline(&d.round, l) + "\n";
+    let lists = [("ui.fixed", d.fixed.iter().collect::<Vec<_>>()), ("ui.new", d.new.clone())];
+    for (title, list) in lists {
         if !list.is_empty() {
-            let _ = writeln!(s, "{title}:");
+            let _ = writeln!(s, "{}", t(l, title, &[]));
         }
         for f in list {
             let place = f.path.as_deref().or(f.record.as_deref()).unwrap_or("(delivery)");
-            let line = format!("  {:<24} {place}: {}", f.rule, f.message);
+            let message = f.text.as_ref().map_or_else(|| f.message.clone(), |x| x.render(l));
+            let line = format!("  {:<24} {place}: {message}", f.rule);
             let _ = writeln!(s, "{}", crate::output::terminal(&line));
         }
     }

@@ -147,11 +147,7 @@ fn bounded_inputs(args: &CheckArgs, profile: &Profile) -> anyhow::Result<()> {
 fn quick_never_accepts(report: &mut Report, accepted: &mut Vec<Attachment>) {
     if report.verdict == Verdict::Accepted {
         report.verdict = Verdict::Incomplete;
-        report.incomplete = Some(
-            "depth quick: image data was not decoded, so nothing is vouched for; run with \
-             --depth full to accept"
-                .into(),
-        );
+        report.incomplete = Some(t(report.lang, "ui.incomplete-quick", &[]));
         accepted.clear();
     }
 }

@@ -97,6 +97,21 @@ pub const LABELS: &[Entry] = &[
         "round {round}: {fixed} fixed, {new} new, {open} still open",
         "第 {round} 轮：已整改 {fixed}，新增 {new}，仍未整改 {open}",
     ),
+    e(
+        "ui.incomplete-quick",
+        "depth quick: image data was not decoded, so nothing is vouched for; run with --depth full to accept",
+        "深度 quick：未解码图像数据，因此不为任何内容担保；验收请用 --depth full 运行",
+    ),
+    e(
+        "ui.interrupted",
+        "interrupted: {missed} of {n} files were not inspected",
+        "已中断：{n} 个文件中有 {missed} 个未检查",
+    ),
+    e(
+        "ui.interrupted-unlisted",
+        "interrupted: {missed} of the {n} files listed were not inspected, and the rest of the delivery was not listed",
+        "已中断：已列出的 {n} 个文件中有 {missed} 个未检查，交付的其余部分未列出",
+    ),
     // vouch rules
     e(
         "ui.rules-head",
@@ -117,6 +132,9 @@ pub const LABELS: &[Entry] = &[
     ),
     e("ui.junit-not-delivered", "record not delivered", "档案未交付"),
     e("ui.junit-errors", "{n} error finding(s): {rules}", "{n} 项错误：{rules}"),
+    // vouch diff
+    e("ui.fixed", "fixed:", "已整改："),
+    e("ui.new", "new:", "新增："),
     // findings.csv
     e("ui.csv-header", "rule,severity,record,path,message", "规则,严重程度,档号,路径,说明"),
     e(

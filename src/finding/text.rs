@@ -145,6 +145,19 @@ impl Text {
     }
 }
 
+/// What kind of file other than a regular one is (`a FIFO`, as the walk and the readback
+/// name it), as a phrase; any other wording as it is.
+pub fn special_file(what: &str) -> Arg {
+    let id = match what {
+        "a FIFO" => "phrase.fifo",
+        "a socket" => "phrase.socket",
+        "a block device" => "phrase.block-device",
+        "a character device" => "phrase.char-device",
+        _ => return Arg::Plain(what.to_string()),
+    };
+    Arg::Text(Text::new(id, Vec::new()))
+}
+
 /// Builds a [`Text`]: `text!("page-gap.one", page = 3, next = 4)`.
 #[macro_export]
 macro_rules! text {

@@ -110,7 +110,13 @@ fn judge(e: &Entry, r: &FileRead, manifest: &Path) -> (&'static str, Option<(&'s
         }
         Outcome::NotRegular(kind) => (
             "io-error",
-            Some(("readback-io-error", text!("readback-io-error.not-regular", kind = kind))),
+            Some((
+                "readback-io-error",
+                text!(
+                    "readback-io-error.not-regular",
+                    kind = crate::finding::text::special_file(kind)
+                ),
+            )),
         ),
         Outcome::IoError { offset, error } => (
             "io-error",

@@ -134,11 +134,15 @@ fn shown_sample(report: &Report) -> anyhow::Result<Vec<SamplePage>> {
 }
 
 /// Renders report.html.
-pub fn render(report: &Report, contact: &ContactSheet) -> Vec<u8> {
+///
+/// `findings_sha256` (findings.csv's digest, pinned in the signed report.json's `bundle`)
+/// goes into every printed page's footer, so a loose sheet names the signed report it
+/// belongs to. report.json's own digest cannot: report.json pins this file's digest.
+pub fn render(report: &Report, contact: &ContactSheet, findings_sha256: &str) -> Vec<u8> {
     let mut s = String::with_capacity(64 * 1024 + report.findings.len() * 256);
     s.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(s, "<title>验收报告 Acceptance report · {}</title>", escape(&report.delivery));
-    let _ = writeln!(s, "<style>\n{CSS}</style>\n</head>\n<body>");
+    let _ = writeln!(s, "<style>\n{CSS}{}</style>\n</head>\n<body>", footer(findings_sha256));
     header(&mut s, report);
     run_and_inputs(&mut s, report);
     totals(&mut s, report);
@@ -150,6 +154,16 @@ pub fn render(report: &Report, contact: &ContactSheet) -> Vec<u8> {
     signoff(&mut s, report);
     s.push_str("</body>\n</html>\n");
     s.into_bytes()
+}
+
+/// The footer's left box on every printed page: findings.csv's digest (hex only, so it
+/// needs no CSS escaping).
+fn footer(findings_sha256: &str) -> String {
+    let hex: String = findings_sha256.chars().filter(char::is_ascii_hexdigit).collect();
+    format!(
+        "@page {{ @bottom-left {{ content: \"findings.csv SHA-256 {hex}\"; font-size: 7pt; \
+         color: #5b616b; font-family: monospace; }} }}\n"
+    )
 }
 
 /// A path or file name for print: each `/`-separated part kept whole (never broken inside

@@ -12,12 +12,7 @@ use crate::delivery::walk::Kind;
 /// The catalogue's own row problems (found while reading it).
 pub(super) fn check_delivery(ctx: &Context, out: &mut Out) {
     for p in &ctx.catalogue.problems {
-        out.emit(
-            p.rule,
-            p.record.as_deref(),
-            None,
-            crate::text!("catalogue.problem", detail = &p.message),
-        );
+        out.emit(p.rule, p.record.as_deref(), None, p.message.clone());
     }
 }
 

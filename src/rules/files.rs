@@ -23,7 +23,10 @@ pub(super) fn check(ctx: &Context, out: &mut Out) {
             (Role::Junk, _) => out.at(ctx, item, "file-junk", crate::text!("file-junk")),
             (Role::Link, _) => out.at(ctx, item, "file-symlink", crate::text!("file-symlink")),
             (_, Kind::Special(what)) => {
-                let text = crate::text!("file-unreadable.special", what = what);
+                let text = crate::text!(
+                    "file-unreadable.special",
+                    what = crate::finding::text::special_file(what)
+                );
                 out.at(ctx, item, "file-unreadable", text)
             }
             (_, Kind::File) if item.size == 0 => {

@@ -73,7 +73,7 @@ fn sequence(items: &[&Item]) -> Vec<Issue> {
             let text = text!(
                 "item-out-of-sequence",
                 item = &item.id,
-                place = &item.place,
+                place = item.place.clone(),
                 b = b,
                 prev = &prev.id,
                 a = a
@@ -129,7 +129,7 @@ fn outside(spans: &[Span], pages: Option<u32>) -> Vec<Issue> {
             let text = text!(
                 "item-range-outside",
                 item = &s.item.id,
-                place = &s.item.place,
+                place = s.item.place.clone(),
                 range = range(s.first, s.last),
                 n = n
             );
@@ -146,9 +146,9 @@ fn overlaps(spans: &[Span]) -> Vec<Issue> {
             let text = text!(
                 "item-range-overlap",
                 item = &s.item.id,
-                place = &s.item.place,
+                place = s.item.place.clone(),
                 other = &r.item.id,
-                other_place = &r.item.place,
+                other_place = r.item.place.clone(),
                 range = range(s.first, s.last.min(r.last))
             );
             found.push(("item-range-overlap", s.item.id.clone(), text));
@@ -175,7 +175,7 @@ fn gaps(spans: &[Span], pages: Option<u32>, volume: &str) -> Vec<Issue> {
                 "item-range-gap.between",
                 pages = belong(next, hole_end),
                 after = after,
-                place = &s.item.place
+                place = s.item.place.clone()
             );
             found.push(("item-range-gap", s.item.id.clone(), text));
         }
@@ -190,7 +190,7 @@ fn gaps(spans: &[Span], pages: Option<u32>, volume: &str) -> Vec<Issue> {
                 "item-range-gap.after",
                 pages = belong(next, n),
                 item = &b.item.id,
-                place = &b.item.place,
+                place = b.item.place.clone(),
                 last = b.last
             );
             found.push(("item-range-gap", b.item.id.clone(), text));
@@ -209,7 +209,7 @@ mod tests {
     use super::*;
 
     fn item(id: &str, pages: Option<PageField>) -> Item {
-        Item { id: id.into(), volume: 0, pages, place: format!("row of {id}") }
+        Item { id: id.into(), volume: 0, pages, place: crate::text!("phrase.line", line = id) }
     }
 
     fn rules(items: &[Item], pages: Option<u32>) -> Vec<(&'static str, String)> {
@@ -266,7 +266,7 @@ mod tests {
         let (_, _, m) = &issues(&refs, Some(10), "V")[0];
         assert_eq!(
             m.render(crate::finding::Lang::En),
-            "pages 6–7 belong to no item: it lies between item 'a' and item 'b' (row of b)"
+            "pages 6–7 belong to no item: it lies between item 'a' and item 'b' (line b)"
         );
     }
 }
