@@ -55,6 +55,9 @@ n_pdf=$(((pages - n_colour - n_grey - n_g4 - n_lzw + 9) / 10))
 per=20 # pages per record folder
 render() {
   local src=$dir/src w=2480 h=3508
+  # A font file by path: an ImageMagick built without its type map knows no font names.
+  local font
+  font=$(fc-match -f '%{file}' sans 2>/dev/null || true)
   rm -rf "$src" && mkdir -p "$src"
   echo "e2e: rendering distinct pages into $src (a few minutes)" >&2
   convert -size 2880x3908 gradient:wheat-white -attenuate 0.35 +noise Gaussian "$src/colour.mpc"
@@ -64,10 +67,10 @@ render() {
   convert -size 620x877 xc:white +noise Random -colorspace Gray -threshold 92% \
     -scale 400% "$src/bilevel.mpc"
   seq 1 48 | xargs -P "$jobs" -I{} sh -c "convert '$src/colour.mpc' -crop ${w}x$h+\$(({}*7))+\$(({}*5)) \
-    +repage -fill black -pointsize 60 -annotate +200+300 'Page {}' -density 300 -units PixelsPerInch \
+    +repage ${font:+-font $font} -fill black -pointsize 60 -annotate +200+300 'Page {}' -density 300 -units PixelsPerInch \
     -quality 85 -sampling-factor 2x2 '$src/c{}.jpg'"
   seq 1 16 | xargs -P "$jobs" -I{} sh -c "convert '$src/grey.mpc' -crop ${w}x$h+\$(({}*11))+\$(({}*3)) \
-    +repage -fill black -pointsize 60 -annotate +200+300 'Page {}' -density 300 -units PixelsPerInch \
+    +repage ${font:+-font $font} -fill black -pointsize 60 -annotate +200+300 'Page {}' -density 300 -units PixelsPerInch \
     -quality 85 '$src/g{}.jpg'"
   seq 1 8 | xargs -P "$jobs" -I{} sh -c "convert '$src/bilevel.mpc' -crop ${w}x$h+\$(({}*13))+0 +repage \
     -density 300 -units PixelsPerInch -monochrome -compress Group4 '$src/b{}.tif'"

@@ -87,8 +87,11 @@ impl Reducer {
             return;
         }
         self.exact &= weight == 256;
-        let whole = weight == 256 && step <= 1 && x0 == 0;
-        self.edges.row(y, grey, whole);
+        match weight == 256 {
+            true => self.edges.row(y, x0, step, grey),
+            // A plane's share of the grey is not the page's pixels.
+            false => self.edges.disable(),
+        }
         let (bw, row) = (self.bw(), (y / SCALE) as usize);
         let cells = &mut self.sums[row * bw..(row + 1) * bw];
         let mins = &mut self.mins[row * bw..(row + 1) * bw];

@@ -41,14 +41,18 @@ const ZIGZAG: [(usize, usize); MID_END + 1] = [
 const MAX_U: usize = 5;
 
 /// Collects the rows of the sampled block rows of a page and their blocks' band sums.
+///
+/// Rows may come in pieces and out of order (the tiles of a tiled TIFF, the Adam7 passes
+/// of an interlaced PNG): each sampled block row is kept until all its pixels have come,
+/// then measured and dropped. At most the sampled sixteenth of a page is held (an
+/// interlaced page, whose first pass touches every block row).
 #[derive(Debug)]
 pub struct EdgeSampler {
     width: usize,
-    /// The eight rows of the block row being filled.
-    rows: Vec<u8>,
-    /// Which of them have come in.
-    filled: u8,
-    /// Whether every row came whole and in order (else no statistic: it would be wrong).
+    /// The sampled block rows being filled, by index: their eight rows, and how many
+    /// pixels of each have come.
+    open: std::collections::BTreeMap<u32, (Vec<u8>, [usize; 8])>,
+    /// Whether the rows are the page's pixels (not block means, nor a plane's share).
     usable: bool,
     stats: AcStats,
     cos: [[f32; 8]; 8],
@@ -68,45 +72,49 @@ impl EdgeSampler {
         let width = width as usize;
         EdgeSampler {
             width,
-            rows: vec![0; width * 8],
-            filled: 0,
+            open: Default::default(),
             usable: true,
             stats: AcStats::default(),
             cos,
         }
     }
 
-    /// Takes grey row `y` if it belongs to a sampled block row; `whole` says the row
-    /// came complete from its first column (rows of tiles or interlace passes do not).
-    pub fn row(&mut self, y: u32, grey: &[u8], whole: bool) {
-        if !self.usable || !(y / 8).is_multiple_of(ROW_STEP) {
+    /// Takes the samples of row `y` from column `x0`, one every `step` columns, if the
+    /// row belongs to a sampled block row; measures the block row once all of it came.
+    pub fn row(&mut self, y: u32, x0: u32, step: u32, grey: &[u8]) {
+        if !self.usable || !(y / 8).is_multiple_of(ROW_STEP) || self.width < 8 {
             return;
         }
-        if !whole || grey.len() < self.width {
-            self.usable = false;
-            return;
-        }
+        let width = self.width;
+        let (rows, came) = self.open.entry(y / 8).or_insert_with(|| (vec![0; width * 8], [0; 8]));
         let r = (y % 8) as usize;
-        self.rows[r * self.width..(r + 1) * self.width].copy_from_slice(&grey[..self.width]);
-        self.filled |= 1 << r;
-        if self.filled == 0xFF {
-            self.blocks();
-            self.filled = 0;
+        let row = &mut rows[r * width..(r + 1) * width];
+        let xs = (x0 as usize..width).step_by(step.max(1) as usize);
+        let n = xs.zip(grey).map(|(x, &v)| row[x] = v).count();
+        came[r] += n;
+        if came[r] > width {
+            // A pixel given twice: the pieces do not tile the row, so measure nothing.
+            self.usable = false;
+        } else if came.iter().all(|&c| c == width) {
+            let (rows, _) = self.open.remove(&(y / 8)).unwrap_or_default();
+            self.blocks(&rows);
         }
     }
 
-    /// Gives up: the page comes in a form whose rows are not its pixels (block means).
+    /// Gives up: the page comes in a form whose rows are not its pixels (block means, a
+    /// plane's share of the grey).
     pub fn disable(&mut self) {
         self.usable = false;
+        self.open.clear();
     }
 
-    /// The band sums of every full block of the buffered block row.
-    fn blocks(&mut self) {
+    /// The band sums of every full block of one block row (`rows`: its eight rows).
+    fn blocks(&mut self, rows: &[u8]) {
         for bx in 0..self.width / 8 {
             // Horizontal transform of each row, for the frequencies the bands use.
             let mut h = [[0f32; MAX_U + 1]; 8];
             for (y, out) in h.iter_mut().enumerate() {
-                let px = &self.rows[y * self.width + bx * 8..][..8];
+                let px = &rows[y * self.width + bx * 8..][..8];
                 for (u, o) in out.iter_mut().enumerate() {
                     *o = px.iter().zip(&self.cos[u]).map(|(&p, &c)| f32::from(p) * c).sum();
                 }
@@ -146,7 +154,7 @@ mod tests {
     fn measure(rows: &[Vec<u8>]) -> Option<f64> {
         let mut s = EdgeSampler::new(rows[0].len() as u32);
         for (y, r) in rows.iter().enumerate() {
-            s.row(y as u32, r, true);
+            s.row(y as u32, 0, 1, r);
         }
         super::super::blur::sharpness(s.finish()?)
     }
@@ -159,10 +167,45 @@ mod tests {
     }
 
     #[test]
-    fn rows_of_tiles_give_no_statistic() {
+    fn tiles_and_interlace_passes_give_the_statistic_of_whole_rows() {
+        let rows = bars(800, 1200, 2.0);
+        let mut whole = EdgeSampler::new(800);
+        let mut tiles = EdgeSampler::new(800);
+        let mut passes = EdgeSampler::new(800);
+        for (y, r) in rows.iter().enumerate() {
+            whole.row(y as u32, 0, 1, r);
+        }
+        // Tiles of 256 × 256, row by row within a tile, tile by tile across.
+        for ty in (0..1200).step_by(256) {
+            for tx in (0..800).step_by(256) {
+                for y in ty..(ty + 256).min(1200) {
+                    let end = (tx + 256).min(800);
+                    tiles.row(y as u32, tx as u32, 1, &rows[y][tx..end]);
+                }
+            }
+        }
+        // Two interlace-like passes: even columns of every row, then the odd ones.
+        for pass in 0..2usize {
+            for (y, r) in rows.iter().enumerate() {
+                let samples: Vec<u8> = r.iter().skip(pass).step_by(2).copied().collect();
+                passes.row(y as u32, pass as u32, 2, &samples);
+            }
+        }
+        let want = whole.finish().expect("measured");
+        assert_eq!(tiles.finish(), Some(want));
+        assert_eq!(passes.finish(), Some(want));
+    }
+
+    #[test]
+    fn block_means_or_pixels_given_twice_give_no_statistic() {
         let rows = bars(800, 1200, 0.0);
-        let mut s = EdgeSampler::new(800);
-        s.row(0, &rows[0][..400], false);
-        assert_eq!(s.finish(), None);
+        let mut twice = EdgeSampler::new(800);
+        twice.row(0, 0, 1, &rows[0]);
+        twice.row(0, 0, 1, &rows[0]);
+        assert_eq!(twice.finish(), None);
+        let mut means = EdgeSampler::new(800);
+        means.disable();
+        means.row(0, 0, 1, &rows[0]);
+        assert_eq!(means.finish(), None);
     }
 }
