@@ -178,9 +178,9 @@ mod tests {
         // Tiles of 256 × 256, row by row within a tile, tile by tile across.
         for ty in (0..1200).step_by(256) {
             for tx in (0..800).step_by(256) {
-                for y in ty..(ty + 256).min(1200) {
+                for (y, row) in rows.iter().enumerate().skip(ty).take(256) {
                     let end = (tx + 256).min(800);
-                    tiles.row(y as u32, tx as u32, 1, &rows[y][tx..end]);
+                    tiles.row(y as u32, tx as u32, 1, &row[tx..end]);
                 }
             }
         }
