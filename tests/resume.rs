@@ -14,10 +14,7 @@ fn html(out: &Path) -> String {
     let r: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    let html = html.replace(r["time"].as_str().unwrap(), "TIME");
-    // The same time in the reader's zone, shown before it (report.html's `local_time`).
-    let local = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [^<·]*· TIME").unwrap();
-    local.replace_all(&html, "TIME").into_owned()
+    crate::util::html_without_time(&html, r["time"].as_str().unwrap())
 }
 
 fn vouch(args: &[std::ffi::OsString]) -> Command {

@@ -319,3 +319,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
+
+/// report.html with the run's time (`time`, report.json's RFC 3339 UTC) replaced by
+/// `TIME`, also where the page shows it in the reader's zone before it.
+pub fn html_without_time(html: &str, time: &str) -> String {
+    let html = html.replace(time, "TIME");
+    let local = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [^<·]*· TIME").unwrap();
+    local.replace_all(&html, "TIME").into_owned()
+}
