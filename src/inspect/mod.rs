@@ -21,6 +21,7 @@ mod ofd;
 mod pdf;
 mod pdf_codecs;
 mod pdf_filters;
+mod pdf_inline;
 mod pdf_scan;
 mod png;
 pub mod quality;

@@ -16,12 +16,15 @@
 //! error. The content stream is interpreted just enough to know the size each image is
 //! drawn at (`q`, `Q`, `cm`, `Do`), which gives its effective resolution; an image not
 //! drawn but alone on its page is taken to fill the MediaBox. The page's facts are those
-//! of its largest image; a page without any image has no facts. Inline images (`BI`) are
-//! not decoded: scanning software does not use them for page images.
+//! of its largest image; a page without any image has no facts. Inline images (`BI` ...
+//! `EI`, found by [`pdf_inline`] since `lopdf` reads few of them) are decoded and checked
+//! the same way, drawn where they stand (issue #19).
 
 use super::pdf_filters::{self, Filter};
 use super::reduce::{Colour, PixelFormat, ReducedImage, reduce_samples};
-use super::{Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_scan};
+use super::{
+    Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_inline, pdf_scan,
+};
 use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -147,17 +150,14 @@ fn page(
     let unit = dict.get(b"UserUnit").ok().and_then(|o| number(doc, o)).unwrap_or(1.0);
     let resources = inherited(doc, dict, b"Resources").and_then(|o| deref_dict(doc, o));
     let content = page_content(doc, dict, opts)?;
-    let mut images: BTreeMap<ObjectId, Placed> = BTreeMap::new();
-    let mut seen = HashSet::new();
+    let mut found = Found::default();
     if let Some(res) = resources {
-        walk(doc, res, &content, IDENTITY, 0, &mut images, &mut seen, opts)?;
+        let mut walker = Walker { doc, opts, found: &mut found };
+        walker.walk(res, &content, IDENTITY, 0)?;
     }
-    let count = images.len();
-    let best = images.into_values().max_by(|a, b| {
-        let area = |p: &Placed| p.drawn.map_or(0.0, |(w, h)| w * h);
-        let pixels = |p: &Placed| u64::from(p.facts.width) * u64::from(p.facts.height);
-        area(a).total_cmp(&area(b)).then(pixels(a).cmp(&pixels(b)))
-    });
+    // The inline images count one each, though only the best of them is kept.
+    let count = found.images.len() + found.inline.saturating_sub(1);
+    let best = found.images.into_values().max_by(better);
     let Some(Placed { mut facts, drawn, reduced }) = best else { return Ok(None) };
     let (size, source) = match (drawn, media) {
         (Some((w, h)), Some((mw, mh))) if close(w, mw) && close(h, mh) => {
@@ -198,90 +198,190 @@ fn concat(m: Matrix, n: Matrix) -> Matrix {
     ]
 }
 
-/// Decodes every image XObject of `res` and follows the content's `Do` operators to learn
-/// the size each is drawn at; forms recurse with their own matrix and resources.
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    doc: &Document,
-    res: &Dictionary,
-    content: &[u8],
-    base: Matrix,
-    depth: usize,
-    images: &mut BTreeMap<ObjectId, Placed>,
-    seen: &mut HashSet<ObjectId>,
-    opts: &InspectOptions,
-) -> Result<(), String> {
-    if depth > MAX_FORM_DEPTH {
-        return Err(format!(
-            "forms nested more than {MAX_FORM_DEPTH} deep: the page was not decoded (a \
-             limit of vouch's, not damage)"
-        ));
-    }
-    let xobjects = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o));
-    let mut names: BTreeMap<Vec<u8>, ObjectId> = BTreeMap::new();
-    for (name, obj) in xobjects.into_iter().flat_map(|d| d.iter()) {
-        let Ok(id) = obj.as_reference() else { continue };
-        names.insert(name.clone(), id);
-        let stream = doc
-            .get_object(id)
-            .and_then(Object::as_stream)
-            .map_err(|e| format!("XObject /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
-        let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
-        if subtype == b"Image" && !images.contains_key(&id) {
-            let (facts, reduced) = image(doc, stream, opts)
-                .map_err(|e| format!("image /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
-            images.insert(id, Placed { facts, drawn: None, reduced });
+/// Which of two images stands for the page: the one drawn larger, then the one with more
+/// pixels.
+fn better(a: &Placed, b: &Placed) -> std::cmp::Ordering {
+    let area = |p: &Placed| p.drawn.map_or(0.0, |(w, h)| w * h);
+    let pixels = |p: &Placed| u64::from(p.facts.width) * u64::from(p.facts.height);
+    area(a).total_cmp(&area(b)).then(pixels(a).cmp(&pixels(b)))
+}
+
+/// An image of a page: an XObject, or the best of its inline images so far (inline images
+/// are drawn once, where they stand, so only the best need be kept however many there are).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Object(ObjectId),
+    Inline,
+}
+
+/// What walking a page found: its images, the forms already walked, and how many inline
+/// images it draws.
+#[derive(Default)]
+struct Found {
+    images: BTreeMap<Key, Placed>,
+    seen: HashSet<ObjectId>,
+    inline: usize,
+}
+
+/// Walks a page's content and forms, decoding every image once.
+struct Walker<'a, 'f> {
+    doc: &'a Document,
+    opts: &'a InspectOptions,
+    found: &'f mut Found,
+}
+
+impl Walker<'_, '_> {
+    /// Decodes every image XObject of `res`, then follows the content (its operators and
+    /// inline images) to learn the size each image is drawn at.
+    fn walk(
+        &mut self,
+        res: &Dictionary,
+        content: &[u8],
+        base: Matrix,
+        depth: usize,
+    ) -> Result<(), String> {
+        if depth > MAX_FORM_DEPTH {
+            return Err(format!(
+                "forms nested more than {MAX_FORM_DEPTH} deep: the page was not decoded (a \
+                 limit of vouch's, not damage)"
+            ));
         }
+        let names = self.xobjects(res)?;
+        pdf_scan::content_nesting(content).map_err(|e| format!("content stream: {e}"))?;
+        let (mut ctm, mut stack) = (base, Vec::new());
+        for piece in pdf_inline::split(content).map_err(|e| format!("content stream: {e}"))? {
+            match piece {
+                pdf_inline::Piece::Ops(ops) => {
+                    let ops = Content::decode(ops).map_err(|e| format!("content stream: {e}"))?;
+                    for op in ops.operations {
+                        self.operator(&op, res, &names, (&mut ctm, &mut stack, base), depth)?;
+                    }
+                }
+                pdf_inline::Piece::Image(dict, data) => self.inline(res, dict, data, ctm)?,
+            }
+        }
+        Ok(())
     }
-    pdf_scan::content_nesting(content).map_err(|e| format!("content stream: {e}"))?;
-    let ops = Content::decode(content).map_err(|e| format!("content stream: {e}"))?.operations;
-    let (mut ctm, mut stack) = (base, Vec::new());
-    for op in ops {
+
+    /// Decodes the image XObjects of `res` not yet decoded; every XObject's id by name.
+    fn xobjects(&mut self, res: &Dictionary) -> Result<BTreeMap<Vec<u8>, ObjectId>, String> {
+        let doc = self.doc;
+        let xobjects = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o));
+        let mut names = BTreeMap::new();
+        for (name, obj) in xobjects.into_iter().flat_map(|d| d.iter()) {
+            let Ok(id) = obj.as_reference() else { continue };
+            names.insert(name.clone(), id);
+            let stream = doc
+                .get_object(id)
+                .and_then(Object::as_stream)
+                .map_err(|e| format!("XObject /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
+            let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
+            if subtype == b"Image" && !self.found.images.contains_key(&Key::Object(id)) {
+                let (facts, reduced) = image(doc, stream, self.opts)
+                    .map_err(|e| format!("image /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
+                self.found.images.insert(Key::Object(id), Placed { facts, drawn: None, reduced });
+            }
+        }
+        Ok(names)
+    }
+
+    /// One content operator: the graphics state's matrix (`q`, `Q`, `cm`) and `Do`.
+    fn operator(
+        &mut self,
+        op: &lopdf::content::Operation,
+        res: &Dictionary,
+        names: &BTreeMap<Vec<u8>, ObjectId>,
+        (ctm, stack, base): (&mut Matrix, &mut Vec<Matrix>, Matrix),
+        depth: usize,
+    ) -> Result<(), String> {
+        let doc = self.doc;
         match op.operator.as_str() {
-            "q" => stack.push(ctm),
-            "Q" => ctm = stack.pop().unwrap_or(base),
+            "q" => stack.push(*ctm),
+            "Q" => *ctm = stack.pop().unwrap_or(base),
             "cm" => {
                 let v: Vec<f64> = op.operands.iter().filter_map(|o| number(doc, o)).collect();
                 if let [a, b, c, d, e, f] = v[..] {
-                    ctm = concat([a, b, c, d, e, f], ctm);
+                    *ctm = concat([a, b, c, d, e, f], *ctm);
                 }
             }
             "Do" => {
-                let Some(id) =
-                    op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| names.get(n))
-                else {
-                    continue;
-                };
-                if let Some(placed) = images.get_mut(id) {
-                    let size = (ctm[0].hypot(ctm[1]), ctm[2].hypot(ctm[3]));
-                    if placed.drawn.is_none_or(|(w, h)| size.0 * size.1 > w * h) {
-                        placed.drawn = Some(size);
-                    }
-                } else if seen.insert(*id) {
-                    let Ok(form) = doc.get_object(*id).and_then(Object::as_stream) else {
-                        continue;
-                    };
-                    let matrix = form
-                        .dict
-                        .get(b"Matrix")
-                        .ok()
-                        .and_then(|o| deref(doc, o).as_array().ok())
-                        .map(|a| a.iter().filter_map(|o| number(doc, o)).collect::<Vec<_>>());
-                    let m = match matrix.as_deref() {
-                        Some(&[a, b, c, d, e, f]) => [a, b, c, d, e, f],
-                        _ => IDENTITY,
-                    };
-                    let body = stream_bytes(doc, form, "form", opts)?;
-                    let form_res =
-                        form.dict.get(b"Resources").ok().and_then(|o| deref_dict(doc, o));
-                    let form_res = form_res.unwrap_or(res);
-                    walk(doc, form_res, &body, concat(m, ctm), depth + 1, images, seen, opts)?;
+                let name = op.operands.first().and_then(|o| o.as_name().ok());
+                if let Some(&id) = name.and_then(|n| names.get(n)) {
+                    self.draw(id, res, *ctm, depth)?;
                 }
             }
             _ => {}
         }
+        Ok(())
     }
-    Ok(())
+
+    /// `Do` of XObject `id`: an image is drawn at the matrix's size, a form walked once.
+    fn draw(
+        &mut self,
+        id: ObjectId,
+        res: &Dictionary,
+        ctm: Matrix,
+        depth: usize,
+    ) -> Result<(), String> {
+        let doc = self.doc;
+        if let Some(placed) = self.found.images.get_mut(&Key::Object(id)) {
+            let size = drawn_size(ctm);
+            if placed.drawn.is_none_or(|(w, h)| size.0 * size.1 > w * h) {
+                placed.drawn = Some(size);
+            }
+            return Ok(());
+        }
+        if !self.found.seen.insert(id) {
+            return Ok(());
+        }
+        let Ok(form) = doc.get_object(id).and_then(Object::as_stream) else { return Ok(()) };
+        let matrix = form
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|o| deref(doc, o).as_array().ok())
+            .map(|a| a.iter().filter_map(|o| number(doc, o)).collect::<Vec<_>>());
+        let m = match matrix.as_deref() {
+            Some(&[a, b, c, d, e, f]) => [a, b, c, d, e, f],
+            _ => IDENTITY,
+        };
+        let body = stream_bytes(doc, form, "form", self.opts)?;
+        let form_res = form.dict.get(b"Resources").ok().and_then(|o| deref_dict(doc, o));
+        self.walk(form_res.unwrap_or(res), &body, concat(m, ctm), depth + 1)
+    }
+
+    /// An inline image, decoded like an XObject and drawn where it stands; kept if it is
+    /// the best inline image so far.
+    fn inline(
+        &mut self,
+        res: &Dictionary,
+        mut dict: Dictionary,
+        data: &[u8],
+        ctm: Matrix,
+    ) -> Result<(), String> {
+        self.found.inline += 1;
+        let n = self.found.inline;
+        // A colour space may be named in the resources (`/CS /CS0`).
+        let named = dict.get(b"ColorSpace").ok().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec);
+        let spaces = res.get(b"ColorSpace").ok().and_then(|o| deref_dict(self.doc, o));
+        if let Some(space) = named.and_then(|n| spaces.and_then(|d| d.get(&n).ok())) {
+            dict.set("ColorSpace", deref(self.doc, space).clone());
+        }
+        let stream = Stream::new(dict, data.to_vec());
+        let (facts, reduced) =
+            image(self.doc, &stream, self.opts).map_err(|e| format!("inline image {n}: {e}"))?;
+        let placed = Placed { facts, drawn: Some(drawn_size(ctm)), reduced };
+        let best = self.found.images.get(&Key::Inline);
+        if best.is_none_or(|b| better(&placed, b).is_gt()) {
+            self.found.images.insert(Key::Inline, placed);
+        }
+        Ok(())
+    }
+}
+
+/// The size (points) the unit square is drawn at under `ctm`.
+fn drawn_size(ctm: Matrix) -> (f64, f64) {
+    (ctm[0].hypot(ctm[1]), ctm[2].hypot(ctm[3]))
 }
 
 /// Decodes one image XObject and describes it (resolution is the page's business); with
@@ -899,6 +999,79 @@ mod tests {
         bad[1000..].fill(0xFF);
         let i = inspect_bytes(&image_pdf(dict, &bad), &decode());
         assert!(i.decode_error.unwrap().contains("CCITT G3"));
+    }
+
+    /// A one-page PDF (72 × 72 pt) whose content is `content`, with `resources`.
+    fn content_pdf(content: &[u8], resources: &str) -> Vec<u8> {
+        let page = format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents 4 0 R \
+             /Resources << {resources} >> >>"
+        );
+        pdf_of(&[
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            page.into_bytes(),
+            [
+                format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+                content,
+                b"\nendstream",
+            ]
+            .concat(),
+        ])
+    }
+
+    /// `BI dict ID data EI` drawn over the whole page.
+    fn inline(dict: &str, data: &[u8]) -> Vec<u8> {
+        [format!("q 72 0 0 72 0 0 cm BI {dict} ID ").as_bytes(), data, b"\nEI Q\n"].concat()
+    }
+
+    /// Inline images with abbreviated keys and filters, as producers write them, decode
+    /// like XObjects; their resolution is the size they are drawn at (issue #19).
+    #[test]
+    fn inline_images_decode_like_xobjects() {
+        let samples = pattern(16 * 8);
+        let jpeg = super::super::testutil::jpeg(16, 8, true, (1, 72, 72));
+        let grey = "/W 16 /H 8 /CS /G /BPC 8";
+        let cases: [(String, Vec<u8>, &str, ColourMode); 5] = [
+            (grey.into(), samples.clone(), "none", ColourMode::Grey),
+            (format!("{grey} /F [/AHx /Fl]"), hex(&zlib(&samples)), "deflate", ColourMode::Grey),
+            (format!("{grey} /F /DCT"), jpeg.clone(), "jpeg", ColourMode::Grey),
+            (format!("{grey} /F /DCT /DP null"), jpeg, "jpeg", ColourMode::Grey),
+            ("/W 16 /H 8 /CS /P0 /BPC 8".into(), samples.clone(), "none", ColourMode::Palette),
+        ];
+        let res = "/ColorSpace << /P0 [/Indexed /DeviceRGB 255 <00>] >>";
+        let opts = super::InspectOptions { reduced: true, ..decode() };
+        for (dict, data, compression, colour) in cases {
+            let i = inspect_bytes(&content_pdf(&inline(&dict, &data), res), &opts);
+            assert_eq!(i.decode_error, None, "{dict}");
+            let p = &i.pages[0];
+            assert_eq!((p.width, p.compression.as_str(), p.colour), (16, compression, colour));
+            assert!((p.dpi.unwrap().x - 16.0).abs() < 0.01, "{dict}");
+            assert_eq!(i.reduced.len(), usize::from(colour == ColourMode::Grey), "{dict}");
+        }
+        // Of two inline images the one drawn larger stands for the page.
+        let small = b"q 9 0 0 9 0 0 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x01\x02\x03\x04 EI Q ";
+        let both = [&small[..], &inline(grey, &samples)].concat();
+        let i = inspect_bytes(&content_pdf(&both, ""), &decode());
+        assert_eq!((i.pages.len(), i.pages[0].width), (1, 16));
+    }
+
+    /// A damaged inline image is damage, named as an inline image (issue #19).
+    #[test]
+    fn a_damaged_inline_image_is_a_decode_error() {
+        let samples = pattern(16 * 8);
+        let jpeg = super::super::testutil::jpeg(16, 8, true, (1, 72, 72));
+        let grey = "/W 16 /H 8 /CS /G /BPC 8";
+        let cases = [
+            inline(&format!("{grey} /F /DCT"), &jpeg[..jpeg.len() - 40]),
+            inline(&format!("{grey} /F /Fl"), &zlib(&samples)[..20]),
+            inline(grey, &samples[..100]),
+            b"q BI /W 16 /H 8 /CS /G /BPC 8 ID \x01\x02".to_vec(),
+        ];
+        for content in cases {
+            let err = inspect_bytes(&content_pdf(&content, ""), &decode()).decode_error.unwrap();
+            assert!(err.contains("inline image"), "{err}");
+        }
     }
 
     #[test]
