@@ -23,7 +23,8 @@
 use super::pdf_filters::{self, Filter};
 use super::reduce::{Colour, PixelFormat, ReducedImage, reduce_samples};
 use super::{
-    Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_inline, pdf_scan,
+    Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_inline, pdf_repair,
+    pdf_scan,
 };
 use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
@@ -41,13 +42,9 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
     if let Err(why) = pdf_scan::prescan(bytes, opts) {
         return Decoded::failed(why);
     }
-    let doc = match Document::load_mem(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return Decoded::failed(format!(
-                "PDF cannot be parsed: {e}; the file is truncated or corrupt"
-            ));
-        }
+    let (doc, repaired) = match load(bytes) {
+        Ok(read) => read,
+        Err(why) => return Decoded::failed(why),
     };
     // `Encrypt` in the trailer, direct or by reference, is what makes a PDF encrypted.
     // `lopdf` decrypts on loading when the empty user password opens it (issue #19).
@@ -58,12 +55,10 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         Ok(dict) => Some(encryption(&doc, dict)),
         Err(_) => None,
     };
-    if let Err(why) = check_xref(&doc, bytes) {
-        return Decoded::failed(why);
-    }
     let page_ids = doc.get_pages();
     let pages = u32::try_from(page_ids.len()).unwrap_or(u32::MAX);
-    let mut decoded = Decoded { page_count: Some(pages), encryption, ..Decoded::default() };
+    let mut decoded =
+        Decoded { page_count: Some(pages), encryption, repaired, ..Decoded::default() };
     if pages == 0 {
         decoded.error = Some("PDF has no pages: its page tree is empty or unreadable".into());
         return decoded;
@@ -85,6 +80,42 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         }
     }
     decoded
+}
+
+/// The document as written or, when its cross-reference structure is damaged, from a
+/// table rebuilt by [`pdf_repair`], with what was repaired. A file the rebuild cannot read
+/// keeps its first error. (Hybrid-reference files and cross-reference streams `lopdf`
+/// reads as written.)
+fn load(bytes: &[u8]) -> Result<(Document, Option<String>), String> {
+    let damage = match Document::load_mem(bytes) {
+        Ok(doc) if doc.trailer.get(b"Encrypt").is_ok() => {
+            // Not rebuilt: a password-protected file is unsupported whatever its table.
+            if doc.encryption_state.is_some() {
+                check_xref(&doc, bytes)?;
+            }
+            return Ok((doc, None));
+        }
+        Ok(doc) => match check_xref(&doc, bytes) {
+            Ok(()) => return Ok((doc, None)),
+            Err(why) => why,
+        },
+        Err(e) => format!("PDF cannot be parsed: {e}; the file is truncated or corrupt"),
+    };
+    let rebuilt = pdf_repair::rebuild(bytes).and_then(|read| {
+        let doc = Document::load_mem(&read).map_err(|e| format!("{e}"))?;
+        check_xref(&doc, &read)?;
+        Ok(doc)
+    });
+    match rebuilt {
+        Ok(doc) => Ok((
+            doc,
+            Some(format!(
+                "the cross-reference table was rebuilt by scanning the file for objects, as \
+                 qpdf does ({damage})"
+            )),
+        )),
+        Err(why) => Err(format!("{damage}; it could not be rebuilt: {why}")),
+    }
 }
 
 /// The encryption a PDF opened with the empty user password uses, for a person.
@@ -1112,13 +1143,70 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_xref_offset_is_a_decode_error() {
+    fn a_wrong_xref_offset_is_repaired() {
         let mut bytes = fixture("img2pdf-jpx-300dpi.pdf");
         // Object 2's entry in the main table: make its offset point one byte late.
         let at = bytes.windows(13).rposition(|w| w == b"0000000815 00").unwrap();
         bytes[at + 9] = b'6';
-        let err = inspect_bytes(&bytes, &decode()).decode_error.unwrap();
-        assert!(err.contains("cross-reference table is corrupt"), "{err}");
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!((i.decode_error, i.pages.len()), (None, 1));
+        let what = i.repaired.unwrap();
+        assert!(what.contains("rebuilt by scanning") && what.contains("not at byte"), "{what}");
+    }
+
+    /// Damaged cross-reference tables as qpdf 11 and poppler judge them: rebuilt when a
+    /// `trailer` remains (repaired), unreadable when it does not (issue #19).
+    #[test]
+    fn damaged_cross_reference_tables_are_rebuilt_when_a_trailer_remains() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let xref = good.windows(6).rposition(|w| w == b"\nxref\n").unwrap() + 1;
+        let trailer = good.windows(7).rposition(|w| w == b"trailer").unwrap();
+        let startxref = good.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let shifted: Vec<u8> = String::from_utf8(good[xref..trailer].to_vec())
+            .unwrap()
+            .split('\n')
+            .map(|l| match l.strip_suffix(" 00000 n ") {
+                Some(o) => format!("{:010} 00000 n ", o.parse::<u64>().unwrap() + 3),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes();
+        let repaired = [
+            [&good[..xref], &shifted, &good[trailer..]].concat(),
+            [&good[..startxref], b"startxref\n999\n%%EOF\n"].concat(),
+            // A later definition of object 4 (an incremental update without its table).
+            [&good[..startxref], &b"4 0 obj\n<< /Length 26 >>\nstream\nq 9 0 0 9 0 0 cm /Im0 Do Q\nendstream\nendobj\n"[..]].concat(),
+        ];
+        for (n, bytes) in repaired.iter().enumerate() {
+            let i = inspect_bytes(bytes, &decode());
+            assert_eq!((i.decode_error.as_deref(), i.pages.len()), (None, 1), "{n}");
+            assert!(i.repaired.unwrap().contains("rebuilt by scanning"), "{n}");
+        }
+        // The later definition is the one read: the image is drawn 9 pt wide.
+        let dpi = inspect_bytes(&repaired[2], &decode()).pages[0].dpi.unwrap();
+        assert!((dpi.x - 128.0).abs() < 0.01, "{dpi:?}");
+        // Without a trailer (cut in the table, or the trailer gone): unreadable.
+        let unreadable = [
+            good[..xref + 40].to_vec(),
+            [&good[..trailer], &good[startxref..]].concat(),
+            // Rebuilt, but object 5 is then not an image stream: the page does not decode.
+            [&good[..startxref], b"5 0 obj\n<< /Subtype /Image /Width 9 >>\nendobj\n"].concat(),
+        ];
+        for (n, bytes) in unreadable.iter().enumerate() {
+            let i = inspect_bytes(bytes, &decode());
+            assert!(i.decode_error.is_some() && i.repaired.is_none(), "{n}");
+        }
+    }
+
+    /// A huge object number costs the rebuilt table one entry, not four billion.
+    #[test]
+    fn a_rebuilt_table_lists_only_the_objects_found() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let startxref = good.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let bytes = [&good[..startxref], b"4000000000 0 obj\nnull\nendobj\n"].concat();
+        let rebuilt = super::pdf_repair::rebuild(&bytes).unwrap();
+        assert!(rebuilt.len() < bytes.len() + 400, "{}", rebuilt.len());
     }
 
     #[test]
