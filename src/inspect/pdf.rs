@@ -55,6 +55,9 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         Ok(dict) => Some(encryption(&doc, dict)),
         Err(_) => None,
     };
+    if let Err(why) = page_tree_count(&doc) {
+        return Decoded::failed(why);
+    }
     let page_ids = doc.get_pages();
     let pages = u32::try_from(page_ids.len()).unwrap_or(u32::MAX);
     let mut decoded =
@@ -87,6 +90,18 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
 /// keeps its first error. (Hybrid-reference files and cross-reference streams `lopdf`
 /// reads as written.)
 fn load(bytes: &[u8]) -> Result<(Document, Option<String>), String> {
+    // Streams whose `/Length` misses their `endstream` are read as dictionaries by `lopdf`;
+    // qpdf recovers their length (with a warning), and so does vouch.
+    if let Some((fixed, n)) = pdf_repair::fix_stream_lengths(bytes)
+        && let Ok(doc) = read_rebuilt(&fixed)
+    {
+        let what = format!(
+            "{n} stream length{} corrected and the cross-reference table rebuilt by scanning \
+             the file for objects, as qpdf does",
+            if n == 1 { "" } else { "s" }
+        );
+        return Ok((doc, Some(what)));
+    }
     let damage = match Document::load_mem(bytes) {
         Ok(doc) if doc.trailer.get(b"Encrypt").is_ok() => {
             // Not rebuilt: a password-protected file is unsupported whatever its table.
@@ -101,12 +116,7 @@ fn load(bytes: &[u8]) -> Result<(Document, Option<String>), String> {
         },
         Err(e) => format!("PDF cannot be parsed: {e}; the file is truncated or corrupt"),
     };
-    let rebuilt = pdf_repair::rebuild(bytes).and_then(|read| {
-        let doc = Document::load_mem(&read).map_err(|e| format!("{e}"))?;
-        check_xref(&doc, &read)?;
-        Ok(doc)
-    });
-    match rebuilt {
+    match read_rebuilt(bytes) {
         Ok(doc) => Ok((
             doc,
             Some(format!(
@@ -116,6 +126,27 @@ fn load(bytes: &[u8]) -> Result<(Document, Option<String>), String> {
         )),
         Err(why) => Err(format!("{damage}; it could not be rebuilt: {why}")),
     }
+}
+
+/// The root of the page tree must say how many pages it holds (`/Count`, required by ISO
+/// 32000-1 §7.7.3.2): poppler refuses a file without it, and `lopdf` would count pages
+/// through a tree that loops.
+fn page_tree_count(doc: &Document) -> Result<(), String> {
+    let root =
+        doc.catalog().ok().and_then(|c| c.get(b"Pages").ok()).and_then(|o| deref_dict(doc, o));
+    match root.map(|r| r.get(b"Count").map(|o| deref(doc, o).as_i64())) {
+        Some(Ok(Ok(_))) => Ok(()),
+        Some(_) => Err("PDF page tree has no page count (/Count): the file is corrupt".into()),
+        None => Err("PDF has no pages: its page tree is empty or unreadable".into()),
+    }
+}
+
+/// The document read from `bytes` with its cross-reference table rebuilt.
+fn read_rebuilt(bytes: &[u8]) -> Result<Document, String> {
+    let read = pdf_repair::rebuild(bytes)?;
+    let doc = Document::load_mem(&read).map_err(|e| format!("{e}"))?;
+    check_xref(&doc, &read)?;
+    Ok(doc)
 }
 
 /// The encryption a PDF opened with the empty user password uses, for a person.

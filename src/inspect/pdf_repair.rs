@@ -23,6 +23,8 @@ static OBJ: LazyLock<Regex> =
 static TRAILER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"trailer[\s]*<<").unwrap());
 static ROOT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"/(Root|Info)[\s]+(\d{1,10})[\s]+(\d{1,5})[\s]+R").unwrap());
+static LENGTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/Length[\s]+(\d{1,12})([\s]+\d{1,5}[\s]+R\b)?").unwrap());
 static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"/ID[\s]*(\[[^\]]{0,300}\])").unwrap());
 
 /// Where an object is: its byte offset and generation.
@@ -141,4 +143,76 @@ fn append_xref_stream(bytes: &[u8], table: &BTreeMap<u32, At>, keys: &str) -> Ve
     out.extend_from_slice(&rows);
     out.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
     out
+}
+
+/// A copy of `bytes` in which every stream whose direct `/Length` does not end at its
+/// `endstream` has its length corrected (as qpdf "recovers stream length"), and how many
+/// were; `None` when every length is right. Offsets move, so the copy's table must be
+/// rebuilt.
+pub(crate) fn fix_stream_lengths(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+    let mut fixes: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    for c in OBJ.captures_iter(bytes) {
+        let after = c.get(0).map_or(0, |m| m.end());
+        if let Some(fix) = wrong_length(bytes, after) {
+            fixes.push(fix);
+        }
+    }
+    if fixes.is_empty() {
+        return None;
+    }
+    let (mut out, mut from) = (Vec::with_capacity(bytes.len() + 64), 0);
+    for (digits, length) in &fixes {
+        out.extend_from_slice(&bytes[from..digits.start]);
+        out.extend_from_slice(length.to_string().as_bytes());
+        from = digits.end;
+    }
+    out.extend_from_slice(&bytes[from..]);
+    Some((out, fixes.len()))
+}
+
+/// For the object whose `obj` keyword ends at `at`: if it is a stream with a direct
+/// `/Length` that does not reach its `endstream`, where the length's digits are and the
+/// length the data has.
+fn wrong_length(bytes: &[u8], at: usize) -> Option<(std::ops::Range<usize>, usize)> {
+    let rest = &bytes[at..];
+    let open = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    if !rest[open..].starts_with(b"<<") {
+        return None;
+    }
+    let dict = balanced(&rest[open..]);
+    let after = at + open + dict.len();
+    let gap = bytes[after..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+    let keyword = after + gap;
+    if !bytes[keyword..].starts_with(b"stream") {
+        return None;
+    }
+    let mut start = keyword + 6;
+    start += usize::from(bytes.get(start) == Some(&b'\r'));
+    start += usize::from(bytes.get(start) == Some(&b'\n'));
+    let (digits, length) = direct_length(dict)?;
+    let ends = |n: usize| {
+        let end = start.checked_add(n).filter(|&e| e <= bytes.len());
+        end.is_some_and(|e| bytes[e..].trim_ascii_start().starts_with(b"endstream"))
+    };
+    if ends(length) {
+        return None;
+    }
+    let found = bytes[start..].windows(9).position(|w| w == b"endstream")?;
+    // The end-of-line before `endstream` is not data.
+    let data = &bytes[start..start + found];
+    let trimmed = data.strip_suffix(b"\n").unwrap_or(data);
+    let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+    let base = at + open;
+    Some((base + digits.start..base + digits.end, trimmed.len()))
+}
+
+/// The digits (their span in `dict`) and value of a direct `/Length N`; `None` for an
+/// indirect `/Length N G R` or none.
+fn direct_length(dict: &[u8]) -> Option<(std::ops::Range<usize>, usize)> {
+    let c = LENGTH.captures(dict)?;
+    if c.get(2).is_some() {
+        return None;
+    }
+    let m = c.get(1)?;
+    Some((m.range(), int(m.as_bytes())?))
 }

@@ -223,10 +223,9 @@ impl Scan<'_> {
             other => {
                 let names: Vec<String> =
                     other.iter().map(|f| format!("/{}", String::from_utf8_lossy(f))).collect();
-                return Err(format!(
-                    "{what} uses filter {}, which vouch does not inflate; it was not parsed",
-                    names.join(" ")
-                ));
+                // A feature vouch lacks (issue #19): `lopdf` inflates only Flate here.
+                let feature = format!("the filter {} on {what}", names.join(" "));
+                return Err(super::unsupported(&feature));
             }
         };
         if kind == Some(b"ObjStm") {
