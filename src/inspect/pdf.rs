@@ -1230,6 +1230,23 @@ mod tests {
         }
     }
 
+    /// A stream whose `/Length` misses its `endstream` is read at its true length, as qpdf
+    /// recovers it (repaired); a page tree without `/Count` is refused, as poppler refuses
+    /// it (issue #19).
+    #[test]
+    fn stream_lengths_are_recovered_and_a_page_tree_needs_a_count() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let swap = |from: &[u8], to: &[u8]| {
+            let at = good.windows(from.len()).position(|w| w == from).unwrap();
+            [&good[..at], to, &good[at + from.len()..]].concat()
+        };
+        let i = inspect_bytes(&swap(b"/Length 128", b"/Length 9999"), &decode());
+        assert_eq!((i.decode_error.as_deref(), i.pages.len()), (None, 1));
+        assert!(i.repaired.unwrap().starts_with("1 stream length corrected"));
+        let err = inspect_bytes(&swap(b" /Count 1", b""), &decode()).decode_error.unwrap();
+        assert!(err.contains("no page count (/Count)"), "{err}");
+    }
+
     /// A huge object number costs the rebuilt table one entry, not four billion.
     #[test]
     fn a_rebuilt_table_lists_only_the_objects_found() {
