@@ -39,10 +39,11 @@ const MAX_FORM_DEPTH: usize = 64;
 
 /// PDF facts: the page count, and every page's images decoded if asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
-    if let Err(why) = pdf_scan::prescan(bytes, opts) {
-        return Decoded::failed(why);
-    }
-    let (doc, repaired) = match load(bytes) {
+    let wrong_lengths = match pdf_scan::prescan(bytes, opts) {
+        Ok(wrong) => wrong,
+        Err(why) => return Decoded::failed(why),
+    };
+    let (doc, repaired) = match load(bytes, wrong_lengths) {
         Ok(read) => read,
         Err(why) => return Decoded::failed(why),
     };
@@ -89,10 +90,11 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
 /// table rebuilt by [`pdf_repair`], with what was repaired. A file the rebuild cannot read
 /// keeps its first error. (Hybrid-reference files and cross-reference streams `lopdf`
 /// reads as written.)
-fn load(bytes: &[u8]) -> Result<(Document, Option<String>), String> {
+fn load(bytes: &[u8], wrong_lengths: bool) -> Result<(Document, Option<String>), String> {
     // Streams whose `/Length` misses their `endstream` are read as dictionaries by `lopdf`;
     // qpdf recovers their length (with a warning), and so does vouch.
-    if let Some((fixed, n)) = pdf_repair::fix_stream_lengths(bytes)
+    if wrong_lengths
+        && let Some((fixed, n)) = pdf_repair::fix_stream_lengths(bytes)
         && let Ok(doc) = read_rebuilt(&fixed)
     {
         let what = format!(
