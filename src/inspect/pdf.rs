@@ -1249,6 +1249,21 @@ mod tests {
         assert!(err.contains("no page count (/Count)"), "{err}");
     }
 
+    /// A reused entry (object 5 freed and reused at generation 1) reads as written, as
+    /// qpdf and poppler read it (issue #19).
+    #[test]
+    fn a_reused_cross_reference_entry_reads() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let text = |b: &[u8]| b.iter().map(|&c| char::from(c)).collect::<String>();
+        let mut s = text(&good).replace("5 0 obj", "5 1 obj").replace("5 0 R", "5 1 R");
+        let xref = s.rfind("\nxref\n").unwrap();
+        let entry = xref + "\nxref\n0 6\n".len() + 5 * 20;
+        s.replace_range(entry + 11..entry + 16, "00001");
+        let bytes: Vec<u8> = s.chars().map(|c| c as u8).collect();
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!((i.decode_error.as_deref(), i.repaired, i.pages.len()), (None, None, 1));
+    }
+
     /// A huge object number costs the rebuilt table one entry, not four billion.
     #[test]
     fn a_rebuilt_table_lists_only_the_objects_found() {
