@@ -42,6 +42,11 @@ pngs=$(find "$F" "$R" -type f -iname '*.png' 2>/dev/null || true)
     tail -c +14 "$F/jbig2-mmr-96x48.jb2" >"$jb2" && seed pdf_image '\011' "$jb2"
     rm -f "$jb2"
     seed ofd '\000' $ofds
+    # pdf_content: inline images as producers write them; pdf_xref: a table and trailer.
+    c=$(mktemp)
+    printf 'q 72 0 0 72 0 0 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \001\002\003\004 EI Q BI /W 2 /H 1 /CS /P0 /BPC 8 /F /AHx ID 0001> EI' >"$c" && seed pdf_content '' "$c"
+    printf 'xref\n0 6\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n9\n%%%%EOF\n' >"$c" && seed pdf_xref '' "$c"
+    rm -f "$c"
 }
 # A structured OFD seed: the parts of the committed sample, joined by \0\377.
 src=$F/ofd-src

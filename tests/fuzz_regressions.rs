@@ -329,3 +329,46 @@ fn jpeg_with_255_progressive_components_is_refused_before_allocating() {
     assert!(!damage.starts_with("decoder panicked"), "{damage}");
     assert!(t < DEADLINE);
 }
+
+/// Inline image data with a million `EI`s standing alone but followed by binary data: the
+/// end is searched in one pass, and a missing one is damage (issue #19).
+#[test]
+fn pdf_inline_image_without_its_ei_is_bounded_damage() {
+    let content = [&b"BI /W 1 /H 1 /F /Fl ID "[..], &b" EI \x01\x02".repeat(1 << 20)].concat();
+    let head = format!("<< /Length {} >>\nstream\n", content.len());
+    let bytes = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Contents 4 0 R /Resources << >> >>"
+            .to_vec(),
+        [head.as_bytes(), &content, b"\nendstream"].concat(),
+    ]);
+    let (damage, t) = inspect_bounded("inline.pdf", &bytes, None);
+    assert_names("inline.pdf", &damage, "has no EI after its data", t);
+}
+
+/// A damaged table in a file of object numbers near 2^32 and thousands of streams with
+/// wrong lengths: the rebuild lists only what it found, so it stays small and quick; the
+/// page then fails (its image is 0 pixels wide), which is damage (issue #19).
+#[test]
+fn pdf_rebuild_with_huge_object_numbers_is_bounded() {
+    let mut bytes = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Contents 4000000000 0 R \
+          /Resources << /XObject << /Im 4 0 R >> >> >>"
+            .to_vec(),
+        b"<< /Subtype /Image /Width 0 /Height 1 /Length 99 >>\nstream\nxx\nendstream".to_vec(),
+    ]);
+    let cut = bytes.windows(9).rposition(|w| w == b"startxref").unwrap();
+    bytes.truncate(cut);
+    for i in 0..5000u64 {
+        let n = 4_000_000_000 - i;
+        bytes.extend(
+            format!("{n} 0 obj\n<< /Length 99 >>\nstream\nxx\nendstream\nendobj\n").as_bytes(),
+        );
+    }
+    bytes.extend(b"startxref\n1\n%%EOF\n");
+    let (damage, t) = inspect_bounded("rebuild.pdf", &bytes, None);
+    assert_names("rebuild.pdf", &damage, "bad size 0", t);
+}

@@ -120,7 +120,12 @@ pub fn zip_of(entries: &[(&str, &[u8])], deflate: bool) -> Vec<u8> {
 /// A one-page PDF whose page draws one image XObject (`dict` entries and stream `data`),
 /// cross-reference offsets right, so a target reaches the image's filters and codec.
 pub fn image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
-    let content: &[u8] = b"q 72 0 0 72 0 0 cm /Im0 Do Q";
+    pdf_with_content(b"q 72 0 0 72 0 0 cm /Im0 Do Q", dict, data)
+}
+
+/// [`image_pdf`] whose page content is `content` (inline images, operators), with an
+/// image XObject `/Im0` of `dict` and `data` in its resources.
+pub fn pdf_with_content(content: &[u8], dict: &str, data: &[u8]) -> Vec<u8> {
     let stream = |d: &str, body: &[u8]| {
         [format!("<< {d} /Length {} >>\nstream\n", body.len()).as_bytes(), body, b"\nendstream"]
             .concat()
@@ -129,7 +134,7 @@ pub fn image_pdf(dict: &str, data: &[u8]) -> Vec<u8> {
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents 4 0 R \
-          /Resources << /XObject << /Im0 5 0 R >> >> >>"
+          /Resources << /XObject << /Im0 5 0 R >> /ColorSpace << /P0 [/Indexed /DeviceRGB 1 <000000FFFFFF>] >> >> >>"
             .to_vec(),
         stream("", content),
         stream(&format!("/Type /XObject /Subtype /Image {dict}"), data),

@@ -16,7 +16,7 @@
 use super::reduce::{Colour, PixelFormat, ReducedImage, Reducer};
 use super::{Decoded, InspectOptions, over_pixel_limit};
 use crate::inspect::facts::{ColourMode, Dpi, PageFacts};
-use hayro_jpeg2000::{ColorSpace, DecodeSettings, Image};
+use hayro_jpeg2000::{ColorSpace, DecodeSettings, DecoderContext, Image};
 
 /// JP2 facts: one page, decoded if asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
@@ -82,7 +82,8 @@ fn decode(
     let icc = header.icc || matches!(image.color_space(), ColorSpace::Icc { .. });
     let mut reduced = None;
     if opts.pixels() {
-        let pixels = image.decode().map_err(|e| corrupt(&e))?;
+        let mut context = DecoderContext::default();
+        let pixels = image.decode(&mut context).map_err(|e| corrupt(&e))?.data_u8();
         if opts.reduced {
             let n = u32::from(channels) + u32::from(image.has_alpha());
             let rgb = matches!(header.enumerated, Some(16 | 18));

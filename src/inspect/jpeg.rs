@@ -196,7 +196,9 @@ fn check_ends_with_eoi(bytes: &[u8]) -> Result<(), String> {
 mod tests {
     use super::super::exif::tests::exif_block;
     use super::super::inspect_bytes;
-    use super::super::testutil::{decode, fixture, jpeg, no_decode, with_segment, without_app0};
+    use super::super::testutil::{
+        decode, fixture, jpeg, no_decode, regression, with_segment, without_app0,
+    };
     use crate::inspect::facts::{ColourMode, Dpi, Format};
 
     #[test]
@@ -264,6 +266,10 @@ mod tests {
             assert!(err.contains(feature) && !err.contains("corrupt"), "{err}");
         }
         assert_eq!(inspect_bytes(&base, &decode()).unsupported, None);
+        // As libjpeg-turbo's `cjpeg -arithmetic` writes it (issue #19).
+        let cjpeg = inspect_bytes(&regression("jpeg-arithmetic-cjpeg.jpg"), &decode());
+        assert_eq!(cjpeg.unsupported.as_deref(), Some("JPEG arithmetic coding (SOF9)"));
+        assert_eq!((cjpeg.page_count, cjpeg.format), (Some(1), Some(Format::Jpeg)));
     }
 
     #[test]

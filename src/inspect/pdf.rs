@@ -16,12 +16,16 @@
 //! error. The content stream is interpreted just enough to know the size each image is
 //! drawn at (`q`, `Q`, `cm`, `Do`), which gives its effective resolution; an image not
 //! drawn but alone on its page is taken to fill the MediaBox. The page's facts are those
-//! of its largest image; a page without any image has no facts. Inline images (`BI`) are
-//! not decoded: scanning software does not use them for page images.
+//! of its largest image; a page without any image has no facts. Inline images (`BI` ...
+//! `EI`, found by [`pdf_inline`] since `lopdf` reads few of them) are decoded and checked
+//! the same way, drawn where they stand (issue #19).
 
 use super::pdf_filters::{self, Filter};
 use super::reduce::{Colour, PixelFormat, ReducedImage, reduce_samples};
-use super::{Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_scan};
+use super::{
+    Decoded, InspectOptions, jp2, jpeg, over_pixel_limit, pdf_codecs, pdf_inline, pdf_repair,
+    pdf_scan,
+};
 use crate::inspect::facts::{ColourMode, PageFacts};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
@@ -35,16 +39,13 @@ const MAX_FORM_DEPTH: usize = 64;
 
 /// PDF facts: the page count, and every page's images decoded if asked.
 pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
-    if let Err(why) = pdf_scan::prescan(bytes, opts) {
-        return Decoded::failed(why);
-    }
-    let doc = match Document::load_mem(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return Decoded::failed(format!(
-                "PDF cannot be parsed: {e}; the file is truncated or corrupt"
-            ));
-        }
+    let wrong_lengths = match pdf_scan::prescan(bytes, opts) {
+        Ok(wrong) => wrong,
+        Err(why) => return Decoded::failed(why),
+    };
+    let (doc, repaired) = match load(bytes, wrong_lengths) {
+        Ok(read) => read,
+        Err(why) => return Decoded::failed(why),
     };
     // `Encrypt` in the trailer, direct or by reference, is what makes a PDF encrypted.
     // `lopdf` decrypts on loading when the empty user password opens it (issue #19).
@@ -55,12 +56,13 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         Ok(dict) => Some(encryption(&doc, dict)),
         Err(_) => None,
     };
-    if let Err(why) = check_xref(&doc, bytes) {
+    if let Err(why) = page_tree_count(&doc) {
         return Decoded::failed(why);
     }
     let page_ids = doc.get_pages();
     let pages = u32::try_from(page_ids.len()).unwrap_or(u32::MAX);
-    let mut decoded = Decoded { page_count: Some(pages), encryption, ..Decoded::default() };
+    let mut decoded =
+        Decoded { page_count: Some(pages), encryption, repaired, ..Decoded::default() };
     if pages == 0 {
         decoded.error = Some("PDF has no pages: its page tree is empty or unreadable".into());
         return decoded;
@@ -82,6 +84,71 @@ pub(crate) fn inspect(bytes: &[u8], opts: &InspectOptions) -> Decoded {
         }
     }
     decoded
+}
+
+/// The document as written or, when its cross-reference structure is damaged, from a
+/// table rebuilt by [`pdf_repair`], with what was repaired. A file the rebuild cannot read
+/// keeps its first error. (Hybrid-reference files and cross-reference streams `lopdf`
+/// reads as written.)
+fn load(bytes: &[u8], wrong_lengths: bool) -> Result<(Document, Option<String>), String> {
+    // Streams whose `/Length` misses their `endstream` are read as dictionaries by `lopdf`;
+    // qpdf recovers their length (with a warning), and so does vouch.
+    if wrong_lengths
+        && let Some((fixed, n)) = pdf_repair::fix_stream_lengths(bytes)
+        && let Ok(doc) = read_rebuilt(&fixed)
+    {
+        let what = format!(
+            "{n} stream length{} corrected and the cross-reference table rebuilt by scanning \
+             the file for objects, as qpdf does",
+            if n == 1 { "" } else { "s" }
+        );
+        return Ok((doc, Some(what)));
+    }
+    let damage = match Document::load_mem(bytes) {
+        Ok(doc) if doc.trailer.get(b"Encrypt").is_ok() => {
+            // Not rebuilt: a password-protected file is unsupported whatever its table.
+            if doc.encryption_state.is_some() {
+                check_xref(&doc, bytes)?;
+            }
+            return Ok((doc, None));
+        }
+        Ok(doc) => match check_xref(&doc, bytes) {
+            Ok(()) => return Ok((doc, None)),
+            Err(why) => why,
+        },
+        Err(e) => format!("PDF cannot be parsed: {e}; the file is truncated or corrupt"),
+    };
+    match read_rebuilt(bytes) {
+        Ok(doc) => Ok((
+            doc,
+            Some(format!(
+                "the cross-reference table was rebuilt by scanning the file for objects, as \
+                 qpdf does ({damage})"
+            )),
+        )),
+        Err(why) => Err(format!("{damage}; it could not be rebuilt: {why}")),
+    }
+}
+
+/// The root of the page tree must say how many pages it holds (`/Count`, required by ISO
+/// 32000-1 §7.7.3.2): poppler refuses a file without it, and `lopdf` would count pages
+/// through a tree that loops.
+fn page_tree_count(doc: &Document) -> Result<(), String> {
+    let root =
+        doc.catalog().ok().and_then(|c| c.get(b"Pages").ok()).and_then(|o| deref_dict(doc, o));
+    match root.map(|r| r.get(b"Count").map(|o| deref(doc, o).as_i64())) {
+        Some(Ok(Ok(_))) => Ok(()),
+        Some(_) => Err("PDF page tree has no page count (/Count): the file is corrupt".into()),
+        None => Err("PDF has no pages: its page tree is empty or unreadable".into()),
+    }
+}
+
+/// The document read from `bytes` with its cross-reference table rebuilt.
+fn read_rebuilt(bytes: &[u8]) -> Result<Document, String> {
+    let read = pdf_repair::rebuild(bytes)?;
+    let doc = Document::load_mem(&read).map_err(|e| format!("{e}"))?;
+    check_xref(&doc, &read)?;
+    Ok(doc)
 }
 
 /// The encryption a PDF opened with the empty user password uses, for a person.
@@ -147,17 +214,14 @@ fn page(
     let unit = dict.get(b"UserUnit").ok().and_then(|o| number(doc, o)).unwrap_or(1.0);
     let resources = inherited(doc, dict, b"Resources").and_then(|o| deref_dict(doc, o));
     let content = page_content(doc, dict, opts)?;
-    let mut images: BTreeMap<ObjectId, Placed> = BTreeMap::new();
-    let mut seen = HashSet::new();
+    let mut found = Found::default();
     if let Some(res) = resources {
-        walk(doc, res, &content, IDENTITY, 0, &mut images, &mut seen, opts)?;
+        let mut walker = Walker { doc, opts, found: &mut found };
+        walker.walk(res, &content, IDENTITY, 0)?;
     }
-    let count = images.len();
-    let best = images.into_values().max_by(|a, b| {
-        let area = |p: &Placed| p.drawn.map_or(0.0, |(w, h)| w * h);
-        let pixels = |p: &Placed| u64::from(p.facts.width) * u64::from(p.facts.height);
-        area(a).total_cmp(&area(b)).then(pixels(a).cmp(&pixels(b)))
-    });
+    // The inline images count one each, though only the best of them is kept.
+    let count = found.images.len() + found.inline.saturating_sub(1);
+    let best = found.images.into_values().max_by(better);
     let Some(Placed { mut facts, drawn, reduced }) = best else { return Ok(None) };
     let (size, source) = match (drawn, media) {
         (Some((w, h)), Some((mw, mh))) if close(w, mw) && close(h, mh) => {
@@ -198,90 +262,190 @@ fn concat(m: Matrix, n: Matrix) -> Matrix {
     ]
 }
 
-/// Decodes every image XObject of `res` and follows the content's `Do` operators to learn
-/// the size each is drawn at; forms recurse with their own matrix and resources.
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    doc: &Document,
-    res: &Dictionary,
-    content: &[u8],
-    base: Matrix,
-    depth: usize,
-    images: &mut BTreeMap<ObjectId, Placed>,
-    seen: &mut HashSet<ObjectId>,
-    opts: &InspectOptions,
-) -> Result<(), String> {
-    if depth > MAX_FORM_DEPTH {
-        return Err(format!(
-            "forms nested more than {MAX_FORM_DEPTH} deep: the page was not decoded (a \
-             limit of vouch's, not damage)"
-        ));
-    }
-    let xobjects = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o));
-    let mut names: BTreeMap<Vec<u8>, ObjectId> = BTreeMap::new();
-    for (name, obj) in xobjects.into_iter().flat_map(|d| d.iter()) {
-        let Ok(id) = obj.as_reference() else { continue };
-        names.insert(name.clone(), id);
-        let stream = doc
-            .get_object(id)
-            .and_then(Object::as_stream)
-            .map_err(|e| format!("XObject /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
-        let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
-        if subtype == b"Image" && !images.contains_key(&id) {
-            let (facts, reduced) = image(doc, stream, opts)
-                .map_err(|e| format!("image /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
-            images.insert(id, Placed { facts, drawn: None, reduced });
+/// Which of two images stands for the page: the one drawn larger, then the one with more
+/// pixels.
+fn better(a: &Placed, b: &Placed) -> std::cmp::Ordering {
+    let area = |p: &Placed| p.drawn.map_or(0.0, |(w, h)| w * h);
+    let pixels = |p: &Placed| u64::from(p.facts.width) * u64::from(p.facts.height);
+    area(a).total_cmp(&area(b)).then(pixels(a).cmp(&pixels(b)))
+}
+
+/// An image of a page: an XObject, or the best of its inline images so far (inline images
+/// are drawn once, where they stand, so only the best need be kept however many there are).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Object(ObjectId),
+    Inline,
+}
+
+/// What walking a page found: its images, the forms already walked, and how many inline
+/// images it draws.
+#[derive(Default)]
+struct Found {
+    images: BTreeMap<Key, Placed>,
+    seen: HashSet<ObjectId>,
+    inline: usize,
+}
+
+/// Walks a page's content and forms, decoding every image once.
+struct Walker<'a, 'f> {
+    doc: &'a Document,
+    opts: &'a InspectOptions,
+    found: &'f mut Found,
+}
+
+impl Walker<'_, '_> {
+    /// Decodes every image XObject of `res`, then follows the content (its operators and
+    /// inline images) to learn the size each image is drawn at.
+    fn walk(
+        &mut self,
+        res: &Dictionary,
+        content: &[u8],
+        base: Matrix,
+        depth: usize,
+    ) -> Result<(), String> {
+        if depth > MAX_FORM_DEPTH {
+            return Err(format!(
+                "forms nested more than {MAX_FORM_DEPTH} deep: the page was not decoded (a \
+                 limit of vouch's, not damage)"
+            ));
         }
+        let names = self.xobjects(res)?;
+        pdf_scan::content_nesting(content).map_err(|e| format!("content stream: {e}"))?;
+        let (mut ctm, mut stack) = (base, Vec::new());
+        for piece in pdf_inline::split(content).map_err(|e| format!("content stream: {e}"))? {
+            match piece {
+                pdf_inline::Piece::Ops(ops) => {
+                    let ops = Content::decode(ops).map_err(|e| format!("content stream: {e}"))?;
+                    for op in ops.operations {
+                        self.operator(&op, res, &names, (&mut ctm, &mut stack, base), depth)?;
+                    }
+                }
+                pdf_inline::Piece::Image(dict, data) => self.inline(res, dict, data, ctm)?,
+            }
+        }
+        Ok(())
     }
-    pdf_scan::content_nesting(content).map_err(|e| format!("content stream: {e}"))?;
-    let ops = Content::decode(content).map_err(|e| format!("content stream: {e}"))?.operations;
-    let (mut ctm, mut stack) = (base, Vec::new());
-    for op in ops {
+
+    /// Decodes the image XObjects of `res` not yet decoded; every XObject's id by name.
+    fn xobjects(&mut self, res: &Dictionary) -> Result<BTreeMap<Vec<u8>, ObjectId>, String> {
+        let doc = self.doc;
+        let xobjects = res.get(b"XObject").ok().and_then(|o| deref_dict(doc, o));
+        let mut names = BTreeMap::new();
+        for (name, obj) in xobjects.into_iter().flat_map(|d| d.iter()) {
+            let Ok(id) = obj.as_reference() else { continue };
+            names.insert(name.clone(), id);
+            let stream = doc
+                .get_object(id)
+                .and_then(Object::as_stream)
+                .map_err(|e| format!("XObject /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
+            let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
+            if subtype == b"Image" && !self.found.images.contains_key(&Key::Object(id)) {
+                let (facts, reduced) = image(doc, stream, self.opts)
+                    .map_err(|e| format!("image /{} ({} {} R): {e}", lossy(name), id.0, id.1))?;
+                self.found.images.insert(Key::Object(id), Placed { facts, drawn: None, reduced });
+            }
+        }
+        Ok(names)
+    }
+
+    /// One content operator: the graphics state's matrix (`q`, `Q`, `cm`) and `Do`.
+    fn operator(
+        &mut self,
+        op: &lopdf::content::Operation,
+        res: &Dictionary,
+        names: &BTreeMap<Vec<u8>, ObjectId>,
+        (ctm, stack, base): (&mut Matrix, &mut Vec<Matrix>, Matrix),
+        depth: usize,
+    ) -> Result<(), String> {
+        let doc = self.doc;
         match op.operator.as_str() {
-            "q" => stack.push(ctm),
-            "Q" => ctm = stack.pop().unwrap_or(base),
+            "q" => stack.push(*ctm),
+            "Q" => *ctm = stack.pop().unwrap_or(base),
             "cm" => {
                 let v: Vec<f64> = op.operands.iter().filter_map(|o| number(doc, o)).collect();
                 if let [a, b, c, d, e, f] = v[..] {
-                    ctm = concat([a, b, c, d, e, f], ctm);
+                    *ctm = concat([a, b, c, d, e, f], *ctm);
                 }
             }
             "Do" => {
-                let Some(id) =
-                    op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| names.get(n))
-                else {
-                    continue;
-                };
-                if let Some(placed) = images.get_mut(id) {
-                    let size = (ctm[0].hypot(ctm[1]), ctm[2].hypot(ctm[3]));
-                    if placed.drawn.is_none_or(|(w, h)| size.0 * size.1 > w * h) {
-                        placed.drawn = Some(size);
-                    }
-                } else if seen.insert(*id) {
-                    let Ok(form) = doc.get_object(*id).and_then(Object::as_stream) else {
-                        continue;
-                    };
-                    let matrix = form
-                        .dict
-                        .get(b"Matrix")
-                        .ok()
-                        .and_then(|o| deref(doc, o).as_array().ok())
-                        .map(|a| a.iter().filter_map(|o| number(doc, o)).collect::<Vec<_>>());
-                    let m = match matrix.as_deref() {
-                        Some(&[a, b, c, d, e, f]) => [a, b, c, d, e, f],
-                        _ => IDENTITY,
-                    };
-                    let body = stream_bytes(doc, form, "form", opts)?;
-                    let form_res =
-                        form.dict.get(b"Resources").ok().and_then(|o| deref_dict(doc, o));
-                    let form_res = form_res.unwrap_or(res);
-                    walk(doc, form_res, &body, concat(m, ctm), depth + 1, images, seen, opts)?;
+                let name = op.operands.first().and_then(|o| o.as_name().ok());
+                if let Some(&id) = name.and_then(|n| names.get(n)) {
+                    self.draw(id, res, *ctm, depth)?;
                 }
             }
             _ => {}
         }
+        Ok(())
     }
-    Ok(())
+
+    /// `Do` of XObject `id`: an image is drawn at the matrix's size, a form walked once.
+    fn draw(
+        &mut self,
+        id: ObjectId,
+        res: &Dictionary,
+        ctm: Matrix,
+        depth: usize,
+    ) -> Result<(), String> {
+        let doc = self.doc;
+        if let Some(placed) = self.found.images.get_mut(&Key::Object(id)) {
+            let size = drawn_size(ctm);
+            if placed.drawn.is_none_or(|(w, h)| size.0 * size.1 > w * h) {
+                placed.drawn = Some(size);
+            }
+            return Ok(());
+        }
+        if !self.found.seen.insert(id) {
+            return Ok(());
+        }
+        let Ok(form) = doc.get_object(id).and_then(Object::as_stream) else { return Ok(()) };
+        let matrix = form
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|o| deref(doc, o).as_array().ok())
+            .map(|a| a.iter().filter_map(|o| number(doc, o)).collect::<Vec<_>>());
+        let m = match matrix.as_deref() {
+            Some(&[a, b, c, d, e, f]) => [a, b, c, d, e, f],
+            _ => IDENTITY,
+        };
+        let body = stream_bytes(doc, form, "form", self.opts)?;
+        let form_res = form.dict.get(b"Resources").ok().and_then(|o| deref_dict(doc, o));
+        self.walk(form_res.unwrap_or(res), &body, concat(m, ctm), depth + 1)
+    }
+
+    /// An inline image, decoded like an XObject and drawn where it stands; kept if it is
+    /// the best inline image so far.
+    fn inline(
+        &mut self,
+        res: &Dictionary,
+        mut dict: Dictionary,
+        data: &[u8],
+        ctm: Matrix,
+    ) -> Result<(), String> {
+        self.found.inline += 1;
+        let n = self.found.inline;
+        // A colour space may be named in the resources (`/CS /CS0`).
+        let named = dict.get(b"ColorSpace").ok().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec);
+        let spaces = res.get(b"ColorSpace").ok().and_then(|o| deref_dict(self.doc, o));
+        if let Some(space) = named.and_then(|n| spaces.and_then(|d| d.get(&n).ok())) {
+            dict.set("ColorSpace", deref(self.doc, space).clone());
+        }
+        let stream = Stream::new(dict, data.to_vec());
+        let (facts, reduced) =
+            image(self.doc, &stream, self.opts).map_err(|e| format!("inline image {n}: {e}"))?;
+        let placed = Placed { facts, drawn: Some(drawn_size(ctm)), reduced };
+        let best = self.found.images.get(&Key::Inline);
+        if best.is_none_or(|b| better(&placed, b).is_gt()) {
+            self.found.images.insert(Key::Inline, placed);
+        }
+        Ok(())
+    }
+}
+
+/// The size (points) the unit square is drawn at under `ctm`.
+fn drawn_size(ctm: Matrix) -> (f64, f64) {
+    (ctm[0].hypot(ctm[1]), ctm[2].hypot(ctm[3]))
 }
 
 /// Decodes one image XObject and describes it (resolution is the page's business); with
@@ -901,6 +1065,79 @@ mod tests {
         assert!(i.decode_error.unwrap().contains("CCITT G3"));
     }
 
+    /// A one-page PDF (72 × 72 pt) whose content is `content`, with `resources`.
+    fn content_pdf(content: &[u8], resources: &str) -> Vec<u8> {
+        let page = format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents 4 0 R \
+             /Resources << {resources} >> >>"
+        );
+        pdf_of(&[
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            page.into_bytes(),
+            [
+                format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(),
+                content,
+                b"\nendstream",
+            ]
+            .concat(),
+        ])
+    }
+
+    /// `BI dict ID data EI` drawn over the whole page.
+    fn inline(dict: &str, data: &[u8]) -> Vec<u8> {
+        [format!("q 72 0 0 72 0 0 cm BI {dict} ID ").as_bytes(), data, b"\nEI Q\n"].concat()
+    }
+
+    /// Inline images with abbreviated keys and filters, as producers write them, decode
+    /// like XObjects; their resolution is the size they are drawn at (issue #19).
+    #[test]
+    fn inline_images_decode_like_xobjects() {
+        let samples = pattern(16 * 8);
+        let jpeg = super::super::testutil::jpeg(16, 8, true, (1, 72, 72));
+        let grey = "/W 16 /H 8 /CS /G /BPC 8";
+        let cases: [(String, Vec<u8>, &str, ColourMode); 5] = [
+            (grey.into(), samples.clone(), "none", ColourMode::Grey),
+            (format!("{grey} /F [/AHx /Fl]"), hex(&zlib(&samples)), "deflate", ColourMode::Grey),
+            (format!("{grey} /F /DCT"), jpeg.clone(), "jpeg", ColourMode::Grey),
+            (format!("{grey} /F /DCT /DP null"), jpeg, "jpeg", ColourMode::Grey),
+            ("/W 16 /H 8 /CS /P0 /BPC 8".into(), samples.clone(), "none", ColourMode::Palette),
+        ];
+        let res = "/ColorSpace << /P0 [/Indexed /DeviceRGB 255 <00>] >>";
+        let opts = super::InspectOptions { reduced: true, ..decode() };
+        for (dict, data, compression, colour) in cases {
+            let i = inspect_bytes(&content_pdf(&inline(&dict, &data), res), &opts);
+            assert_eq!(i.decode_error, None, "{dict}");
+            let p = &i.pages[0];
+            assert_eq!((p.width, p.compression.as_str(), p.colour), (16, compression, colour));
+            assert!((p.dpi.unwrap().x - 16.0).abs() < 0.01, "{dict}");
+            assert_eq!(i.reduced.len(), usize::from(colour == ColourMode::Grey), "{dict}");
+        }
+        // Of two inline images the one drawn larger stands for the page.
+        let small = b"q 9 0 0 9 0 0 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x01\x02\x03\x04 EI Q ";
+        let both = [&small[..], &inline(grey, &samples)].concat();
+        let i = inspect_bytes(&content_pdf(&both, ""), &decode());
+        assert_eq!((i.pages.len(), i.pages[0].width), (1, 16));
+    }
+
+    /// A damaged inline image is damage, named as an inline image (issue #19).
+    #[test]
+    fn a_damaged_inline_image_is_a_decode_error() {
+        let samples = pattern(16 * 8);
+        let jpeg = super::super::testutil::jpeg(16, 8, true, (1, 72, 72));
+        let grey = "/W 16 /H 8 /CS /G /BPC 8";
+        let cases = [
+            inline(&format!("{grey} /F /DCT"), &jpeg[..jpeg.len() - 40]),
+            inline(&format!("{grey} /F /Fl"), &zlib(&samples)[..20]),
+            inline(grey, &samples[..100]),
+            b"q BI /W 16 /H 8 /CS /G /BPC 8 ID \x01\x02".to_vec(),
+        ];
+        for content in cases {
+            let err = inspect_bytes(&content_pdf(&content, ""), &decode()).decode_error.unwrap();
+            assert!(err.contains("inline image"), "{err}");
+        }
+    }
+
     #[test]
     fn a_filter_vouch_lacks_is_unsupported_by_name() {
         let i = inspect_bytes(&image_pdf(&format!("{GREY} /Filter /Crypt"), b"x"), &decode());
@@ -939,13 +1176,102 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_xref_offset_is_a_decode_error() {
+    fn a_wrong_xref_offset_is_repaired() {
         let mut bytes = fixture("img2pdf-jpx-300dpi.pdf");
         // Object 2's entry in the main table: make its offset point one byte late.
         let at = bytes.windows(13).rposition(|w| w == b"0000000815 00").unwrap();
         bytes[at + 9] = b'6';
-        let err = inspect_bytes(&bytes, &decode()).decode_error.unwrap();
-        assert!(err.contains("cross-reference table is corrupt"), "{err}");
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!((i.decode_error, i.pages.len()), (None, 1));
+        let what = i.repaired.unwrap();
+        assert!(what.contains("rebuilt by scanning") && what.contains("not at byte"), "{what}");
+    }
+
+    /// Damaged cross-reference tables as qpdf 11 and poppler judge them: rebuilt when a
+    /// `trailer` remains (repaired), unreadable when it does not (issue #19).
+    #[test]
+    fn damaged_cross_reference_tables_are_rebuilt_when_a_trailer_remains() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let xref = good.windows(6).rposition(|w| w == b"\nxref\n").unwrap() + 1;
+        let trailer = good.windows(7).rposition(|w| w == b"trailer").unwrap();
+        let startxref = good.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let shifted: Vec<u8> = String::from_utf8(good[xref..trailer].to_vec())
+            .unwrap()
+            .split('\n')
+            .map(|l| match l.strip_suffix(" 00000 n ") {
+                Some(o) => format!("{:010} 00000 n ", o.parse::<u64>().unwrap() + 3),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes();
+        let repaired = [
+            [&good[..xref], &shifted, &good[trailer..]].concat(),
+            [&good[..startxref], b"startxref\n999\n%%EOF\n"].concat(),
+            // A later definition of object 4 (an incremental update without its table).
+            [&good[..startxref], &b"4 0 obj\n<< /Length 26 >>\nstream\nq 9 0 0 9 0 0 cm /Im0 Do Q\nendstream\nendobj\n"[..]].concat(),
+        ];
+        for (n, bytes) in repaired.iter().enumerate() {
+            let i = inspect_bytes(bytes, &decode());
+            assert_eq!((i.decode_error.as_deref(), i.pages.len()), (None, 1), "{n}");
+            assert!(i.repaired.unwrap().contains("rebuilt by scanning"), "{n}");
+        }
+        // The later definition is the one read: the image is drawn 9 pt wide.
+        let dpi = inspect_bytes(&repaired[2], &decode()).pages[0].dpi.unwrap();
+        assert!((dpi.x - 128.0).abs() < 0.01, "{dpi:?}");
+        // Without a trailer (cut in the table, or the trailer gone): unreadable.
+        let unreadable = [
+            good[..xref + 40].to_vec(),
+            [&good[..trailer], &good[startxref..]].concat(),
+            // Rebuilt, but object 5 is then not an image stream: the page does not decode.
+            [&good[..startxref], b"5 0 obj\n<< /Subtype /Image /Width 9 >>\nendobj\n"].concat(),
+        ];
+        for (n, bytes) in unreadable.iter().enumerate() {
+            let i = inspect_bytes(bytes, &decode());
+            assert!(i.decode_error.is_some() && i.repaired.is_none(), "{n}");
+        }
+    }
+
+    /// A stream whose `/Length` misses its `endstream` is read at its true length, as qpdf
+    /// recovers it (repaired); a page tree without `/Count` is refused, as poppler refuses
+    /// it (issue #19).
+    #[test]
+    fn stream_lengths_are_recovered_and_a_page_tree_needs_a_count() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let swap = |from: &[u8], to: &[u8]| {
+            let at = good.windows(from.len()).position(|w| w == from).unwrap();
+            [&good[..at], to, &good[at + from.len()..]].concat()
+        };
+        let i = inspect_bytes(&swap(b"/Length 128", b"/Length 9999"), &decode());
+        assert_eq!((i.decode_error.as_deref(), i.pages.len()), (None, 1));
+        assert!(i.repaired.unwrap().starts_with("1 stream length corrected"));
+        let err = inspect_bytes(&swap(b" /Count 1", b""), &decode()).decode_error.unwrap();
+        assert!(err.contains("no page count (/Count)"), "{err}");
+    }
+
+    /// A reused entry (object 5 freed and reused at generation 1) reads as written, as
+    /// qpdf and poppler read it (issue #19).
+    #[test]
+    fn a_reused_cross_reference_entry_reads() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let text = |b: &[u8]| b.iter().map(|&c| char::from(c)).collect::<String>();
+        let mut s = text(&good).replace("5 0 obj", "5 1 obj").replace("5 0 R", "5 1 R");
+        let xref = s.rfind("\nxref\n").unwrap();
+        let entry = xref + "\nxref\n0 6\n".len() + 5 * 20;
+        s.replace_range(entry + 11..entry + 16, "00001");
+        let bytes: Vec<u8> = s.chars().map(|c| c as u8).collect();
+        let i = inspect_bytes(&bytes, &decode());
+        assert_eq!((i.decode_error.as_deref(), i.repaired, i.pages.len()), (None, None, 1));
+    }
+
+    /// A huge object number costs the rebuilt table one entry, not four billion.
+    #[test]
+    fn a_rebuilt_table_lists_only_the_objects_found() {
+        let good = image_pdf(GREY, &pattern(16 * 8));
+        let startxref = good.windows(9).rposition(|w| w == b"startxref").unwrap();
+        let bytes = [&good[..startxref], b"4000000000 0 obj\nnull\nendobj\n"].concat();
+        let rebuilt = super::pdf_repair::rebuild(&bytes).unwrap();
+        assert!(rebuilt.len() < bytes.len() + 400, "{}", rebuilt.len());
     }
 
     #[test]

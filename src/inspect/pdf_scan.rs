@@ -21,8 +21,10 @@ use std::io::Read;
 /// honest file and far below what overflows a 2 MiB stack.
 pub(crate) const MAX_NESTING: usize = 64;
 
-/// Checks the whole file; the error is the decode error, naming the limit it hit.
-pub(crate) fn prescan(bytes: &[u8], opts: &InspectOptions) -> Result<(), String> {
+/// Checks the whole file; the error is the decode error, naming the limit it hit. True
+/// when a stream's direct `/Length` does not end at its `endstream` (for
+/// [`super::pdf_repair::fix_stream_lengths`], so sound files are not scanned twice).
+pub(crate) fn prescan(bytes: &[u8], opts: &InspectOptions) -> Result<bool, String> {
     let mut scan = Scan { bytes, pos: 0, opts, inner: false };
     let found = scan.run()?;
     if let Some(id) = found.length_refs.iter().find(|id| found.streams.contains(id)) {
@@ -32,7 +34,7 @@ pub(crate) fn prescan(bytes: &[u8], opts: &InspectOptions) -> Result<(), String>
             id.0, id.1
         ));
     }
-    Ok(())
+    Ok(found.wrong_length)
 }
 
 /// Checks a content stream's nesting before `lopdf::content::Content::decode` recurses
@@ -57,6 +59,8 @@ struct Found {
     streams: HashSet<(u64, u64)>,
     /// Objects named by a stream's indirect `/Length`.
     length_refs: HashSet<(u64, u64)>,
+    /// A stream whose direct `/Length` does not end at its `endstream`.
+    wrong_length: bool,
 }
 
 struct Scan<'a> {
@@ -135,7 +139,7 @@ impl Scan<'_> {
                             if let Some(id) = indirect_length(dict) {
                                 found.length_refs.insert(id);
                             }
-                            self.stream(dict)?;
+                            found.wrong_length |= self.stream(dict)?;
                         }
                         b"ID" if self.inner => self.skip_inline_image(),
                         _ => {}
@@ -191,8 +195,8 @@ impl Scan<'_> {
     }
 
     /// At the keyword `stream`: finds the data, checks an object or cross-reference stream,
-    /// and moves past `endstream`.
-    fn stream(&mut self, dict: &[u8]) -> Result<(), String> {
+    /// and moves past `endstream`; true when a direct `/Length` missed `endstream`.
+    fn stream(&mut self, dict: &[u8]) -> Result<bool, String> {
         let b = self.bytes;
         let mut start = self.pos;
         if b.get(start) == Some(&b'\r') {
@@ -204,6 +208,7 @@ impl Scan<'_> {
         let by_length = direct_length(dict).and_then(|n| start.checked_add(n)).filter(|&end| {
             b.get(end..).is_some_and(|rest| rest.trim_ascii_start().starts_with(b"endstream"))
         });
+        let wrong = by_length.is_none() && direct_length(dict).is_some();
         let end = by_length.unwrap_or_else(|| {
             b[start..].windows(9).position(|w| w == b"endstream").map_or(b.len(), |i| start + i)
         });
@@ -214,7 +219,7 @@ impl Scan<'_> {
             Some(b"XRef") => "a PDF cross-reference stream",
             _ => {
                 self.pos = end;
-                return Ok(());
+                return Ok(wrong);
             }
         };
         let decoded = match filters(dict).as_slice() {
@@ -223,10 +228,9 @@ impl Scan<'_> {
             other => {
                 let names: Vec<String> =
                     other.iter().map(|f| format!("/{}", String::from_utf8_lossy(f))).collect();
-                return Err(format!(
-                    "{what} uses filter {}, which vouch does not inflate; it was not parsed",
-                    names.join(" ")
-                ));
+                // A feature vouch lacks (issue #19): `lopdf` inflates only Flate here.
+                let feature = format!("the filter {} on {what}", names.join(" "));
+                return Err(super::unsupported(&feature));
             }
         };
         if kind == Some(b"ObjStm") {
@@ -234,7 +238,7 @@ impl Scan<'_> {
             inner.run().map_err(|_| too_deep(what))?;
         }
         self.pos = end;
-        Ok(())
+        Ok(wrong)
     }
 }
 
