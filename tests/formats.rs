@@ -660,43 +660,43 @@ fn unsupported_features_are_not_damage() {
 /// A copy of a classic little-endian TIFF with Compression (259) set to `code` in every
 /// directory (the data is left as it is).
 fn retag_compression(tiff: &[u8], code: u16) -> Vec<u8> {
+    retag(tiff, |out, tag, entry| {
+        if tag == 259 {
+            out[entry + 8..entry + 10].copy_from_slice(&code.to_le_bytes());
+        }
+    })
+}
+
+/// A copy of a classic little-endian TIFF with every X/YResolution
+/// rational set to `dpi`/1 (both IFDs of the libtiff sample).
+fn retag_resolution(tiff: &[u8], dpi: u32) -> Vec<u8> {
+    retag(tiff, |out, tag, entry| {
+        if matches!(tag, 282 | 283) {
+            let at = u32_at(out, entry + 8);
+            out[at..at + 4].copy_from_slice(&dpi.to_le_bytes());
+            out[at + 4..at + 8].copy_from_slice(&1u32.to_le_bytes());
+        }
+    })
+}
+
+/// A copy of a classic little-endian TIFF, `edit` called with (copy, tag, entry offset)
+/// for every entry of every directory.
+fn retag(tiff: &[u8], mut edit: impl FnMut(&mut [u8], usize, usize)) -> Vec<u8> {
     let mut out = tiff.to_vec();
     let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
-    let u32_at =
-        |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
     let mut ifd = u32_at(tiff, 4);
     while ifd != 0 {
         let n = u16_at(tiff, ifd);
         for i in 0..n {
             let entry = ifd + 2 + 12 * i;
-            if u16_at(tiff, entry) == 259 {
-                out[entry + 8..entry + 10].copy_from_slice(&code.to_le_bytes());
-            }
+            edit(&mut out, u16_at(tiff, entry), entry);
         }
         ifd = u32_at(tiff, ifd + 2 + 12 * n);
     }
     out
 }
 
-/// A copy of a classic little-endian TIFF with every X/YResolution
-/// rational set to `dpi`/1 (both IFDs of the libtiff sample).
-fn retag_resolution(tiff: &[u8], dpi: u32) -> Vec<u8> {
-    let mut out = tiff.to_vec();
-    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
-    let u32_at =
-        |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
-    let mut ifd = u32_at(tiff, 4);
-    while ifd != 0 {
-        let n = u16_at(tiff, ifd);
-        for i in 0..n {
-            let entry = ifd + 2 + 12 * i;
-            if matches!(u16_at(tiff, entry), 282 | 283) {
-                let at = u32_at(tiff, entry + 8);
-                out[at..at + 4].copy_from_slice(&dpi.to_le_bytes());
-                out[at + 4..at + 8].copy_from_slice(&1u32.to_le_bytes());
-            }
-        }
-        ifd = u32_at(tiff, ifd + 2 + 12 * n);
-    }
-    out
+/// The little-endian u32 at `at`.
+fn u32_at(b: &[u8], at: usize) -> usize {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize
 }

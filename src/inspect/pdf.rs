@@ -948,24 +948,7 @@ mod tests {
             let head = format!("<< /Length {} >>\nstream\n", g.len());
             objects.push([head.as_bytes(), g, b"\nendstream"].concat());
         }
-        let n = objects.len() + 1;
-        let mut out = b"%PDF-1.4\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, body) in objects.iter().enumerate() {
-            offsets.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-            out.extend_from_slice(body);
-            out.extend_from_slice(b"\nendobj\n");
-        }
-        let xref = out.len();
-        out.extend_from_slice(format!("xref\n0 {n}\n0000000000 65535 f \n").as_bytes());
-        for off in offsets {
-            out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-        }
-        out.extend_from_slice(
-            format!("trailer\n<< /Size {n} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-        );
-        out
+        pdf_of(&objects)
     }
 
     const GREY: &str = "/Width 16 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8";
