@@ -5,7 +5,6 @@
 use serde_json::Value;
 use sha2::Digest as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use vouch::catalogue::{Catalogue, Options};
 use vouch::profile::Profile;
 
@@ -49,7 +48,7 @@ fn check(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
 
 /// Runs `vouch` and returns (exit status, stdout, stderr).
 fn vouch(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vouch")).args(args).output().unwrap();
+    let out = crate::util::vouch_command().args(args).output().unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }

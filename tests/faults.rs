@@ -82,7 +82,7 @@ fn a_disk_that_fills_during_a_check_ends_it_with_exit_2() {
     let mut args = check_args(&delivery, &catalogue, &manifest, &out);
     args.extend(["--jobs".into(), "1".into(), "--manifest-root".into(), delivery.into()]);
     let io = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+    let mut child = crate::util::vouch_command()
         .args(&args)
         .stdout(std::fs::File::create(io.path().join("stdout")).unwrap())
         .stderr(std::fs::File::create(io.path().join("stderr")).unwrap())
@@ -163,7 +163,7 @@ fn a_catalogue_or_manifest_that_is_no_regular_file_or_too_large_is_refused() {
     let run = |extra: &[&str]| {
         let mut args = vec!["check", "delivery"];
         args.extend_from_slice(extra);
-        let o = Command::new(env!("CARGO_BIN_EXE_vouch")).args(&args).current_dir(d).output();
+        let o = crate::util::vouch_command().args(&args).current_dir(d).output();
         let o = o.unwrap();
         (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
     };
@@ -205,7 +205,7 @@ fn lenient_verdicts_are_damage() {
         ("jp2-codestream-before-header.jp2", "comes before the JP2 header box"),
     ];
     for (file, says) in cases {
-        let o = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        let o = crate::util::vouch_command()
             .args(["inspect", "--format", "json"])
             .arg(dir.join(file))
             .output()

@@ -5,12 +5,11 @@
 use crate::support::generate::Defect;
 use crate::util::{EXIT_REJECTED, check_args, generated};
 use std::path::Path;
-use std::process::Command;
 
 /// Runs a check with `extra` flags; returns its exit code and the bytes it read (Linux
 /// `rchar`, from the `VOUCH_DEBUG_IO` line).
 fn run(args: Vec<std::ffi::OsString>, extra: &[&str]) -> (Option<i32>, u64) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+    let out = crate::util::vouch_command()
         .args(args)
         .args(extra)
         .env("VOUCH_DEBUG_IO", "1")

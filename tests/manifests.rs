@@ -188,11 +188,7 @@ fn walk_sizes(root: &Path) -> u64 {
 }
 
 fn vouch_with_env(args: Vec<std::ffi::OsString>) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args(args)
-        .env("VOUCH_DEBUG_IO", "1")
-        .output()
-        .unwrap();
+    let out = crate::util::vouch_command().args(args).env("VOUCH_DEBUG_IO", "1").output().unwrap();
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 

@@ -242,7 +242,7 @@ fn concurrent_runs_leave_a_valid_ledger() {
     let f = Fixture::new();
     f.add("HDD-0", "magnetic", "2022-01-01");
     let spawn = |args: Vec<String>| {
-        Command::new(env!("CARGO_BIN_EXE_vouch"))
+        crate::util::vouch_command()
             .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

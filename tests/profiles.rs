@@ -8,7 +8,6 @@ use crate::support::generate::sha256_hex;
 use crate::util::{EXIT_ACCEPTED, EXIT_COULD_NOT_RUN, EXIT_REJECTED, code, findings, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The contract of the issue, five lines: dat31 with 300 dpi in every colour mode.
 const CONTRACT: &str =
@@ -31,7 +30,7 @@ fn delivery_200dpi(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
 /// Runs `vouch check` with `profile` from the working directory `cwd`, JSON on stdout.
 fn check(dir: &Path, profile: &str, cwd: &Path) -> std::process::Output {
     let (root, catalogue, manifest) = delivery_200dpi(dir);
-    Command::new(env!("CARGO_BIN_EXE_vouch"))
+    crate::util::vouch_command()
         .current_dir(cwd)
         .args(["check".as_ref(), root.as_os_str(), "--catalogue".as_ref(), catalogue.as_os_str()])
         .args(["--manifest".as_ref(), manifest.as_os_str()])
@@ -128,7 +127,7 @@ fn a_cycle_a_missing_base_and_an_unknown_key_are_exit_2_naming_file_and_line() {
 
 #[test]
 fn vouch_profiles_lists_each_builtin_with_what_differs_and_shows_it_as_written() {
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_vouch")).args(args).output();
+    let run = |args: &[&str]| crate::util::vouch_command().args(args).output();
     let list = run(&["profiles"]).unwrap();
     let out = String::from_utf8_lossy(&list.stdout);
     assert!(out.contains("dat31-ocr") && out.contains("300 dpi"), "{out}");

@@ -18,7 +18,7 @@ fn html(out: &Path) -> String {
 }
 
 fn vouch(args: &[std::ffi::OsString]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    let mut c = crate::util::vouch_command();
     c.args(args).stdout(Stdio::null()).stderr(Stdio::piped());
     c
 }

@@ -223,11 +223,8 @@ fn clean_delivery_scanned_by_clamd_has_no_safety_finding_and_reads_each_file_onc
     let io = |out: &str, extra: &[&str]| {
         let mut args = check_args(&g.delivery, &g.catalogue, &g.manifest, &dir.path().join(out));
         args.extend(extra.iter().map(Into::into));
-        let o = Command::new(env!("CARGO_BIN_EXE_vouch"))
-            .args(args)
-            .env("VOUCH_DEBUG_IO", "1")
-            .output()
-            .unwrap();
+        let o =
+            crate::util::vouch_command().args(args).env("VOUCH_DEBUG_IO", "1").output().unwrap();
         let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
         let line = stderr.lines().find(|l| l.starts_with("vouch: io:")).expect("no io line");
         let rchar = line.split_whitespace().skip_while(|w| *w != "rchar:").nth(1).unwrap();

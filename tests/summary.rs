@@ -3,7 +3,7 @@
 //! in any command.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A name that, printed raw, clears the screen and prints a green ACCEPTED.
 const HOSTILE: &str = "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif";
@@ -11,7 +11,7 @@ const HOSTILE: &str = "0008\x1b[2J\x1b[32mACCEPTED\x1b[0m.tif";
 const SHOWN: &str = "0008%1B[2J%1B[32mACCEPTED%1B[0m.tif";
 
 fn vouch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vouch")).args(args).current_dir(dir).output().unwrap()
+    crate::util::vouch_command().args(args).current_dir(dir).output().unwrap()
 }
 
 /// Asserts `o` shows the hostile name escaped and has no raw control character (bar the

@@ -36,7 +36,7 @@ impl Tree {
 
     /// Writes a manifest of every regular file now in the delivery.
     fn manifest(&self) -> PathBuf {
-        let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        let out = crate::util::vouch_command()
             .args(["manifest".as_ref(), self.delivery().as_os_str()])
             .output()
             .unwrap();
@@ -57,11 +57,12 @@ impl Tree {
         }
         let mut cmd = if as_nobody {
             let mut c = Command::new("setpriv");
+            c.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
             c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
             c.arg(env!("CARGO_BIN_EXE_vouch"));
             c
         } else {
-            Command::new(env!("CARGO_BIN_EXE_vouch"))
+            crate::util::vouch_command()
         };
         let mut child =
             cmd.args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();

@@ -98,10 +98,8 @@ where
 {
     let io = tempfile::tempdir().unwrap();
     let (out_path, err_path) = (io.path().join("stdout"), io.path().join("stderr"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
+    let mut child = vouch_command()
         .current_dir(cwd)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
         .envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::null())
@@ -255,7 +253,7 @@ impl Fixture {
 
     /// Runs vouch in the fixture's folder (without a key password unless `env` sets one).
     pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+        let mut cmd = vouch_command();
         cmd.args(args).current_dir(self.dir.path()).env_remove("VOUCH_KEY_PASSWORD");
         cmd.envs(env.iter().copied());
         cmd.output().unwrap()
@@ -294,7 +292,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    Command::new(env!("CARGO_BIN_EXE_vouch"))
+    vouch_command()
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -326,4 +324,12 @@ pub fn html_without_time(html: &str, time: &str) -> String {
     let html = html.replace(time, "TIME");
     let local = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [^<·]*· TIME").unwrap();
     local.replace_all(&html, "TIME").into_owned()
+}
+
+/// The vouch binary as a command, in English whatever the machine's locale (tests that
+/// want another language set `LANG` or pass `--lang`).
+pub fn vouch_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    c.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
+    c
 }

@@ -65,6 +65,7 @@ impl Inspector<'_> {
         previous: &journal::Previous,
     ) -> Option<Inspection> {
         let mut done = previous.get(&item.rel, item.size, item.mtime_ns)?;
+        self.safety.resumed(item.size);
         done.compact();
         self.bar.done(item.size);
         Some(done)

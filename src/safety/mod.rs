@@ -99,6 +99,16 @@ impl<'a> Safety<'a> {
         })
     }
 
+    /// Counts a file an earlier run of this check journaled (`--resume`): the journal's
+    /// fingerprint holds the clamd setting, and only files that gave no safety finding
+    /// are journaled, so with a clamd it was scanned clean then.
+    pub fn resumed(&self, bytes: u64) {
+        if self.scanner.is_some() && bytes > 0 {
+            self.scanned.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        }
+    }
+
     /// Inspects the bytes of one file as read (`format`: its format by content). Returns
     /// whether it gave a finding.
     pub fn inspect(&self, item: &Item, bytes: &[u8], format: Option<Format>) -> bool {
