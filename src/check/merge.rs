@@ -213,9 +213,11 @@ fn select(parts: Vec<Part>, allow_partial: bool) -> anyhow::Result<(Vec<Part>, V
     if !missing.is_empty() && !allow_partial {
         let names: Vec<String> = missing.iter().map(|k| format!("{k}/{count}")).collect();
         bail!(
-            "shard{} {} missing: give every part, or --allow-partial for an incomplete report",
-            if names.len() == 1 { " is" } else { "s are" },
-            names.join(", ")
+            "shard{} {} {} missing: give every part, or --allow-partial for an incomplete \
+             report",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            if names.len() == 1 { "is" } else { "are" },
         );
     }
     if by_shard.is_empty() {
@@ -241,6 +243,7 @@ fn differs(a: &part::Inputs, b: &part::Inputs) -> Option<&'static str> {
         ("sample seeds and clamd", a.sample_seed == b.sample_seed && a.clamd == b.clamd),
         ("record assignments", a.assignment_sha256 == b.assignment_sha256),
     ];
+    // Paths as given (`as_given`) may differ: each shard may run from its own folder.
     fields.iter().find(|(_, same)| !same).map(|(name, _)| *name)
 }
 
@@ -303,6 +306,18 @@ fn load_inputs(i: &part::Inputs) -> anyhow::Result<Loaded> {
             "the top level of the delivery '{}' changed since the shards listed it: check again",
             root.display()
         );
+    }
+    // The report names the inputs as the shards were given them, as a single run does.
+    let (origin, cat, items, given) = &i.as_given;
+    let mut profile = profile;
+    profile.origin.clone_from(origin);
+    let mut catalogue = catalogue;
+    catalogue.path = PathBuf::from(cat);
+    if let (Some(list), Some(path)) = (catalogue.items.as_mut(), items) {
+        list.path = PathBuf::from(path);
+    }
+    for (m, path) in manifests.iter_mut().zip(given) {
+        m.path = PathBuf::from(path);
     }
     Ok(Loaded { profile, catalogue, manifests, root, top })
 }

@@ -277,6 +277,12 @@ fn part_inputs(
         depth: format!("{:?}", cfg.depth).to_lowercase(),
         sample_seed: cfg.sample_seed,
         clamd: cfg.clamd.clone(),
+        as_given: (
+            cfg.profile.origin.clone(),
+            catalogue.path.display().to_string(),
+            catalogue.items.as_ref().map(|i| i.path.display().to_string()),
+            manifests.iter().map(|m| m.path.display().to_string()).collect(),
+        ),
         assignment_sha256: shard::digest(&shard::assign(catalogue, count)),
     })
 }

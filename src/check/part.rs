@@ -91,6 +91,9 @@ pub struct Inputs {
     pub sample_seed: Option<u64>,
     /// `--clamd` as given.
     pub clamd: Option<String>,
+    /// The paths as given (the report names them so): profile origin, catalogue, item
+    /// list, manifests.
+    pub as_given: (String, String, Option<String>, Vec<String>),
     /// Digest of the record-to-shard assignment ([`super::shard::digest`]).
     pub assignment_sha256: String,
 }
