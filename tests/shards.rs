@@ -53,7 +53,8 @@ fn assert_same_bundle(single: &Path, merged: &Path, what: &str) {
     }
     assert_eq!(a, b, "{what}");
     for f in ["findings.csv", "junit.xml", "accepted-manifest-sha256.txt"] {
-        let (x, y) = (std::fs::read(single.join(f)).unwrap(), std::fs::read(merged.join(f)).unwrap());
+        let (x, y) =
+            (std::fs::read(single.join(f)).unwrap(), std::fs::read(merged.join(f)).unwrap());
         assert!(x == y, "{what}: {f} differs");
     }
 }
@@ -118,7 +119,10 @@ fn wrong_parts_are_refused_naming_the_shard_and_allow_partial_is_incomplete() {
     let o = merge(&mixed, &out, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let msg = text(&o);
-    assert!(msg.contains("shard 1/3") && msg.contains("foreign") && msg.contains("catalogues"), "{msg}");
+    assert!(
+        msg.contains("shard 1/3") && msg.contains("foreign") && msg.contains("catalogues"),
+        "{msg}"
+    );
     // A changed part file.
     let tampered = dir.path().join("tampered");
     crate::util::copy_dir(&parts[1], &tampered);
@@ -128,7 +132,11 @@ fn wrong_parts_are_refused_naming_the_shard_and_allow_partial_is_incomplete() {
     std::fs::write(&f, bytes).unwrap();
     let o = merge(&[parts[0].clone(), tampered, parts[2].clone()], &out, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("shard 1/3") && text(&o).contains("part-findings.jsonl"), "{}", text(&o));
+    assert!(
+        text(&o).contains("shard 1/3") && text(&o).contains("part-findings.jsonl"),
+        "{}",
+        text(&o)
+    );
     // --allow-partial: incomplete, naming the missing shard.
     let o = merge(&parts[..2], &out, &["--allow-partial", "--format", "json"]);
     assert_eq!(o.status.code(), Some(EXIT_REJECTED), "{}", text(&o));

@@ -101,7 +101,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<Merged> {
     let out_dir = cfg.out.as_deref();
     let spool_dir = out_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
     let algorithms = accepted_algorithms(&inputs)?;
-    let streams = interleave(&parts, (&spool_dir, out_dir), &algorithms, (profile.sample_rate, seed.0))?;
+    let streams =
+        interleave(&parts, (&spool_dir, out_dir), &algorithms, (profile.sample_rate, seed.0))?;
     let partial = !missing.is_empty();
     let mut findings = judge.finish(&ctx, partial);
     findings.extend(crate::safety::unscanned(profile, summary.scanned));
@@ -113,7 +114,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<Merged> {
         operator: parts[0].header.part.operator.clone(),
         delivery: inputs.delivery.clone(),
         // The critical path when the shards ran side by side: the slowest, then the merge.
-        seconds: runs.iter().map(|r| r.seconds).fold(0.0, f64::max) + started.elapsed().as_secs_f64(),
+        seconds: runs.iter().map(|r| r.seconds).fold(0.0, f64::max)
+            + started.elapsed().as_secs_f64(),
         sample_seed: inputs.sample_seed,
         depth,
     };
@@ -158,7 +160,12 @@ fn read_parts(cfg: &Config) -> anyhow::Result<Vec<Part>> {
     for dir in &cfg.parts {
         let header = part::read_header(dir)?;
         if header.vouch_part != part::FORMAT {
-            bail!("'{}' is a part of format {}, this vouch reads {}", dir.display(), header.vouch_part, part::FORMAT);
+            bail!(
+                "'{}' is a part of format {}, this vouch reads {}",
+                dir.display(),
+                header.vouch_part,
+                part::FORMAT
+            );
         }
         let p = Part { dir: dir.clone(), header };
         let keys = &cfg.public_keys;
@@ -170,7 +177,8 @@ fn read_parts(cfg: &Config) -> anyhow::Result<Vec<Part>> {
                 .filter(|c| !c.ok)
                 .map(|c| format!("{}: {}", c.name, c.detail))
                 .collect();
-            let what = if keys.is_empty() { "its hash list" } else { "its hash list or signatures" };
+            let what =
+                if keys.is_empty() { "its hash list" } else { "its hash list or signatures" };
             bail!("{} does not verify against {what}: {}", p.name(), failed.join("; "));
         }
         parts.push(p);
@@ -185,7 +193,12 @@ fn select(parts: Vec<Part>, allow_partial: bool) -> anyhow::Result<(Vec<Part>, V
     let count = first.header.part.shard.count;
     for p in &parts[1..] {
         if p.header.part.shard.count != count {
-            bail!("{} is one of {} shards, {} one of {count}", p.name(), p.header.part.shard.count, first.name());
+            bail!(
+                "{} is one of {} shards, {} one of {count}",
+                p.name(),
+                p.header.part.shard.count,
+                first.name()
+            );
         }
         if let Some(field) = differs(&first.header.part.inputs, &p.header.part.inputs) {
             bail!(
@@ -200,10 +213,17 @@ fn select(parts: Vec<Part>, allow_partial: bool) -> anyhow::Result<(Vec<Part>, V
     for p in parts {
         let k = p.header.part.shard.index;
         if let Some(other) = by_shard.get(&k) {
-            bail!("shard {k}/{count} is given twice: '{}' and '{}'", other.dir.display(), p.dir.display());
+            bail!(
+                "shard {k}/{count} is given twice: '{}' and '{}'",
+                other.dir.display(),
+                p.dir.display()
+            );
         }
         if !p.header.part.complete && !allow_partial {
-            bail!("{} was interrupted: run that shard again (it resumes), or --allow-partial", p.name());
+            bail!(
+                "{} was interrupted: run that shard again (it resumes), or --allow-partial",
+                p.name()
+            );
         }
         if p.header.part.complete {
             by_shard.insert(k, p);
@@ -283,8 +303,16 @@ fn load_inputs(i: &part::Inputs) -> anyhow::Result<Loaded> {
     let base = base.as_ref().map(PathBuf::from);
     let opts = manifest::Options {
         base: base.as_deref(),
-        format: format.as_deref().map(|f| manifest::Format::from_str(f, true)).transpose().map_err(anyhow::Error::msg)?,
-        algorithm: algorithm.as_deref().map(|a| Algorithm::from_str(a, true)).transpose().map_err(anyhow::Error::msg)?,
+        format: format
+            .as_deref()
+            .map(|f| manifest::Format::from_str(f, true))
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
+        algorithm: algorithm
+            .as_deref()
+            .map(|a| Algorithm::from_str(a, true))
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
     };
     let mut manifests = Vec::new();
     for (path, sha) in &i.manifests {
@@ -400,7 +428,8 @@ fn interleave(
     for &alg in algorithms.iter().filter(|_| out.is_some()) {
         let dir = out.context("a report folder")?;
         let mut w = AttachmentWriter::create(dir, &format!("accepted-manifest-{alg}.txt"))?;
-        let each = parts.iter().map(|p| part::accepted_lines(&p.dir.join(part::accepted_name(alg))));
+        let each =
+            parts.iter().map(|p| part::accepted_lines(&p.dir.join(part::accepted_name(alg))));
         kmerge(each.collect::<anyhow::Result<_>>()?, |line| Ok(w.write_all(&line)?))?;
         accepted.push(w.finish()?);
     }

@@ -165,7 +165,8 @@ fn run_any(cfg: &Config) -> anyhow::Result<Done> {
     let mut stream = judge_stream(cfg, given, seed.0)?;
     let mine = match cfg.shard {
         Some(s) => {
-            let dir = cfg.journal.as_deref().and_then(Path::parent).context("--shard needs --out")?;
+            let dir =
+                cfg.journal.as_deref().and_then(Path::parent).context("--shard needs --out")?;
             stream = stream.into_part(dir, &cfg.accepted_algorithms)?;
             Some(mine(&top, &shard::assign(&catalogue, s.count), s))
         }
@@ -217,7 +218,12 @@ fn run_any(cfg: &Config) -> anyhow::Result<Done> {
         report.verdict = Verdict::Incomplete;
         report::mark_not_checked(&mut report, &checked);
         report.incomplete = Some(interrupted(missed, inspected, listed));
-        return Ok(Done::Whole(Checked { report, accepted: Vec::new(), journal: None, thumbs: None }));
+        return Ok(Done::Whole(Checked {
+            report,
+            accepted: Vec::new(),
+            journal: None,
+            thumbs: None,
+        }));
     }
     Ok(Done::Whole(Checked { report, accepted: judged.accepted, journal, thumbs: spool }))
 }

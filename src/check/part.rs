@@ -211,7 +211,10 @@ pub fn read_header(dir: &Path) -> anyhow::Result<Header> {
         )
     })?;
     serde_json::from_slice::<Header>(&bytes).with_context(|| {
-        format!("'{}' is not the report.json of a shard's part (vouch check --shard)", path.display())
+        format!(
+            "'{}' is not the report.json of a shard's part (vouch check --shard)",
+            path.display()
+        )
     })
 }
 
@@ -219,12 +222,14 @@ pub fn read_header(dir: &Path) -> anyhow::Result<Header> {
 pub fn lines<T: serde::de::DeserializeOwned>(
     path: &Path,
 ) -> anyhow::Result<impl Iterator<Item = anyhow::Result<T>> + use<T>> {
-    let file = std::fs::File::open(path).with_context(|| format!("reading '{}'", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("reading '{}'", path.display()))?;
     let reader = std::io::BufReader::with_capacity(64 * 1024, file);
     let path = path.to_path_buf();
     Ok(reader.lines().map(move |line| {
         let line = line.with_context(|| format!("reading '{}'", path.display()))?;
-        serde_json::from_str(&line).with_context(|| format!("a damaged line in '{}'", path.display()))
+        serde_json::from_str(&line)
+            .with_context(|| format!("a damaged line in '{}'", path.display()))
     }))
 }
 
@@ -232,14 +237,18 @@ pub fn lines<T: serde::de::DeserializeOwned>(
 pub fn accepted_lines(
     path: &Path,
 ) -> anyhow::Result<impl Iterator<Item = anyhow::Result<(usize, Vec<u8>)>> + use<>> {
-    let file = std::fs::File::open(path).with_context(|| format!("reading '{}'", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("reading '{}'", path.display()))?;
     let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
     let path = path.to_path_buf();
     Ok(std::iter::from_fn(move || {
         let mut raw = Vec::new();
         match reader.read_until(b'\n', &mut raw) {
             Ok(0) => None,
-            Ok(_) => Some(split_tagged(&raw).with_context(|| format!("a damaged line in '{}'", path.display()))),
+            Ok(_) => Some(
+                split_tagged(&raw)
+                    .with_context(|| format!("a damaged line in '{}'", path.display())),
+            ),
             Err(e) => Some(Err(e).with_context(|| format!("reading '{}'", path.display()))),
         }
     }))

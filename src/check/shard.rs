@@ -11,21 +11,26 @@
 //!
 //! - every record ranks the N shards by a hash of its reference code and the shard
 //!   (rendezvous hashing), so its first choice depends on nothing but its code;
-//! - records are placed biggest first (pages, then the code's hash: deterministic), each
-//!   on its first choice with room under a cap of 5% above the mean load of pages, else
-//!   on the least loaded shard (a volume bigger than the cap goes where it fits best).
+//! - records are placed one by one, each on its first choice with room under a cap of 5%
+//!   above the mean load of pages, else on the least loaded shard: the big ones first
+//!   (over 1/16 of the cap, biggest first) while every shard has room, then the rest in
+//!   the order of their code's hash (deterministic, and a record added elsewhere does not
+//!   change it).
 //!
 //! Plain rendezvous hashing balances the *number* of records, not pages, and a few
 //! thousand-page volumes among many ten-page items would leave one shard hours behind
 //! the rest. A greedy "least loaded first" fill balances pages but moves almost every
 //! record when one is added. With the cap, a record keeps its first choice unless that
-//! shard is full, so adding records moves few others, and the heaviest shard carries at
-//! most 5% above the mean (or one volume bigger than that). BENCHMARKS.md measures both.
+//! shard is full, and the heaviest shard carries at most 5% above the mean (or one volume
+//! bigger than that). The price is partial stability: where caps bind, one added record
+//! shifts the spill-over after it (BENCHMARKS.md measures both). Nothing depends on
+//! stability for correctness: every shard and the merge compute the assignment from the
+//! same catalogue, and the merge refuses parts of another one.
 //! The assignment is a pure function of the catalogue (codes and page counts) and N:
 //! every shard and the merge compute the same one, and the merge checks that they did.
 
 use crate::catalogue::Catalogue;
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 use sha2::{Digest, Sha256};
 
 /// One shard of a check: `index` of `count`, 0-based.
@@ -59,12 +64,17 @@ pub fn parse(
     };
     let shard = if text == "auto" {
         if let Some(id) = env("SLURM_ARRAY_TASK_ID") {
-            let count = env("SLURM_ARRAY_TASK_COUNT")
-                .context("--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not")?;
+            let count = env("SLURM_ARRAY_TASK_COUNT").context(
+                "--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not",
+            )?;
             // An array submitted as --array=1-16 counts from 1: use the array's minimum.
-            let min = env("SLURM_ARRAY_TASK_MIN").map_or(Ok(0), |m| number("SLURM_ARRAY_TASK_MIN", &m))?;
+            let min = env("SLURM_ARRAY_TASK_MIN")
+                .map_or(Ok(0), |m| number("SLURM_ARRAY_TASK_MIN", &m))?;
             let id = number("SLURM_ARRAY_TASK_ID", &id)?;
-            Shard { index: id.saturating_sub(min), count: number("SLURM_ARRAY_TASK_COUNT", &count)? }
+            Shard {
+                index: id.saturating_sub(min),
+                count: number("SLURM_ARRAY_TASK_COUNT", &count)?,
+            }
         } else if let Some(id) = env("JOB_COMPLETION_INDEX") {
             let count = shards.context(
                 "--shard auto with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) needs \
@@ -97,7 +107,12 @@ pub fn assign(catalogue: &Catalogue, count: u32) -> Vec<u32> {
     let total: u64 = (0..keys.len()).map(weight).sum();
     let cap = ((total as f64 / n as f64) * (1.0 + SLACK)).ceil() as u64;
     let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_unstable_by_key(|&r| (std::cmp::Reverse(weight(r)), keys[r], r));
+    // Big records first (biggest first), while every shard has room; then the rest in
+    // the order of their code's hash, which a record added elsewhere does not change.
+    let big = |r: usize| weight(r) > cap / 16;
+    order.sort_unstable_by_key(|&r| {
+        (!big(r), std::cmp::Reverse(if big(r) { weight(r) } else { 0 }), keys[r], r)
+    });
     let mut load = vec![0u64; n];
     let mut shard = vec![0u32; keys.len()];
     let mut prefs: Vec<(u64, usize)> = Vec::with_capacity(n);
@@ -239,6 +254,8 @@ mod tests {
         let (_d2, cat2) = catalogue(&more);
         let b = assign(&cat2, 8);
         let moved = a.iter().zip(&b).filter(|(x, y)| x != y).count();
-        assert!(moved < pages.len() / 10, "{moved} of {} moved", pages.len());
+        // Not zero: where a shard's cap binds, one more record shifts the spill-over
+        // (measured: 16% of 2,000 records for 3 added; docs/scale-out.md says so).
+        assert!(moved < pages.len() / 5, "{moved} of {} moved", pages.len());
     }
 }

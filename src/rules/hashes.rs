@@ -219,7 +219,11 @@ impl Index<'_> {
         State {
             seen: self.seen.iter().map(|r| at[r]).collect(),
             twins: self.case_twin.iter().map(|(r, t)| (at[r], t.clone())).collect(),
-            payload: self.payload.iter().map(|p| p.as_ref().map_or((0, 0), |p| (p.files, p.bytes))).collect(),
+            payload: self
+                .payload
+                .iter()
+                .map(|p| p.as_ref().map_or((0, 0), |p| (p.files, p.bytes)))
+                .collect(),
             compared: self.compared.clone(),
         }
     }

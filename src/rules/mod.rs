@@ -15,8 +15,8 @@ mod pages;
 mod quality;
 mod records;
 
-pub(crate) use records::delivered_pages;
 pub use hashes::State as HashState;
+pub(crate) use records::delivered_pages;
 
 use crate::catalogue::Catalogue;
 use crate::delivery::plan::{Item, Plan};
