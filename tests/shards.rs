@@ -178,3 +178,174 @@ fn signed_parts_verify_and_an_unsigned_one_is_refused() {
     let o = merge(&parts[..1], &out, &["--public-key", pk, "--allow-partial", "-q"]);
     assert_eq!(o.status.code(), Some(EXIT_REJECTED), "{}", text(&o));
 }
+
+/// The recipes of docs/scale-out/, as the tests run them.
+fn recipe(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scale-out").join(rel)
+}
+
+/// The environment the recipes read: the generated delivery, parts and report folders.
+fn recipe_env(c: &mut Command, g: &Generated, parts: &Path, out: &Path) {
+    c.env("DELIVERY", &g.delivery).env("CATALOGUE", &g.catalogue).env("MANIFEST", &g.manifest);
+    c.env("PARTS", parts).env("OUT", out).env("VOUCH", VOUCH).env("PROFILE", "dat31");
+}
+
+/// A one-node Slurm cluster below a folder, stopped when dropped (also when the test
+/// fails).
+struct Slurm {
+    dir: PathBuf,
+}
+
+impl Slurm {
+    fn start(dir: &Path) -> Slurm {
+        let port =
+            || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (a, b) = (port(), port());
+        let cluster = Slurm { dir: dir.to_path_buf() };
+        let o = Command::new(Self::script())
+            .args([
+                "start".as_ref(),
+                dir.as_os_str(),
+                a.to_string().as_ref(),
+                b.to_string().as_ref(),
+            ])
+            .output()
+            .unwrap();
+        // Never a silent skip: a cluster that cannot start fails the test, saying why.
+        assert!(o.status.success(), "the one-node Slurm cluster did not start: {}", text(&o));
+        cluster
+    }
+
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/slurm-one-node.sh")
+    }
+
+    fn conf(&self) -> PathBuf {
+        self.dir.join("slurm.conf")
+    }
+}
+
+impl Drop for Slurm {
+    fn drop(&mut self) {
+        let _ = Command::new(Self::script()).arg("stop").arg(&self.dir).status();
+    }
+}
+
+#[test]
+fn a_slurm_job_array_of_4_then_the_dependent_merge_equals_the_single_run() {
+    let (dir, g) = generated(&Defect::ALL);
+    let single = dir.path().join("single");
+    let o = check_cmd(&g, &single, &[]).output().unwrap();
+    assert_eq!(o.status.code(), Some(EXIT_REJECTED), "{}", text(&o));
+    let slurm = Slurm::start(&dir.path().join("slurm"));
+    let (parts, out) = (dir.path().join("parts"), dir.path().join("acceptance"));
+    let mut c = Command::new(recipe("slurm/submit.sh"));
+    c.arg("4").env("SLURM_CONF", slurm.conf()).env("SBATCH_WAIT", "1").env("CPUS", "1");
+    recipe_env(&mut c, &g, &parts, &out);
+    let o = c.output().unwrap();
+    let logs: String = std::fs::read_dir(&parts)
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("slurm-")))
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            format!(
+                "{}: {}\n",
+                e.path().display(),
+                std::fs::read_to_string(e.path()).unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(o.status.code(), Some(EXIT_REJECTED), "submit.sh: {}\n{logs}", text(&o));
+    assert_same_bundle(&single, &out, "4 Slurm array tasks");
+    let r = stable_report(&out);
+    assert_eq!(r["shards"].as_array().map(Vec::len), Some(4), "{}", r["shards"]);
+    drop(slurm);
+}
+
+/// The `vouch` command line of a manifest line marked `# MARK`.
+fn marked_command(yaml: &str, mark: &str) -> String {
+    let line = yaml.lines().find(|l| l.ends_with(&format!("# {mark}"))).expect("marked line");
+    let line = line.trim_start().trim_start_matches("- ");
+    line.rsplit_once(" # ").unwrap().0.replacen("vouch ", "\"$VOUCH\" ", 1)
+}
+
+#[test]
+fn the_kubernetes_indexed_job_commands_and_the_parallel_recipe_equal_the_single_run() {
+    let (dir, g) = generated(&Defect::ALL);
+    let single = dir.path().join("single");
+    let o = check_cmd(&g, &single, &[]).output().unwrap();
+    assert_eq!(o.status.code(), Some(EXIT_REJECTED), "{}", text(&o));
+    // The Indexed Job: each pod's command with its JOB_COMPLETION_INDEX, then the merge's.
+    let yaml = std::fs::read_to_string(recipe("kubernetes/vouch-indexed-job.yaml")).unwrap();
+    let (parts, out) = (dir.path().join("k8s-parts"), dir.path().join("k8s-out"));
+    std::fs::create_dir_all(&parts).unwrap();
+    let shard_cmd = marked_command(&yaml, "vouch-shard");
+    let pods: Vec<_> = (0..3)
+        .map(|k| {
+            let mut c = Command::new("sh");
+            c.args(["-c", &shard_cmd])
+                .env("SHARDS", "3")
+                .env("JOB_COMPLETION_INDEX", k.to_string());
+            recipe_env(&mut c, &g, &parts, &out);
+            c.spawn().unwrap()
+        })
+        .collect();
+    for p in pods {
+        let o = p.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    let mut c = Command::new("sh");
+    c.args(["-c", &marked_command(&yaml, "vouch-merge")]);
+    recipe_env(&mut c, &g, &parts, &out);
+    let o = c.output().unwrap();
+    assert_eq!(o.status.code(), Some(EXIT_REJECTED), "{}", text(&o));
+    assert_same_bundle(&single, &out, "Kubernetes Indexed Job of 3");
+    // GNU parallel, here over `:` (this machine) instead of ssh logins.
+    let (parts, out) = (dir.path().join("par-parts"), dir.path().join("par-out"));
+    let mut c = Command::new(recipe("parallel-ssh.sh"));
+    c.arg("2").env("SSHLOGIN", ":");
+    recipe_env(&mut c, &g, &parts, &out);
+    let o = c.output().unwrap();
+    assert_eq!(o.status.code(), Some(EXIT_REJECTED), "parallel-ssh.sh: {}", text(&o));
+    assert_same_bundle(&single, &out, "GNU parallel, 2 shards");
+}
+
+/// Bytes read by a finished vouch, from its `VOUCH_DEBUG_IO` line.
+fn rchar(o: &Output) -> u64 {
+    let text = String::from_utf8_lossy(&o.stderr);
+    let line = text.lines().find(|l| l.starts_with("vouch: io:")).expect("io line");
+    line.split_whitespace().skip_while(|w| *w != "rchar:").nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_shard_killed_and_run_again_resumes_its_journal() {
+    let (dir, g) = generated(&Defect::ALL);
+    // A big file at the end (shard 0's: it belongs to no record) keeps the run long
+    // enough to be killed after the journal holds the first files.
+    let big = g.delivery.join("ZZ-BIG");
+    std::fs::create_dir(&big).unwrap();
+    std::fs::File::create(big.join("0.bin")).unwrap().set_len(256 << 20).unwrap();
+    let fresh = dir.path().join("fresh");
+    let o = check_cmd(&g, &fresh, &["--shard", "0/2"]).env("VOUCH_DEBUG_IO", "1").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let fresh_read = rchar(&o);
+    let part = dir.path().join("part");
+    let mut child = check_cmd(&g, &part, &["--shard", "0/2"]).spawn().unwrap();
+    let journal = part.join("journal.jsonl");
+    while std::fs::read_to_string(&journal).map_or(0, |j| j.lines().count()) < 6 {
+        assert!(child.try_wait().unwrap().is_none(), "the shard ended before it could be killed");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // As a preempted task ends: killed, its journal left, no part header.
+    Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap();
+    child.wait().unwrap();
+    assert!(!part.join("report.json").exists());
+    let o = check_cmd(&g, &part, &["--shard", "0/2"]).env("VOUCH_DEBUG_IO", "1").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(rchar(&o) < fresh_read, "the journaled files were read again");
+    assert!(!journal.exists(), "a complete part removes its journal");
+    for f in ["part-files.jsonl", "part-findings.jsonl", "part-sample.jsonl"] {
+        let (a, b) = (std::fs::read(fresh.join(f)).unwrap(), std::fs::read(part.join(f)).unwrap());
+        assert!(a == b, "{f} differs after resuming");
+    }
+}
