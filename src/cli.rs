@@ -196,7 +196,7 @@ pub struct CheckArgs {
     /// no record go to shard 0. `auto` reads SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT
     /// (Slurm job array) or JOB_COMPLETION_INDEX with --shards N (Kubernetes Indexed Job).
     /// A shard run again in the same --out resumes its journal.
-    #[arg(long, value_name = "K/N|auto", requires = "out")]
+    #[arg(long, value_name = "K/N|auto", requires = "out", conflicts_with = "previous")]
     pub shard: Option<String>,
     /// The number of shards, for `--shard auto` with JOB_COMPLETION_INDEX.
     #[arg(long, value_name = "N", requires = "shard")]

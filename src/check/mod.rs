@@ -183,6 +183,25 @@ fn run_any(cfg: &Config) -> anyhow::Result<Done> {
         let (part, files) = finish_part(cfg, s, given, judged, (found, summary), run)?;
         return Ok(Done::Part(PartDone { part, files, journal, thumbs: spool }));
     }
+    let run = (time, started, listed);
+    let (report, accepted) = finish_whole(cfg, (&given, &catalogue), stream, safety, seed, run)?;
+    if report.verdict == Verdict::Incomplete {
+        // The journal stays, for --resume.
+        return Ok(Done::Whole(Checked { report, accepted, journal: None, thumbs: None }));
+    }
+    Ok(Done::Whole(Checked { report, accepted, journal, thumbs: spool }))
+}
+
+/// A whole check's end: the delivery judged as a whole, the report built (marked
+/// incomplete when the run was cut short), and the accepted manifests.
+fn finish_whole(
+    cfg: &Config,
+    (given, catalogue): (&stream::Inputs, &Catalogue),
+    stream: stream::Stream,
+    safety: crate::safety::Safety,
+    seed: (u64, String),
+    (time, started, listed): (String, Instant, bool),
+) -> anyhow::Result<(Report, Vec<Attachment>)> {
     let mut judged = stream.finish(listed)?;
     let (found, safety) = safety.finish(|r| catalogue.records[r].id.clone());
     judged.findings.extend(found);
@@ -208,8 +227,10 @@ fn run_any(cfg: &Config) -> anyhow::Result<Done> {
             pages: judged.sample.1,
         },
     };
+    let delivery = Plan::default();
+    let ctx = given.context(&delivery, &[]);
     let mut report = report::build(&ctx, streamed, run);
-    report.volume = crate::delivery::volume::of(&root);
+    report.volume = crate::delivery::volume::of(given.root);
     report.safety = Some(safety);
     if missed > 0 || !listed {
         // Fail closed: a run cut short vouches for nothing, and writes no accepted
@@ -218,14 +239,9 @@ fn run_any(cfg: &Config) -> anyhow::Result<Done> {
         report.verdict = Verdict::Incomplete;
         report::mark_not_checked(&mut report, &checked);
         report.incomplete = Some(interrupted(missed, inspected, listed));
-        return Ok(Done::Whole(Checked {
-            report,
-            accepted: Vec::new(),
-            journal: None,
-            thumbs: None,
-        }));
+        return Ok((report, Vec::new()));
     }
-    Ok(Done::Whole(Checked { report, accepted: judged.accepted, journal, thumbs: spool }))
+    Ok((report, judged.accepted))
 }
 
 /// Why an interrupted run is incomplete.

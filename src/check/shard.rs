@@ -129,6 +129,15 @@ pub fn assign(catalogue: &Catalogue, count: u32) -> Vec<u32> {
     shard
 }
 
+/// Plain rendezvous hashing, each record on its first choice: what [`assign`] improves on
+/// (for the balance measure of BENCHMARKS.md).
+pub fn rendezvous(catalogue: &Catalogue, count: u32) -> Vec<u32> {
+    let n = count.max(1) as usize;
+    let first =
+        |key: u64| (0..n).max_by_key(|&s| (score(key, s), std::cmp::Reverse(s))).unwrap_or(0);
+    catalogue.records.iter().map(|r| first(code_hash(&r.id)) as u32).collect()
+}
+
 /// A digest of an assignment: equal in every shard and the merge, or they disagree on
 /// which records are whose (overlapping shards).
 pub fn digest(assignment: &[u32]) -> String {
