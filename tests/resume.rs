@@ -14,7 +14,11 @@ fn html(out: &Path) -> String {
     let r: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    html.replace(r["time"].as_str().unwrap(), "TIME")
+    let time = r["time"].as_str().unwrap();
+    // The local time printed beside it (issue #22) differs too.
+    let local = time.parse::<jiff::Timestamp>().unwrap().to_zoned(jiff::tz::TimeZone::system());
+    let local = local.strftime("%Y-%m-%d %H:%M:%S").to_string();
+    html.replace(time, "TIME").replace(&local, "LOCAL")
 }
 
 fn vouch(args: &[std::ffi::OsString]) -> Command {
