@@ -493,7 +493,7 @@ fn inspect_all(
 ) -> anyhow::Result<bool> {
     let bar = crate::progress::Progress::new(cfg.progress);
     if !bar.is_hidden() {
-        count_for(&bar, root, top, &cfg.profile);
+        count_for(&bar, root, (top, mine), &cfg.profile);
     }
     let inspector = Inspector { cfg, algorithms, journal, spool, bar: &bar, safety };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -569,9 +569,18 @@ fn walk_into(
 /// Grows the progress bar's totals by every regular file below the delivery's top level
 /// and its bytes, from a thread of its own (a second, stat-only walk, mostly from the
 /// cache): the check itself never holds the whole listing.
-fn count_for(bar: &crate::progress::Progress, root: &Path, top: &plan::Top, profile: &Profile) {
+fn count_for(
+    bar: &crate::progress::Progress,
+    root: &Path,
+    (top, mine): (&plan::Top, Option<&[bool]>),
+    profile: &Profile,
+) {
     let (bar, root) = (bar.clone(), root.to_path_buf());
-    let entries: Vec<walk::Entry> = top.entries.iter().map(|e| e.entry.clone()).collect();
+    // A shard counts its own entries only.
+    let entries: Vec<walk::Entry> = (top.entries.iter().enumerate())
+        .filter(|(t, _)| mine.is_none_or(|m| m[*t]))
+        .map(|(_, e)| e.entry.clone())
+        .collect();
     let junk = profile.layout.junk.clone();
     std::thread::spawn(move || {
         let descend = |n: &std::ffi::OsStr| !crate::profile::is_junk(&junk, n);
