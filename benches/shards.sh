@@ -6,7 +6,8 @@
 #    2000: colour and grey JPEG, G4 and LZW TIFF, PDFs), for N in $SHARDS (default
 #    "1 2 4 8"). Shards run one after another (CPU time does not depend on that), each
 #    with --jobs nproc; the best of RUNS (default 3) per configuration, as the machine is
-#    shared and CPU time still varies with cache and frequency.
+#    shared and CPU time still varies with cache and frequency; rounds interleave the
+#    single run and every N.
 # 2. The merge of 1,000,000 files: a real delivery of 1,000,000 tiny valid JPEG pages
 #    (benches/memory.sh's, 1,000 records of 1,000 pages) checked as 4 shards, then merged:
 #    the merge's wall time, CPU and peak RSS (VmHWM), against the single run's.
@@ -31,7 +32,8 @@ cpu() {
     local rc=$?
     [ "$rc" -le 1 ] || { cat "$tmp/err" >&2; return "$rc"; }
   }
-  awk '{ printf "%.2f %.2f %d\n", $1 + $2, $3, $4 }' "$tmp/time"
+  # The last line: GNU time writes "Command exited with non-zero status 1" first.
+  tail -n 1 "$tmp/time" | awk '{ printf "%.2f %.2f %d\n", $1 + $2, $3, $4 }'
 }
 
 cpu_part() {
@@ -39,33 +41,34 @@ cpu_part() {
   GENERATE_ONLY=1 benches/e2e.sh "$pages"
   d=${E2E_DIR:-/tmp/vouch-e2e}/delivery
   local args=("$d" -c "$d/catalogue.csv" -m "$d/manifest-sha256.txt" --profile dat31 -q)
-  echo "== CPU: N shards + merge against one run, $pages pages, best of $runs"
-  local best_single=
-  for _ in $(seq "$runs"); do
+  echo "== CPU: N shards + merge against one run, $pages pages, best of $runs (interleaved)"
+  local ns=(${SHARDS:-1 2 4 8}) single= best=() r n k c sum m total
+  for r in $(seq "$runs"); do
+    # One round: the single run, then each N, so slow and fast moments of a shared
+    # machine fall on all alike.
     rm -rf "$tmp/single"
-    local c
     c=$(cpu "$vouch" check "${args[@]}" --out "$tmp/single" | cut -d' ' -f1)
-    best_single=$(echo "${best_single:-$c} $c" | awk '{ print ($2 < $1) ? $2 : $1 }')
-  done
-  printf '%-8s %10s %10s %10s %9s\n' shards "shards s" "merge s" "total s" overhead
-  printf '%-8s %10s %10s %10s %9s\n' single "$best_single" - "$best_single" -
-  for n in ${SHARDS:-1 2 4 8}; do
-    local best=
-    for _ in $(seq "$runs"); do
-      local sum=0 m
+    single=$(echo "${single:-$c} $c" | awk '{ print ($2 < $1) ? $2 : $1 }')
+    for i in "${!ns[@]}"; do
+      n=${ns[$i]} sum=0
       rm -rf "$tmp"/p-* "$tmp/merged"
       for k in $(seq 0 $((n - 1))); do
         c=$(cpu "$vouch" check "${args[@]}" --shard "$k/$n" --out "$tmp/p-$k" | cut -d' ' -f1)
         sum=$(echo "$sum $c" | awk '{ print $1 + $2 }')
       done
       m=$(cpu "$vouch" merge "$tmp"/p-* --out "$tmp/merged" -q | cut -d' ' -f1)
-      local total
       total=$(echo "$sum $m" | awk '{ print $1 + $2 }')
-      if [ -z "$best" ] || awk "BEGIN { exit !($total < ${best%% *}) }"; then best="$total $sum $m"; fi
+      if [ -z "${best[$i]:-}" ] || awk "BEGIN { exit !($total < ${best[$i]%% *}) }"; then
+        best[$i]="$total $sum $m"
+      fi
     done
-    read -r total sum m <<< "$best"
-    printf '%-8s %10s %10s %10s %8.1f%%\n' "$n" "$sum" "$m" "$total" \
-      "$(echo "$total $best_single" | awk '{ print 100 * ($1 - $2) / $2 }')"
+  done
+  printf '%-8s %10s %10s %10s %9s\n' shards "shards s" "merge s" "total s" overhead
+  printf '%-8s %10s %10s %10s %9s\n' single "$single" - "$single" -
+  for i in "${!ns[@]}"; do
+    read -r total sum m <<< "${best[$i]}"
+    printf '%-8s %10s %10s %10s %8.1f%%\n' "${ns[$i]}" "$sum" "$m" "$total" \
+      "$(echo "$total $single" | awk '{ print 100 * ($1 - $2) / $2 }')"
   done
 }
 
