@@ -107,18 +107,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Merged> {
     let mut findings = judge.finish(&ctx, partial);
     findings.extend(crate::safety::unscanned(profile, summary.scanned));
     crate::finding::sort(&mut findings);
-    let runs: Vec<ShardRun> = parts.iter().map(|p| p.header.part.run.clone()).collect();
-    let depth = crate::inspect::Depth::from_str(&inputs.depth, true).map_err(anyhow::Error::msg)?;
-    let run = RunInfo {
-        time: runs.iter().map(|r| r.start.clone()).min().unwrap_or_default(),
-        operator: parts[0].header.part.operator.clone(),
-        delivery: inputs.delivery.clone(),
-        // The critical path when the shards ran side by side: the slowest, then the merge.
-        seconds: runs.iter().map(|r| r.seconds).fold(0.0, f64::max)
-            + started.elapsed().as_secs_f64(),
-        sample_seed: inputs.sample_seed,
-        depth,
-    };
+    let (run, depth) = run_info(&parts, &inputs, started)?;
     let checked = tally.checked.clone();
     let built = report::Streamed {
         findings,
@@ -134,21 +123,47 @@ pub fn run(cfg: &Config) -> anyhow::Result<Merged> {
     let mut report = report::build(&ctx, built, run);
     report.volume = crate::delivery::volume::of(root);
     report.safety = Some(summary);
-    report.shards = Some(runs);
+    report.shards = Some(parts.iter().map(|p| p.header.part.run.clone()).collect());
     let thumbs = parts.iter().map(|p| p.dir.join(crate::report::thumbs::FILE_NAME)).collect();
     let mut accepted = streams.accepted;
     if partial {
         report.verdict = Verdict::Incomplete;
         report::mark_not_checked(&mut report, &checked);
-        report.incomplete = Some(format!(
-            "merged without shard{} {} of {count} (--allow-partial): their records were not \
-             checked",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.iter().map(|m| format!("{m}/{count}")).collect::<Vec<_>>().join(", ")
-        ));
+        report.incomplete = Some(without(&missing, count));
         accepted.clear();
     }
     Ok(Merged { report, accepted, thumbs, quick: depth == crate::inspect::Depth::Quick })
+}
+
+/// The run record of the merged report: the earliest shard's start, the first part's
+/// operator, and (as `seconds`) the critical path when the shards ran side by side: the
+/// slowest shard, then the merge.
+fn run_info(
+    parts: &[Part],
+    inputs: &part::Inputs,
+    started: Instant,
+) -> anyhow::Result<(RunInfo, crate::inspect::Depth)> {
+    let runs: Vec<&ShardRun> = parts.iter().map(|p| &p.header.part.run).collect();
+    let depth = crate::inspect::Depth::from_str(&inputs.depth, true).map_err(anyhow::Error::msg)?;
+    let run = RunInfo {
+        time: runs.iter().map(|r| r.start.clone()).min().unwrap_or_default(),
+        operator: parts[0].header.part.operator.clone(),
+        delivery: inputs.delivery.clone(),
+        seconds: runs.iter().map(|r| r.seconds).fold(0.0, f64::max)
+            + started.elapsed().as_secs_f64(),
+        sample_seed: inputs.sample_seed,
+        depth,
+    };
+    Ok((run, depth))
+}
+
+/// Why a merge with `--allow-partial` is incomplete.
+fn without(missing: &[u32], count: u32) -> String {
+    format!(
+        "merged without shard{} {} of {count} (--allow-partial): their records were not checked",
+        if missing.len() == 1 { "" } else { "s" },
+        missing.iter().map(|m| format!("{m}/{count}")).collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// Reads every part's header and checks its hash list and, with keys, its signatures.
