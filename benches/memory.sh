@@ -20,7 +20,7 @@
 # (`--format json -q`, the gating use) and a full report bundle (`--out DIR`: report.json,
 # html, csv, junit, the journal), and prints peak RSS (VmHWM) and wall time. Set
 # BASE=/path/to/other/vouch to measure a second binary side by side in the same run.
-# KEEP=0 removes the generated deliveries at the end (1,000,000 files take ~4 GB of disk
+# GENERATE_ONLY=1 makes the deliveries and measures nothing. KEEP=0 removes the generated deliveries at the end (1,000,000 files take ~4 GB of disk
 # on ext4 and ~1 minute to generate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,6 +126,8 @@ echo "|:---|:---|---:|---:|---:|---:|---:|"
 for n in "${counts[@]}"; do
   case_dir=$dir/d$n${RECORDS:+-r$RECORDS}
   generate "$n" "$case_dir"
+  # GENERATE_ONLY=1: only make the deliveries (benches/shards.sh reuses them).
+  [ "${GENERATE_ONLY:-0}" = 1 ] && continue
   row "pages, $(per "$n") per record" "$n" "$case_dir"
 done
 if [ "$big" -gt 0 ]; then

@@ -35,6 +35,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Check a report bundle's signatures and the digest of every file in it.
     Verify(VerifyArgs),
+    /// Join the parts of a sharded check (`check --shard K/N`) into the bundle one run writes.
+    Merge(MergeArgs),
     /// Compare two rounds' report bundles: what was fixed, what is new, what is still open.
     Diff(DiffArgs),
     /// Look at a catalogue the way `check` reads it.
@@ -189,6 +191,16 @@ pub struct CheckArgs {
     /// before the delivery is read [default: the profile's `[safety] clamd`].
     #[arg(long, value_name = "ADDR")]
     pub clamd: Option<String>,
+    /// Check only shard K of N (0-based) and write a part into --out for `vouch merge`:
+    /// records go to shards by a stable hash of their code, balanced by pages; entries of
+    /// no record go to shard 0. `auto` reads SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT
+    /// (Slurm job array) or JOB_COMPLETION_INDEX with --shards N (Kubernetes Indexed Job).
+    /// A shard run again in the same --out resumes its journal.
+    #[arg(long, value_name = "K/N|auto", requires = "out", conflicts_with = "previous")]
+    pub shard: Option<String>,
+    /// The number of shards, for `--shard auto` with JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "N", requires = "shard")]
+    pub shards: Option<u32>,
     /// Print only the verdict line; no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -203,6 +215,50 @@ pub struct CheckArgs {
     /// instead of report.json.minisig (report.json.sm2.sig).
     #[arg(long, value_name = "NAME", requires = "sign_key")]
     pub signature_name: Option<String>,
+}
+
+/// `vouch merge`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each PART_DIR is the --out folder of one `vouch check ... --shard K/N`. The merge re-reads
+the catalogue, profile and manifests the parts name (they must be unchanged) and lists the
+delivery's top level, so run it where the delivery and inputs are mounted as for the shards.
+Exit status: as `check` (0 accepted, 1 rejected); 2 when the parts cannot be joined: another
+shard count or inputs, a shard given twice or missing, a part changed or not signed by
+--public-key. With --allow-partial, missing shards give an `incomplete` report naming them.
+
+Example:
+  vouch merge parts/0 parts/1 parts/2 parts/3 --out acceptance/ --sign-key archive.key")]
+pub struct MergeArgs {
+    /// The part folders, one per shard.
+    #[arg(value_name = "PART_DIR", required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Write the report bundle into this folder (outside the delivery).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Every part must be signed by this key (repeat for several; minisign or SM2 PEM).
+    #[arg(long, value_name = "KEY")]
+    pub public_key: Vec<PathBuf>,
+    /// Join the parts there are when shards are missing or interrupted: the verdict is
+    /// `incomplete`, naming them.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// What to print on stdout: the summary for people, or the whole report.json.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Print only the verdict line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Sign report.json with this secret key, minisign or SM2 PEM.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// Write the signature as report.json.NAME.minisig (SM2: report.json.NAME.sm2.sig).
+    #[arg(long, value_name = "NAME", requires = "sign_key")]
+    pub signature_name: Option<String>,
+    /// Language of the merged report: zh or en [default: the profile's `[report] lang`,
+    /// else the locale's]; the shards' messages are rendered again in it.
+    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
+    pub lang: Option<crate::finding::Lang>,
 }
 
 /// `vouch keygen`.

@@ -27,6 +27,7 @@ mod rooms;
 mod rounds;
 mod safety;
 mod sample;
+mod shards;
 mod sm2;
 mod summary;
 mod support;

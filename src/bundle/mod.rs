@@ -145,10 +145,14 @@ pub fn pin(files: &[Attachment]) -> Vec<BundleFile> {
 
 /// Gives each page of the sheet its thumbnail from the spool, as a data URI (the HTML
 /// stays one self-contained file).
-fn attach_thumbnails(sheet: &mut ContactSheet, spool: &Path) -> anyhow::Result<()> {
+fn attach_thumbnails(sheet: &mut ContactSheet, spools: &[&Path]) -> anyhow::Result<()> {
     use ct_codecs::Encoder;
     let wanted = sheet.items.iter().map(|i| (i.path.clone(), i.page)).collect();
-    let mut found = crate::report::thumbs::read(spool, &wanted)?;
+    let mut found = std::collections::BTreeMap::new();
+    // One spool per check; one per part of a sharded check (issue #21).
+    for spool in spools {
+        found.extend(crate::report::thumbs::read(spool, &wanted)?);
+    }
     for item in &mut sheet.items {
         if let Some(t) = found.remove(&(item.path.clone(), item.page)) {
             let b64 = ct_codecs::Base64::encode_to_string(&t.jpeg)
@@ -206,17 +210,17 @@ pub struct Written {
 }
 
 /// Renders the bundle into `dir`, its contact sheet with the thumbnails of the spool
-/// `thumbs` (if any), and signs report.json with `key` (as `signer`), if given.
+/// `thumbs` (none, one, or one per shard of a merged check), and signs report.json with `key` (as `signer`), if given.
 pub fn write_signed(
     dir: &Path,
     report: &mut Report,
     attachments: Vec<Attachment>,
-    thumbs: Option<&Path>,
+    thumbs: &[&Path],
     (key, signer): (Option<&crate::sign::SigningKey>, Option<&str>),
 ) -> anyhow::Result<Written> {
     let mut contact = html::contact_sheet(report)?;
-    if let Some(spool) = thumbs {
-        attach_thumbnails(&mut contact, spool)?;
+    if !thumbs.is_empty() {
+        attach_thumbnails(&mut contact, thumbs)?;
     }
     let files = render_files(report, &contact, attachments)?;
     let (file, removed) = write(dir, files, |out| json::write(report, out))?;

@@ -5,7 +5,10 @@
 //! finding; only setup problems (profile, catalogue, manifest, arguments) return `Err`.
 
 pub mod journal;
+pub mod merge;
+pub mod part;
 mod read_ahead;
+pub mod shard;
 pub mod stream;
 mod worker;
 
@@ -66,6 +69,8 @@ pub struct Config {
     pub progress: bool,
     /// The site's ClamAV daemon (`--clamd`; else the profile's `[safety] clamd`).
     pub clamd: Option<String>,
+    /// Check only this shard's records and write a part (`--shard K/N`, issue #21).
+    pub shard: Option<shard::Shard>,
 }
 
 impl Config {
@@ -93,8 +98,42 @@ pub struct Checked {
     pub thumbs: Option<thumbs::Spool>,
 }
 
+/// What one shard of a check produces (issue #21): its part, to be written into its
+/// report folder with [`part::write`].
+pub struct PartDone {
+    /// The part's header.
+    pub part: part::Part,
+    /// Its findings and streamed files.
+    pub files: Vec<Attachment>,
+    /// As [`Checked::journal`].
+    pub journal: Option<journal::Writer>,
+    /// The thumbnail spool: it stays in the part folder for the merge.
+    pub thumbs: Option<thumbs::Spool>,
+}
+
+/// What a run produced: a whole check's report, or one shard's part.
+enum Done {
+    Whole(Checked),
+    Part(PartDone),
+}
+
 /// Runs the whole check and returns the report.
 pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
+    match run_any(cfg)? {
+        Done::Whole(checked) => Ok(checked),
+        Done::Part(_) => anyhow::bail!("a check with --shard writes a part: use run_shard"),
+    }
+}
+
+/// Runs shard `cfg.shard` of a check and returns its part.
+pub fn run_shard(cfg: &Config) -> anyhow::Result<PartDone> {
+    match run_any(cfg)? {
+        Done::Part(part) => Ok(part),
+        Done::Whole(_) => anyhow::bail!("run_shard needs a shard"),
+    }
+}
+
+fn run_any(cfg: &Config) -> anyhow::Result<Done> {
     let started = Instant::now();
     let time = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let root = std::fs::canonicalize(&cfg.delivery)
@@ -124,9 +163,45 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
     let ctx = given.context(&delivery, &[]);
     let seed = report::sample_seed(&ctx, cfg.sample_seed);
     let mut stream = judge_stream(cfg, given, seed.0)?;
+    let mine = match cfg.shard {
+        Some(s) => {
+            let dir =
+                cfg.journal.as_deref().and_then(Path::parent).context("--shard needs --out")?;
+            stream = stream.into_part(dir, &cfg.accepted_algorithms)?;
+            Some(mine(&top, &shard::assign(&catalogue, s.count), s))
+        }
+        None => None,
+    };
     let progress = (journal.as_ref(), &previous, spool.as_ref(), &safety);
-    let listed =
-        inspect_all(&root, (&top, &catalogue, &inputs), cfg, &algorithms, progress, &mut stream)?;
+    let walked = (&top, &catalogue, &inputs, mine.as_deref());
+    let listed = inspect_all(&root, walked, cfg, &algorithms, progress, &mut stream)?;
+    if let Some(s) = cfg.shard {
+        let judged = stream.finish_part()?;
+        let (found, summary) = safety.finish_part(|r| catalogue.records[r].id.clone());
+        let given = part_inputs(cfg, (&root, &top, &catalogue, &manifests))?;
+        let run = (time, started, listed);
+        let (part, files) = finish_part(cfg, s, given, judged, (found, summary), run)?;
+        return Ok(Done::Part(PartDone { part, files, journal, thumbs: spool }));
+    }
+    let run = (time, started, listed);
+    let (report, accepted) = finish_whole(cfg, (&given, &catalogue), stream, safety, seed, run)?;
+    if report.verdict == Verdict::Incomplete {
+        // The journal stays, for --resume.
+        return Ok(Done::Whole(Checked { report, accepted, journal: None, thumbs: None }));
+    }
+    Ok(Done::Whole(Checked { report, accepted, journal, thumbs: spool }))
+}
+
+/// A whole check's end: the delivery judged as a whole, the report built (marked
+/// incomplete when the run was cut short), and the accepted manifests.
+fn finish_whole(
+    cfg: &Config,
+    (given, catalogue): (&stream::Inputs, &Catalogue),
+    stream: stream::Stream,
+    safety: crate::safety::Safety,
+    seed: (u64, String),
+    (time, started, listed): (String, Instant, bool),
+) -> anyhow::Result<(Report, Vec<Attachment>)> {
     let mut judged = stream.finish(listed)?;
     let (found, safety) = safety.finish(|r| catalogue.records[r].id.clone());
     judged.findings.extend(found);
@@ -152,8 +227,10 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
             pages: judged.sample.1,
         },
     };
+    let delivery = Plan::default();
+    let ctx = given.context(&delivery, &[]);
     let mut report = report::build(&ctx, streamed, run);
-    report.volume = crate::delivery::volume::of(&root);
+    report.volume = crate::delivery::volume::of(given.root);
     report.safety = Some(safety);
     if missed > 0 || !listed {
         // Fail closed: a run cut short vouches for nothing, and writes no accepted
@@ -161,13 +238,113 @@ pub fn run(cfg: &Config) -> anyhow::Result<Checked> {
         // stays, for --resume.
         report.verdict = Verdict::Incomplete;
         report::mark_not_checked(&mut report, &checked);
-        let (missed, inspected) = (missed.to_string(), inspected.to_string());
-        let id = if listed { "ui.interrupted" } else { "ui.interrupted-unlisted" };
-        let args = [("missed", missed.as_str()), ("n", &inspected)];
-        report.incomplete = Some(crate::finding::text::t(report.lang, id, &args));
-        return Ok(Checked { report, accepted: Vec::new(), journal: None, thumbs: None });
+        report.incomplete = Some(interrupted(missed, inspected, listed, report.lang));
+        return Ok((report, Vec::new()));
     }
-    Ok(Checked { report, accepted: judged.accepted, journal, thumbs: spool })
+    Ok((report, judged.accepted))
+}
+
+/// Why an interrupted run is incomplete.
+fn interrupted(missed: u64, inspected: u64, listed: bool, lang: crate::finding::Lang) -> String {
+    let (missed, inspected) = (missed.to_string(), inspected.to_string());
+    let id = if listed { "ui.interrupted" } else { "ui.interrupted-unlisted" };
+    crate::finding::text::t(lang, id, &[("missed", missed.as_str()), ("n", &inspected)])
+}
+
+/// Per top-level entry: whether it is shard `s`'s (its record's shard; entries of no
+/// record are shard 0's).
+fn mine(top: &plan::Top, assignment: &[u32], s: shard::Shard) -> Vec<bool> {
+    top.entries.iter().map(|e| e.record.map_or(0, |r| assignment[r]) == s.index).collect()
+}
+
+/// The inputs of a shard, as its part records them.
+fn part_inputs(
+    cfg: &Config,
+    (root, top, catalogue, manifests): (&Path, &plan::Top, &Catalogue, &[Manifest]),
+) -> anyhow::Result<part::Inputs> {
+    let abs = |p: &Path| -> anyhow::Result<String> {
+        Ok(std::path::absolute(p)?.to_string_lossy().into_owned())
+    };
+    let profile = match cfg.profile.origin.strip_prefix("built-in:") {
+        Some(name) => name.to_string(),
+        None => abs(Path::new(&cfg.profile.origin))?,
+    };
+    let items = cfg.catalogue_options.items.as_deref().map(abs).transpose()?;
+    let items_sha = catalogue.items.as_ref().map(|i| i.sha256.clone());
+    let count = cfg.shard.map_or(1, |s| s.count);
+    Ok(part::Inputs {
+        version: env!("CARGO_PKG_VERSION").into(),
+        delivery: cfg.delivery.display().to_string(),
+        root: root.to_string_lossy().into_owned(),
+        top_sha256: shard::top_digest(top),
+        catalogue: (abs(&cfg.catalogue)?, catalogue.sha256.clone()),
+        items: items.zip(items_sha),
+        sheets: (cfg.catalogue_options.sheet.clone(), cfg.catalogue_options.items_sheet.clone()),
+        profile: (profile, cfg.profile.effective_sha256.clone()),
+        manifests: manifests
+            .iter()
+            .zip(&cfg.manifests)
+            .map(|(m, p)| Ok((abs(p)?, m.sha256.clone())))
+            .collect::<anyhow::Result<_>>()?,
+        manifest_options: (
+            cfg.manifest_root.as_deref().map(abs).transpose()?,
+            cfg.manifest_format.map(|f| f.name().to_string()),
+            cfg.manifest_algorithm.map(|a| a.name().to_string()),
+        ),
+        accepted: cfg.accepted_algorithms.iter().map(|a| a.name().to_string()).collect(),
+        depth: format!("{:?}", cfg.depth).to_lowercase(),
+        sample_seed: cfg.sample_seed,
+        clamd: cfg.clamd.clone(),
+        as_given: (
+            cfg.profile.origin.clone(),
+            catalogue.path.display().to_string(),
+            catalogue.items.as_ref().map(|i| i.path.display().to_string()),
+            manifests.iter().map(|m| m.path.display().to_string()).collect(),
+        ),
+        assignment_sha256: shard::digest(&shard::assign(catalogue, count)),
+    })
+}
+
+/// A shard's end: its header (as a report whose verdict is `incomplete`, carrying the
+/// part in `part`) and its files, for [`crate::bundle`] to write.
+fn finish_part(
+    cfg: &Config,
+    s: shard::Shard,
+    inputs: part::Inputs,
+    judged: stream::JudgedPart,
+    (mut found, safety): (Vec<crate::finding::Finding>, crate::safety::Summary),
+    (time, started, listed): (String, Instant, bool),
+) -> anyhow::Result<(part::Part, Vec<Attachment>)> {
+    let stream::JudgedPart { mut findings, hashes, tally, files, lines } = judged;
+    findings.append(&mut found);
+    crate::finding::sort(&mut findings);
+    let records = (0..tally.checked.len())
+        .filter(|&r| tally.checked[r] || tally.delivered[r] != Some(0))
+        .map(|r| (r, tally.delivered[r], tally.checked[r]))
+        .collect();
+    let run = part::ShardRun {
+        shard: s.to_string(),
+        host: shard::host(),
+        start: time,
+        seconds: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        version: env!("CARGO_PKG_VERSION").into(),
+        cpu_seconds: shard::cpu_seconds(),
+    };
+    let part = part::Part {
+        shard: s,
+        complete: listed && tally.missed == 0,
+        run,
+        operator: cfg.operator.clone(),
+        inputs,
+        tally: (tally.files, tally.bytes, tally.inspected, tally.missed),
+        records,
+        hashes,
+        safety,
+        lines: (findings.len() as u64, lines.0, lines.1),
+    };
+    let mut attachments = vec![part::findings_file(&findings)?];
+    attachments.extend(files);
+    Ok((part, attachments))
 }
 
 /// The journal (with what an earlier run established, on `--resume`) and the thumbnail
@@ -177,10 +354,13 @@ fn open_logs(
     catalogue: &Catalogue,
     algorithms: &BTreeSet<Algorithm>,
 ) -> anyhow::Result<(Option<journal::Writer>, journal::Previous, Option<thumbs::Spool>)> {
+    // A shard's task run again (preempted, requeued) resumes its own journal.
+    let resume =
+        cfg.resume || (cfg.shard.is_some() && cfg.journal.as_ref().is_some_and(|j| j.exists()));
     let (journal, previous) = match &cfg.journal {
         Some(path) => {
             let fp = fingerprint(cfg, catalogue, algorithms);
-            let (w, p) = journal::open(path, &fp, cfg.resume)?;
+            let (w, p) = journal::open(path, &fp, resume)?;
             (Some(w), p)
         }
         None => (None, journal::Previous::default()),
@@ -189,7 +369,7 @@ fn open_logs(
         eprintln!("vouch: resuming: {} files already inspected", previous.len());
     }
     let spool = cfg.journal.as_ref().map(|j| j.with_file_name(thumbs::FILE_NAME));
-    let spool = spool.map(|p| thumbs::Spool::open(&p, cfg.resume)).transpose()?;
+    let spool = spool.map(|p| thumbs::Spool::open(&p, resume)).transpose()?;
     Ok((journal, previous, spool))
 }
 
@@ -220,7 +400,7 @@ fn fingerprint(cfg: &Config, catalogue: &Catalogue, algorithms: &BTreeSet<Algori
         cfg.depth,
         // A file journaled clean without a malware scan is not clean with one (issue #20).
         cfg.clamd.as_deref().map_or(String::new(), |_| "\nclamd".into()),
-    );
+    ) + &cfg.shard.map_or(String::new(), |s| format!("\nshard {s}"));
     crate::digest::digest_all(text.as_bytes(), &[Algorithm::Sha256])[&Algorithm::Sha256].clone()
 }
 
@@ -296,7 +476,7 @@ type Walked = (usize, Result<Planned, walk::WalkError>);
 /// into a queue the workers decode from: see [`read_ahead`].
 fn inspect_all(
     root: &Path,
-    (top, catalogue, inputs): (&plan::Top, &Catalogue, &BTreeSet<RelPath>),
+    (top, catalogue, inputs, mine): (&plan::Top, &Catalogue, &BTreeSet<RelPath>, Option<&[bool]>),
     cfg: &Config,
     algorithms: &BTreeSet<Algorithm>,
     (journal, previous, spool, safety): (
@@ -309,7 +489,7 @@ fn inspect_all(
 ) -> anyhow::Result<bool> {
     let bar = crate::progress::Progress::new(cfg.progress);
     if !bar.is_hidden() {
-        count_for(&bar, root, top, &cfg.profile);
+        count_for(&bar, root, (top, mine), &cfg.profile);
     }
     let inspector = Inspector { cfg, algorithms, journal, spool, bar: &bar, safety };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -325,7 +505,7 @@ fn inspect_all(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Walked>>(1);
     let given = (catalogue, &cfg.profile, inputs);
     let listed = std::thread::scope(|s| {
-        let walker = s.spawn(move || walk_into(root, top, given, &tx));
+        let walker = s.spawn(move || walk_into(root, (top, mine), given, &tx));
         // Owned by this closure, not borrowed: on an error (a full disk) it is dropped as
         // the closure returns, before the scope joins the walker, so a walker blocked on
         // `send` wakes and stops instead of hanging the run forever (issue #17).
@@ -355,7 +535,7 @@ fn inspect_all(
 /// instead of first listing the rest of a slow drive.
 fn walk_into(
     root: &Path,
-    top: &plan::Top,
+    (top, mine): (&plan::Top, Option<&[bool]>),
     given: (&Catalogue, &Profile, &BTreeSet<RelPath>),
     tx: &std::sync::mpsc::SyncSender<Vec<Walked>>,
 ) -> bool {
@@ -366,6 +546,9 @@ fn walk_into(
         if crate::interrupt::requested() || gone {
             let _ = tx.send(batch);
             return false;
+        }
+        if mine.is_some_and(|m| !m[t]) {
+            continue;
         }
         plan::stream(root, (top, t), given, |next| {
             batch.push((t, next));
@@ -382,9 +565,18 @@ fn walk_into(
 /// Grows the progress bar's totals by every regular file below the delivery's top level
 /// and its bytes, from a thread of its own (a second, stat-only walk, mostly from the
 /// cache): the check itself never holds the whole listing.
-fn count_for(bar: &crate::progress::Progress, root: &Path, top: &plan::Top, profile: &Profile) {
+fn count_for(
+    bar: &crate::progress::Progress,
+    root: &Path,
+    (top, mine): (&plan::Top, Option<&[bool]>),
+    profile: &Profile,
+) {
     let (bar, root) = (bar.clone(), root.to_path_buf());
-    let entries: Vec<walk::Entry> = top.entries.iter().map(|e| e.entry.clone()).collect();
+    // A shard counts its own entries only.
+    let entries: Vec<walk::Entry> = (top.entries.iter().enumerate())
+        .filter(|(t, _)| mine.is_none_or(|m| m[*t]))
+        .map(|(_, e)| e.entry.clone())
+        .collect();
     let junk = profile.layout.junk.clone();
     std::thread::spawn(move || {
         let descend = |n: &std::ffi::OsStr| !crate::profile::is_junk(&junk, n);

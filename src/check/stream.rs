@@ -22,6 +22,7 @@ use crate::report::sample::Draw;
 use crate::report::spool::{Spooled, Writer};
 use crate::report::tally::Tally;
 use crate::rules::{self, Context};
+use anyhow::Context as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -69,12 +70,30 @@ pub struct Judged {
     pub accepted: Vec<Attachment>,
 }
 
+/// What one shard's stream produced (issue #21).
+pub struct JudgedPart {
+    /// The findings of its groups, unsorted.
+    pub findings: Vec<Finding>,
+    /// What it learnt about the manifests.
+    pub hashes: rules::HashState,
+    /// Its counts.
+    pub tally: Tally,
+    /// Its streamed part files.
+    pub files: Vec<Attachment>,
+    /// Lines of `files[]` and sample candidates written.
+    pub lines: (u64, u64),
+}
+
 /// The judge of one check, fed entry by entry.
 pub struct Stream<'a> {
     inputs: Inputs<'a>,
     rules: rules::Judge<'a>,
     group: Plan,
     facts: Vec<Option<Inspection>>,
+    /// The top-level entry of each entry of the group (same index).
+    ts: Vec<usize>,
+    /// One shard's streamed files (issue #21), instead of the report's own.
+    part: Option<super::part::Writers>,
     /// The group cannot close before this top-level entry is in.
     open_until: Option<usize>,
     current: Option<usize>,
@@ -113,6 +132,8 @@ impl<'a> Stream<'a> {
             inputs,
             group: Plan::default(),
             facts: Vec::new(),
+            ts: Vec::new(),
+            part: None,
             open_until: None,
             current: None,
             tally,
@@ -137,6 +158,7 @@ impl<'a> Stream<'a> {
         }
         self.group.push(planned);
         self.facts.push(facts);
+        self.ts.push(t);
         Ok(())
     }
 
@@ -168,6 +190,7 @@ impl<'a> Stream<'a> {
     fn flush(&mut self) -> anyhow::Result<()> {
         let plan = std::mem::take(&mut self.group);
         let facts = std::mem::take(&mut self.facts);
+        let ts = std::mem::take(&mut self.ts);
         self.open_until = None;
         let ctx = self.inputs.context(&plan, &facts);
         self.rules.group(&ctx);
@@ -175,7 +198,7 @@ impl<'a> Stream<'a> {
             self.tally.delivered[r] = rules::delivered_pages(&ctx, r);
             self.tally.checked[r] = true;
         }
-        for (item, facts) in plan.items.iter().zip(&facts) {
+        for ((item, facts), &t) in plan.items.iter().zip(&facts).zip(&ts) {
             if let Some(r) = item.record.filter(|_| item.is_inspected() && facts.is_none()) {
                 self.tally.checked[r] = false;
             }
@@ -187,11 +210,25 @@ impl<'a> Stream<'a> {
             // The contact sheet draws only from pages that were inspected.
             if item.kind == Kind::File && item.is_page_file() && facts.is_some() {
                 let record = ctx.code(item.record).map(str::to_owned);
-                self.sample.offer(SamplePage { path: path.clone(), record })?;
+                let page = SamplePage { path: path.clone(), record };
+                match &mut self.part {
+                    Some(part) => part.sample(t, &page)?,
+                    None => self.sample.offer(page)?,
+                }
             }
             let Some(facts) = facts else { continue };
-            self.files.push(&FileFacts::new(path, facts))?;
             let name = item.rel.as_path().as_os_str().as_encoded_bytes();
+            if let Some(part) = &mut self.part {
+                part.file(t, &FileFacts::new(path, facts))?;
+                for alg in part.algorithms() {
+                    if let Some(digest) = facts.digest(alg) {
+                        let line = crate::manifest::coreutils::format_line(digest, name);
+                        part.accepted(t, alg, &line)?;
+                    }
+                }
+                continue;
+            }
+            self.files.push(&FileFacts::new(path, facts))?;
             for (alg, out) in &mut self.accepted {
                 if let Some(digest) = facts.digest(*alg) {
                     out.write_all(&crate::manifest::coreutils::format_line(digest, name))?;
@@ -199,6 +236,25 @@ impl<'a> Stream<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Makes this the stream of one shard (issue #21): what the report keeps of each file
+    /// goes to the part's files in `dir`, tagged with its top-level entry, and the
+    /// delivery is not judged whole ([`Stream::finish_part`]).
+    pub fn into_part(mut self, dir: &Path, algorithms: &[Algorithm]) -> anyhow::Result<Self> {
+        self.part = Some(super::part::Writers::create(dir, algorithms)?);
+        self.accepted.clear();
+        Ok(self)
+    }
+
+    /// Judges the last group of a shard: its findings and manifest state, its counts, and
+    /// its streamed files.
+    pub fn finish_part(mut self) -> anyhow::Result<JudgedPart> {
+        self.flush()?;
+        let (findings, hashes) = self.rules.into_part();
+        let writers = self.part.take().context("a shard's stream has its part")?;
+        let (files, lines) = writers.finish()?;
+        Ok(JudgedPart { findings, hashes, tally: self.tally, files, lines })
     }
 
     /// Judges the last group and the delivery as a whole; `listed` says whether the whole

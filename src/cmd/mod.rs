@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod ledger;
 pub mod manifest;
 pub mod media;
+pub mod merge;
 pub mod sample;
 
 use crate::bundle;
@@ -64,6 +65,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Code> {
         Command::Ledger(args) => crate::cmd::ledger::command(args),
         Command::Due(args) => due::command(args),
         Command::Diff(args) => diff::command(&args),
+        Command::Merge(args) => merge::command(args),
         Command::Sample(args) => sample::command(args),
     }
 }
@@ -86,7 +88,15 @@ fn check_command(mut args: CheckArgs) -> anyhow::Result<Code> {
     // So is the previous round's report.
     let previous = args.previous.as_deref().map(rounds::read_previous).transpose()?;
     let (format, quiet, signer) = (args.format, args.quiet, args.signature_name.clone());
-    let cfg = check_config(args, profile, out.as_deref());
+    let shard = args.shard.as_deref().map(|s| {
+        check::shard::parse(s, args.shards, &|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    });
+    let mut cfg = check_config(args, profile, out.as_deref());
+    if let Some(shard) = shard {
+        cfg.shard = Some(shard?);
+        let dir = out.as_deref().context("--shard needs --out")?;
+        return merge::shard(&cfg, dir, (key.as_ref(), signer.as_deref()), quiet);
+    }
     let check::Checked { mut report, mut accepted, journal, thumbs } = check::run(&cfg)?;
     if let Some(previous) = previous {
         rounds::apply(&mut report, previous);
@@ -144,7 +154,7 @@ fn bounded_inputs(args: &CheckArgs, profile: &Profile) -> anyhow::Result<()> {
 /// Fail closed (issue #8): a quick run decodes no image data, so it cannot accept. What
 /// would have been `accepted` is `incomplete`, with no accepted manifest to pin; a
 /// rejection stands (the findings are real).
-fn quick_never_accepts(report: &mut Report, accepted: &mut Vec<Attachment>) {
+pub(crate) fn quick_never_accepts(report: &mut Report, accepted: &mut Vec<Attachment>) {
     if report.verdict == Verdict::Accepted {
         report.verdict = Verdict::Incomplete;
         report.incomplete = Some(t(report.lang, "ui.incomplete-quick", &[]));
@@ -181,19 +191,21 @@ fn check_config(args: CheckArgs, profile: Profile, out: Option<&Path>) -> Config
         operator: args.operator.or_default(),
         progress: !args.quiet && args.format == OutputFormat::Human,
         clamd: args.clamd.clone(),
+        shard: None,
     }
 }
 
 /// Writes and signs the bundle; returns report.json as written (open) and the summary's
 /// line saying where the bundle went.
-fn write_bundle(
+pub(crate) fn write_bundle(
     dir: &Path,
     report: &mut crate::report::model::Report,
     accepted: Vec<Attachment>,
     thumbs: Option<&Path>,
     (key, signer): (Option<&crate::sign::SigningKey>, Option<&str>),
 ) -> anyhow::Result<(std::fs::File, String)> {
-    let w = bundle::write_signed(dir, report, accepted, thumbs, (key, signer))?;
+    let thumbs: Vec<&Path> = thumbs.into_iter().collect();
+    let w = bundle::write_signed(dir, report, accepted, &thumbs, (key, signer))?;
     let resigned = w.signature.as_deref().and_then(|p| p.file_name());
     for old in w.removed.iter().filter(|o| resigned != Some(std::ffi::OsStr::new(o))) {
         let (old, dir) = (output::terminal(old), output::terminal_path(dir));
@@ -323,7 +335,7 @@ pub(crate) fn print(bytes: &[u8]) -> anyhow::Result<()> {
 
 /// Copies the written report.json (open) to stdout, streamed; a closed pipe is not an
 /// error.
-fn print_file(report: &std::fs::File) -> anyhow::Result<()> {
+pub(crate) fn print_file(report: &std::fs::File) -> anyhow::Result<()> {
     let mut from = crate::sign::from_start(report)?;
     let mut stdout = std::io::stdout().lock();
     match std::io::copy(&mut from, &mut stdout).and_then(|_| stdout.flush()) {
@@ -333,7 +345,7 @@ fn print_file(report: &std::fs::File) -> anyhow::Result<()> {
 }
 
 /// Streams the report's JSON to stdout (the bytes [`json::write`] writes into report.json).
-fn print_json(report: &crate::report::model::Report) -> anyhow::Result<()> {
+pub(crate) fn print_json(report: &crate::report::model::Report) -> anyhow::Result<()> {
     let broken_pipe = |e: &anyhow::Error| {
         e.chain().any(|c| {
             let io = c.downcast_ref::<std::io::Error>().map(std::io::Error::kind);

@@ -138,6 +138,7 @@ pub fn build(ctx: &Context, streamed: Streamed, run: RunInfo) -> Report {
         round: None,
         fixed: None,
         safety: None,
+        shards: None,
         findings,
         files,
     }

@@ -70,6 +70,10 @@ pub struct Report {
     /// signatures, and the content checks. Absent from reports that ran none (readback).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub safety: Option<crate::safety::Summary>,
+    /// A merged report of a sharded check (issue #21): the run record of every shard
+    /// joined. Additive to schema 1; absent from a single run's report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<Vec<ShardRun>>,
     /// Every finding, sorted by path then rule.
     pub findings: Vec<Finding>,
     /// Technical facts of every inspected file, sorted by path.
@@ -80,6 +84,23 @@ pub struct Report {
 /// (the walk's order), spooled to disk as the check streams (issue #7) and serialized
 /// from there.
 pub type Files = crate::report::spool::Spooled<crate::inspect::facts::FileFacts>;
+
+/// One shard's run record (issue #21): in its part, and in the merged report's `shards`.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct ShardRun {
+    /// `K/N`.
+    pub shard: String,
+    /// The machine it ran on.
+    pub host: String,
+    /// When it started, RFC 3339 UTC.
+    pub start: String,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// vouch's version.
+    pub version: String,
+    /// CPU seconds (user + system) of the shard's process.
+    pub cpu_seconds: f64,
+}
 
 /// Tool name and version.
 #[derive(Clone, Debug, Serialize)]

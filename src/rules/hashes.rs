@@ -50,8 +50,9 @@ pub(super) struct Index<'a> {
     seen: BTreeSet<&'a RelPath>,
     /// Listed paths by their letter-case-blind key, for the case hint of a missing file.
     caseless: BTreeMap<String, Vec<&'a RelPath>>,
-    /// For a listed path not delivered as such: a delivered one differing only in case.
-    case_twin: BTreeMap<&'a RelPath, RelPath>,
+    /// For a listed path not delivered as such: a delivered one differing only in case
+    /// (escaped).
+    case_twin: BTreeMap<&'a RelPath, String>,
     /// Per manifest: its bag's payload folder below the delivery root (`Err` when the
     /// delivery is not it), and the regular files and bytes delivered there so far.
     payload: Vec<Option<Payload>>,
@@ -109,7 +110,7 @@ impl<'a> Index<'a> {
         }
         let twins: Vec<&'a RelPath> = self.case_twins(&item.rel, caseless).collect();
         for listed in twins {
-            self.case_twin.entry(listed).or_insert_with(|| item.rel.clone());
+            self.case_twin.entry(listed).or_insert_with(|| item.rel.escaped());
         }
         for p in self.payload.iter_mut().flatten() {
             let inside = p.folder.as_ref().is_ok_and(|f| item.rel.as_path().starts_with(f));
@@ -150,7 +151,7 @@ impl<'a> Index<'a> {
             }
             None if item.role != Role::Ancillary => {
                 let twin = self.case_twins(&item.rel, caseless).next();
-                let hint = case_hint(twin);
+                let hint = case_hint(twin.map(|t| t.escaped()).as_deref());
                 out.at(ctx, item, "hash-unlisted", text!("hash-unlisted", hint = hint));
             }
             None => {}
@@ -182,13 +183,73 @@ impl<'a> Index<'a> {
             if interrupted && ctx.root.join(rel.as_path()).symlink_metadata().is_ok() {
                 continue;
             }
-            let hint = case_hint(self.case_twin.get(rel));
+            let hint = case_hint(self.case_twin.get(rel).map(String::as_str));
             let text = text!("hash-missing-file", at = &listings[0].at, hint = hint);
             let record = ctx.code(record_of(ctx, rel));
             out.emit("hash-missing-file", record, Some(rel.escaped()), text);
         }
         for (m, payload) in self.manifests.iter().zip(&self.payload).filter(|_| !interrupted) {
             payload_oxum(out, m, payload.as_ref());
+        }
+    }
+}
+
+/// What one shard of a check learnt about the manifests (issue #21), for `vouch merge`
+/// to judge them as a single run would: listed paths seen (by their index in path
+/// order), case twins (escaped), bag payload totals and digest comparisons per manifest.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct State {
+    /// Indices, in path order of the listed paths, of those delivered.
+    pub seen: Vec<u64>,
+    /// (index of a listed path, a delivered path differing only in case, escaped).
+    pub twins: Vec<(u64, String)>,
+    /// Per manifest: regular files and bytes delivered in its bag's payload folder.
+    pub payload: Vec<(u64, u64)>,
+    /// Per manifest: digests compared that agree, and that differ.
+    pub compared: Vec<(u64, u64)>,
+}
+
+impl Index<'_> {
+    /// What this index learnt, to be merged with other shards' ([`Index::absorb`]).
+    pub(super) fn state(&self) -> State {
+        let keys = self.listed.keys().enumerate();
+        let at: BTreeMap<&RelPath, u64> = keys.map(|(i, k)| (*k, i as u64)).collect();
+        State {
+            seen: self.seen.iter().map(|r| at[r]).collect(),
+            twins: self.case_twin.iter().map(|(r, t)| (at[r], t.clone())).collect(),
+            payload: self
+                .payload
+                .iter()
+                .map(|p| p.as_ref().map_or((0, 0), |p| (p.files, p.bytes)))
+                .collect(),
+            compared: self.compared.clone(),
+        }
+    }
+
+    /// Takes in another shard's [`State`]. A case twin already known stays when `keep`
+    /// says it comes first in walk order.
+    pub(super) fn absorb(&mut self, state: &State, keep: &dyn Fn(&str, &str) -> bool) {
+        let keys: Vec<&RelPath> = self.listed.keys().copied().collect();
+        let key = |i: u64| keys.get(i as usize).copied();
+        self.seen.extend(state.seen.iter().filter_map(|&i| key(i)));
+        for (i, twin) in &state.twins {
+            let Some(k) = key(*i) else { continue };
+            match self.case_twin.get(k) {
+                Some(old) if keep(old, twin) => {}
+                _ => {
+                    self.case_twin.insert(k, twin.clone());
+                }
+            }
+        }
+        for (p, (files, bytes)) in self.payload.iter_mut().zip(&state.payload) {
+            if let Some(p) = p {
+                p.files += files;
+                p.bytes = p.bytes.saturating_add(*bytes);
+            }
+        }
+        for (c, (agree, differ)) in self.compared.iter_mut().zip(&state.compared) {
+            c.0 += agree;
+            c.1 += differ;
         }
     }
 }
@@ -281,9 +342,9 @@ fn nfc_key(rel: &RelPath) -> String {
 }
 
 /// " (differs only in letter case from 'X')".
-fn case_hint(other: Option<&RelPath>) -> Arg {
+fn case_hint(other: Option<&str>) -> Arg {
     match other {
-        Some(other) => text!("phrase.case-hint", other = other.escaped()).into_arg(),
+        Some(other) => text!("phrase.case-hint", other = other).into_arg(),
         None => Arg::Plain(String::new()),
     }
 }

@@ -15,6 +15,7 @@ mod pages;
 mod quality;
 mod records;
 
+pub use hashes::State as HashState;
 pub(crate) use records::delivered_pages;
 
 use crate::catalogue::Catalogue;
@@ -138,6 +139,25 @@ impl<'a> Judge<'a> {
         colour::check(ctx, out);
         self.hashes.check(ctx, out);
         quality::check(ctx, out);
+    }
+
+    /// A shard's end (issue #21): the findings of its groups (unsorted) and what it learnt
+    /// about the manifests; the delivery is judged whole by `vouch merge`.
+    pub fn into_part(self) -> (Vec<Finding>, HashState) {
+        let state = self.hashes.state();
+        (self.out.findings, state)
+    }
+
+    /// Takes in one shard's findings and manifest state (see [`Judge::into_part`]);
+    /// `keep(old, new)` says whether a case twin already known comes first in walk order.
+    pub fn absorb(
+        &mut self,
+        findings: Vec<Finding>,
+        state: &HashState,
+        keep: &dyn Fn(&str, &str) -> bool,
+    ) {
+        self.out.findings.extend(findings);
+        self.hashes.absorb(state, keep);
     }
 
     /// Judges the delivery as a whole (`ctx.plan` holds no entries, only the walk errors

@@ -179,8 +179,18 @@ impl<'a> Safety<'a> {
     /// Every finding (with its record's code from `code`), the delivery-level
     /// `safety-not-scanned` when no malware scan ran, and the summary.
     pub fn finish(self, code: impl Fn(usize) -> String) -> (Vec<Finding>, Summary) {
+        let profile = self.profile;
+        let (mut findings, summary) = self.finish_part(code);
+        findings.extend(unscanned(profile, summary.scanned));
+        (findings, summary)
+    }
+
+    /// The findings of the files read (with their record's code from `code`) and the
+    /// summary, without the delivery-level finding: one shard of a check (issue #21)
+    /// says nothing of the delivery; `vouch merge` adds it once ([`unscanned`]).
+    pub fn finish_part(self, code: impl Fn(usize) -> String) -> (Vec<Finding>, Summary) {
         let found = self.found.into_inner().unwrap_or_else(|p| p.into_inner());
-        let mut findings: Vec<Finding> = found
+        let findings: Vec<Finding> = found
             .into_iter()
             .map(|(r, mut f)| {
                 f.record = r.map(&code);
@@ -188,20 +198,26 @@ impl<'a> Safety<'a> {
             })
             .collect();
         let mode = self.profile.safety.malware_scan;
-        let unscanned = match mode {
-            MalwareScan::Required => Some(Severity::Error),
-            MalwareScan::Optional => Some(Severity::Warning),
-            MalwareScan::Off => None,
-        };
-        let silenced = self.profile.severity("safety-not-scanned") == Severity::Off;
-        if let Some(severity) = unscanned.filter(|_| self.scanner.is_none() && !silenced) {
-            let text = text!("safety-not-scanned", mode = mode.name());
-            findings.push(Finding::new("safety-not-scanned", severity, text, self.profile.lang));
-        }
         let summary =
             summary(mode, self.scanner.as_ref(), &self.scanned, &self.bytes, &self.failed);
         (findings, summary)
     }
+}
+
+/// The delivery-level `safety-not-scanned` of a check where no malware scan ran
+/// (`scanned` false) and the profile asks for one.
+pub fn unscanned(profile: &Profile, scanned: bool) -> Option<Finding> {
+    let mode = profile.safety.malware_scan;
+    let severity = match mode {
+        MalwareScan::Required => Severity::Error,
+        MalwareScan::Optional => Severity::Warning,
+        MalwareScan::Off => return None,
+    };
+    if scanned || profile.severity("safety-not-scanned") == Severity::Off {
+        return None;
+    }
+    let text = text!("safety-not-scanned", mode = mode.name());
+    Some(Finding::new("safety-not-scanned", severity, text, profile.lang))
 }
 
 /// One finding of a file: rule, a severity other than the profile's (an escalation),
