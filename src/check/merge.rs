@@ -118,12 +118,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Merged> {
         findings,
         tally,
         files: streams.files,
-        sample: report::Drawn {
-            seed: seed.0,
-            seed_source: seed.1,
-            population: streams.sample.0,
-            pages: streams.sample.1,
-        },
+        sample: report::Drawn::new(seed, streams.sample),
     };
     let mut report = report::build(&ctx, built, run);
     report.volume = crate::delivery::volume::of(root);

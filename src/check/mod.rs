@@ -220,12 +220,7 @@ fn finish_whole(
         findings: judged.findings,
         tally: judged.tally,
         files: judged.files,
-        sample: report::Drawn {
-            seed: seed.0,
-            seed_source: seed.1,
-            population: judged.sample.0,
-            pages: judged.sample.1,
-        },
+        sample: report::Drawn::new(seed, judged.sample),
     };
     let delivery = Plan::default();
     let ctx = given.context(&delivery, &[]);

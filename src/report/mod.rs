@@ -171,6 +171,16 @@ pub struct Drawn {
     pub pages: crate::report::spool::Spooled<SamplePage>,
 }
 
+impl Drawn {
+    /// The draw of `seed` (with how it was chosen) over `population` page files.
+    pub fn new(
+        (seed, seed_source): (u64, String),
+        (population, pages): (u64, crate::report::spool::Spooled<SamplePage>),
+    ) -> Drawn {
+        Drawn { seed, seed_source, population, pages }
+    }
+}
+
 /// The seed of the contact-sheet draw and how it was chosen: as given (`--sample-seed`),
 /// else derived from the inputs' digests (see [`sample`]).
 pub fn sample_seed(ctx: &Context, given: Option<u64>) -> (u64, String) {
