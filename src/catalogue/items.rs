@@ -10,7 +10,7 @@
 
 use super::header::{self, Field, Mapping};
 use super::normalize::{self, PageField};
-use super::table::{Row, Table};
+use super::table::{self, Row, Table};
 use super::{Catalogue, Options, Problem, date_hint, skipped_notes};
 use crate::error::CatalogueError;
 use crate::finding::Text;
@@ -119,10 +119,7 @@ fn read_rows(cat: &mut Catalogue, list: &mut ItemList, rows: &[Row], m: &Mapping
     let mut copied = Vec::new();
     let mut seen: HashMap<String, Text> = HashMap::new();
     for row in rows {
-        let at = match list.sheet.as_deref() {
-            Some(sheet) => crate::text!("phrase.row", sheet = sheet, row = row.number),
-            None => crate::text!("phrase.line", line = row.number),
-        };
+        let at = table::place(list.sheet.as_deref(), row.number);
         let place = crate::text!("phrase.items-place", file = list.path.display(), at = at);
         let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default();
         let mut volume_code = cell(m.columns[0]);

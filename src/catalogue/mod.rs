@@ -168,13 +168,10 @@ impl Catalogue {
         Ok(cat)
     }
 
-    /// Where a row of this catalogue is: `catalogue 'c.xlsx', sheet '案卷目录', row 7`.
+    /// Where a row of this catalogue is, in English (`vouch catalogue inspect`):
+    /// `catalogue 'c.xlsx', sheet '案卷目录', row 7`.
     pub fn place(&self, line: u64) -> String {
-        format!(
-            "catalogue '{}', {}",
-            self.path.display(),
-            table::place(self.sheet.as_deref(), line)
-        )
+        self.place_text(line).render(crate::finding::Lang::En)
     }
 
     /// [`Catalogue::place`] as a phrase of the message catalogue, for findings.
@@ -184,10 +181,7 @@ impl Catalogue {
 
     /// The row alone: `line 7`, or `sheet '案卷目录', row 7`.
     pub fn at_text(&self, line: u64) -> crate::finding::Text {
-        match self.sheet.as_deref() {
-            Some(sheet) => crate::text!("phrase.row", sheet = sheet, row = line),
-            None => crate::text!("phrase.line", line = line),
-        }
+        table::place(self.sheet.as_deref(), line)
     }
 
     /// Reads one data row into a record, or records its problem and returns `None`.

@@ -97,11 +97,12 @@ impl Table {
     }
 }
 
-/// Where a row is, in the user's words: `line 7` or `sheet '案卷目录', row 7`.
-pub fn place(sheet: Option<&str>, number: u64) -> String {
+/// Where a row is, in the user's words: `line 7` or `sheet '案卷目录', row 7` (a phrase
+/// of the message catalogue, so findings say it in the report's language).
+pub fn place(sheet: Option<&str>, number: u64) -> crate::finding::Text {
     match sheet {
-        Some(name) => format!("sheet '{name}', row {number}"),
-        None => format!("line {number}"),
+        Some(sheet) => crate::text!("phrase.row", sheet = sheet, row = number),
+        None => crate::text!("phrase.line", line = number),
     }
 }
 
