@@ -255,10 +255,9 @@ pub struct MergeArgs {
     /// Write the signature as report.json.NAME.minisig (SM2: report.json.NAME.sm2.sig).
     #[arg(long, value_name = "NAME", requires = "sign_key")]
     pub signature_name: Option<String>,
-    /// Language of the merged report: zh or en [default: the profile's `[report] lang`,
-    /// else the locale's]; the shards' messages are rendered again in it.
-    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
-    pub lang: Option<crate::finding::Lang>,
+    /// `--lang` (the shards' messages are rendered again in it).
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 /// `vouch keygen`.
@@ -609,9 +608,18 @@ pub struct ProfileArg {
         default_value = "dat31"
     )]
     pub name: String,
+    /// `--lang`.
+    #[command(flatten)]
+    pub lang: LangArg,
+}
+
+/// `--lang`, for every command that writes for people.
+#[derive(Debug, Args)]
+pub struct LangArg {
     /// Language of findings and reports: zh (Chinese) or en (English) [default: the
-    /// profile's `[report] lang`, else the locale's (LC_ALL/LANG starting `zh`: Chinese)].
-    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
+    /// profile's `[report] lang` where the command has a profile, else the locale's
+    /// (LC_ALL/LANG starting `zh`: Chinese)].
+    #[arg(id = "lang", long = "lang", value_name = "zh|en", value_parser = parse_lang)]
     pub lang: Option<crate::finding::Lang>,
 }
 
@@ -626,7 +634,7 @@ impl ProfileArg {
     /// the locale's.
     pub fn load(&self) -> anyhow::Result<crate::profile::Profile> {
         let mut profile = crate::profile::Profile::load(&self.name)?;
-        if let Some(lang) = self.lang {
+        if let Some(lang) = self.lang.lang {
             profile.lang = lang;
         }
         Ok(profile)
@@ -676,8 +684,7 @@ pub struct DiffArgs {
     /// comparison as JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// Language of the summary: zh or en [default: the locale's]; messages are rendered
-    /// from their ids where the reports keep them.
-    #[arg(long, value_name = "zh|en", value_parser = parse_lang)]
-    pub lang: Option<crate::finding::Lang>,
+    /// `--lang` (messages are rendered again from their ids where the reports keep them).
+    #[command(flatten)]
+    pub lang: LangArg,
 }

@@ -40,7 +40,7 @@ pub fn command(args: &DiffArgs) -> anyhow::Result<Code> {
         Diff { round, new_report: &new.path, new_report_sha256: &new.sha256, fixed, new: added };
     let text = match args.format {
         OutputFormat::Json => serde_json::to_string_pretty(&diff)? + "\n",
-        OutputFormat::Human => human(&diff, args.lang.unwrap_or_else(Lang::from_locale)),
+        OutputFormat::Human => human(&diff, args.lang.lang.unwrap_or_else(Lang::from_locale)),
     };
     print(text.as_bytes())?;
     Ok(Code::Accepted)

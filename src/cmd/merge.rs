@@ -54,7 +54,7 @@ pub fn command(args: MergeArgs) -> anyhow::Result<Code> {
         out: Some(out.clone()),
         public_keys: args.public_key,
         allow_partial: args.allow_partial,
-        lang: args.lang,
+        lang: args.lang.lang,
     };
     let merge::Merged { mut report, mut accepted, thumbs, quick } = merge::run(&cfg)?;
     if quick {
