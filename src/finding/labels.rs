@@ -3,6 +3,12 @@
 //! ([`super::messages`]), kept apart because they are words of the layout, not findings.
 
 use super::messages::Entry;
+use super::{Lang, Severity};
+
+/// A severity as the report files word it (`error`, 错误).
+pub fn severity(lang: Lang, severity: Severity) -> String {
+    super::text::t(lang, &format!("ui.severity-{}", severity.as_str()), &[])
+}
 
 const fn e(id: &'static str, en: &'static str, zh: &'static str) -> Entry {
     Entry { id, en, zh }

@@ -42,10 +42,7 @@ impl Lang {
             .iter()
             .filter_map(|k| std::env::var(k).ok())
             .find(|v| !v.is_empty());
-        match set {
-            Some(v) if v.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
-            _ => Lang::En,
-        }
+        set.and_then(|v| Lang::parse(&v)).unwrap_or_default()
     }
 
     /// The lowercase code used in profiles and report.json.

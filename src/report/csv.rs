@@ -11,6 +11,7 @@
 
 use super::model::Report;
 use crate::finding::text::t;
+use crate::finding::{Severity, labels};
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -26,7 +27,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     if let Some(why) = &report.incomplete {
         let n = report.records.iter().filter(|r| r.status == super::NOT_CHECKED).count();
         let message = t(l, "run-interrupted", &[("why", why), ("n", &n.to_string())]);
-        let error = t(l, "ui.severity-error", &[]);
+        let error = labels::severity(l, Severity::Error);
         let mut row = vec!["run-interrupted".to_string(), error, "".into(), "".into()];
         row.push(cell(&message));
         if rounds {
@@ -37,7 +38,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     for f in &report.findings {
         let mut row = vec![
             cell(&f.rule),
-            cell(&t(l, &format!("ui.severity-{}", f.severity.as_str()), &[])),
+            cell(&labels::severity(l, f.severity)),
             cell(f.record.as_deref().unwrap_or("")),
             cell(f.path.as_deref().unwrap_or("")),
             cell(&f.message),

@@ -115,7 +115,7 @@ fn lines<'a>(found: impl Iterator<Item = &'a Finding>, l: Lang) -> String {
     let mut out = String::new();
     for f in found {
         let place = f.path.as_deref().or(f.record.as_deref()).unwrap_or("-");
-        let severity = t(l, &format!("ui.severity-{}", f.severity.as_str()), &[]);
+        let severity = crate::finding::labels::severity(l, f.severity);
         let _ = writeln!(out, "{severity} {} {place}: {}", f.rule, f.message);
     }
     out
