@@ -204,28 +204,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_while(&mut self, keep: impl Fn(u8) -> bool) {
-        while self.b.get(self.pos).is_some_and(|&c| keep(c)) {
-            self.pos += 1;
-        }
+        self.pos = super::pdf_scan::skip_while(self.b, self.pos, keep);
     }
 
-    /// `( ... )` with balanced inner parentheses and backslash escapes; stops on the `)`.
+    /// `( ... )` with balanced inner parentheses and backslash escapes; stops on the `)`
+    /// (the token loop steps past it).
     fn skip_literal_string(&mut self) {
-        let mut open = 0usize;
-        while let Some(&c) = self.b.get(self.pos) {
-            match c {
-                b'\\' => self.pos += 1,
-                b'(' => open += 1,
-                b')' => {
-                    open -= 1;
-                    if open == 0 {
-                        return;
-                    }
-                }
-                _ => {}
-            }
-            self.pos += 1;
-        }
+        self.pos = super::pdf_scan::literal_string_end(self.b, self.pos) - 1;
     }
 }
 

@@ -156,28 +156,11 @@ impl Scan<'_> {
     }
 
     fn skip_while(&mut self, keep: impl Fn(u8) -> bool) {
-        while self.bytes.get(self.pos).is_some_and(|&c| keep(c)) {
-            self.pos += 1;
-        }
+        self.pos = skip_while(self.bytes, self.pos, keep);
     }
 
-    /// `( ... )` with balanced inner parentheses and backslash escapes.
     fn skip_literal_string(&mut self) {
-        let mut open = 0usize;
-        while let Some(&c) = self.bytes.get(self.pos) {
-            self.pos += 1;
-            match c {
-                b'\\' => self.pos += 1,
-                b'(' => open += 1,
-                b')' => {
-                    open -= 1;
-                    if open == 0 {
-                        return;
-                    }
-                }
-                _ => {}
-            }
-        }
+        self.pos = literal_string_end(self.bytes, self.pos);
     }
 
     /// Inline image data runs from the byte after `ID` to the `EI` that stands alone.
@@ -348,6 +331,36 @@ fn filters(dict: &[u8]) -> Vec<Vec<u8>> {
         at += i + key.len();
     }
     Vec::new()
+}
+
+/// The first position from `pos` whose byte `keep` refuses (or the end): the lexers of
+/// this module and of [`super::pdf_inline`] share it.
+pub(super) fn skip_while(b: &[u8], mut pos: usize, keep: impl Fn(u8) -> bool) -> usize {
+    while b.get(pos).is_some_and(|&c| keep(c)) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The position just after the `)` that closes the literal string opening at `pos`
+/// (balanced inner parentheses, backslash escapes); past the end when none does.
+pub(super) fn literal_string_end(b: &[u8], mut pos: usize) -> usize {
+    let mut open = 0usize;
+    while let Some(&c) = b.get(pos) {
+        pos += 1;
+        match c {
+            b'\\' => pos += 1,
+            b'(' => open += 1,
+            b')' => {
+                open -= 1;
+                if open == 0 {
+                    return pos;
+                }
+            }
+            _ => {}
+        }
+    }
+    pos
 }
 
 #[cfg(test)]
